@@ -1,0 +1,18 @@
+import type { RandomSource } from "./key-format.js";
+import type { CursorCodec } from "../http/pagination.js";
+import type { Store } from "../store/store.js";
+
+/** What the API keys feature needs from the outside world, passed in by buildApp. */
+export interface KeyDeps {
+  store: Store;
+  now: () => number;
+  random: RandomSource;
+  secret: Buffer;
+  cursors: CursorCodec;
+}
+
+/** Where a request came from, recorded with every change it makes. */
+export interface RequestMeta {
+  clientAddress: string;
+  requestId: string;
+}

@@ -1,0 +1,115 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { KeyDeps } from "./apikeys/deps.js";
+import { apiKeyRoutes } from "./apikeys/routes.js";
+import { ApiKeySchema } from "./apikeys/schemas.js";
+import { LastUsedTracker } from "./auth/last-used.js";
+import { Authenticator } from "./auth/authenticate.js";
+import { authHook } from "./auth/hook.js";
+import type { FailureThrottle } from "./auth/throttle.js";
+import { installErrorHandling } from "./http/errors.js";
+import { healthRoutes } from "./http/health.js";
+import { CursorCodec } from "./http/pagination.js";
+import { refuseRepeatedQuery } from "./http/query.js";
+import { maskKeys } from "./http/redact.js";
+import { ProblemSchema } from "./http/schemas.js";
+import { securityHeaders } from "./http/security-headers.js";
+import { buildValidatorCompiler } from "./http/validation.js";
+import type { RandomSource } from "./apikeys/key-format.js";
+import { touchLastUsed } from "./store/queries/api-keys.js";
+import type { Store } from "./store/store.js";
+
+/** Everything the app needs from outside, so tests can fix time and randomness. */
+export interface AppDeps {
+  store: Store;
+  secret: Buffer;
+  logger: Logger;
+  throttle: FailureThrottle;
+  now?: () => number;
+  random?: RandomSource;
+  trustProxy?: boolean;
+  bodyLimitBytes?: number;
+  publicUrl?: string;
+  version?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the Fastify instance; it never listens by itself. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? Date.now;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: deps.bodyLimitBytes ?? 65_536,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const offered = req.headers["x-request-id"];
+      return typeof offered === "string" && REQUEST_ID.test(offered) ? offered : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    ajv: undefined,
+  });
+  app.setValidatorCompiler(buildValidatorCompiler());
+  installErrorHandling(app);
+  securityHeaders(app);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "keyhouse API",
+        version: deps.version ?? "0.1.0",
+        description: "API keys service, wire-compatible with the API keys resource of the Arize AI REST API v2.",
+      },
+      servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
+      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API key: `ak-...`" } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  app.addSchema(ProblemSchema);
+  app.addSchema(ApiKeySchema);
+
+  const lastUsed = new LastUsedTracker(
+    (batch) => touchLastUsed(deps.store.db, batch),
+    (error) => app.log.warn({ err: error }, "could not record last use of keys"),
+  );
+  const authenticator = new Authenticator(deps.store, deps.secret, now, deps.throttle, lastUsed);
+  const keyDeps: KeyDeps = { store: deps.store, now, random: deps.random ?? randomBytes, secret: deps.secret, cursors: new CursorCodec(deps.secret) };
+
+  healthRoutes(app, deps.store);
+  app.get("/v2/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (v2) => {
+    v2.addHook("onRequest", authHook(authenticator));
+    v2.addHook("preValidation", refuseRepeatedQuery);
+    apiKeyRoutes(v2, keyDeps);
+  });
+
+  app.addHook("onClose", async () => {
+    await lastUsed.close();
+  });
+  return app;
+}
+
+/** The pino options every keyhouse logger uses: URLs are masked, headers never logged. */
+export function loggerOptions(level: string) {
+  return {
+    level,
+    serializers: {
+      req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({
+        method: req.method,
+        url: maskKeys(req.url ?? ""),
+        remoteAddress: req.ip,
+      }),
+    },
+  };
+}

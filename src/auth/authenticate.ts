@@ -1,0 +1,85 @@
+import { hashKey, hashesEqual, isWellFormedKey } from "../apikeys/key-format.js";
+import { loadPrincipal } from "../identity/principal.js";
+import type { Principal } from "../identity/permissions.js";
+import { findKeyByHash, type AuthRecord } from "../store/queries/api-keys.js";
+import type { UserRow } from "../store/queries/identity.js";
+import type { KeyType } from "../store/schema.js";
+import type { Store } from "../store/store.js";
+import type { LastUsedTracker } from "./last-used.js";
+import type { FailureThrottle } from "./throttle.js";
+
+/** What an authenticated request acts as. */
+export interface Caller {
+  principal: Principal;
+  user: UserRow;
+  keyId: number;
+  keyType: KeyType;
+  /** The space of a service key. */
+  keySpaceId: number | null;
+}
+
+export type AuthOutcome =
+  | { ok: true; caller: Caller }
+  | { ok: false; reason: "unauthenticated" }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+
+const BEARER = /^Bearer +([^\s]+) *$/i;
+
+/** Extracts the token of an `Authorization: Bearer` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined || header.length > 512) return undefined;
+  return BEARER.exec(header)?.[1];
+}
+
+/** True when the key and the user it acts as may authenticate at `now`. */
+function isUsable(record: AuthRecord, now: number): boolean {
+  const { key, user } = record;
+  if (key.status !== "active") return false;
+  if (key.expires_at !== null && key.expires_at <= now) return false;
+  return user.status !== "inactive";
+}
+
+export class Authenticator {
+  constructor(
+    private readonly store: Store,
+    private readonly secret: Buffer,
+    private readonly now: () => number,
+    private readonly throttle: FailureThrottle,
+    private readonly lastUsed: LastUsedTracker,
+  ) {}
+
+  /**
+   * Authenticates one request. Every failure looks the same to the client; the
+   * checksum test turns away malformed keys before any store lookup.
+   */
+  async authenticate(authorization: string | undefined, address: string): Promise<AuthOutcome> {
+    const verdict = await this.throttle.check(address);
+    if (verdict.blocked) return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
+    const token = bearerToken(authorization);
+    if (token === undefined) {
+      if (authorization !== undefined) await this.throttle.recordFailure(address);
+      return { ok: false, reason: "unauthenticated" };
+    }
+    const caller = isWellFormedKey(token) ? await this.lookup(token) : undefined;
+    if (!caller) {
+      await this.throttle.recordFailure(address);
+      return { ok: false, reason: "unauthenticated" };
+    }
+    return { ok: true, caller };
+  }
+
+  private async lookup(token: string): Promise<Caller | undefined> {
+    const hash = hashKey(this.secret, token);
+    const record = await findKeyByHash(this.store.db, hash);
+    const now = this.now();
+    if (!record || !hashesEqual(record.key.key_hash, hash) || !isUsable(record, now)) return undefined;
+    this.lastUsed.record(record.key.id, now, record.key.last_used_at);
+    return {
+      principal: await loadPrincipal(this.store.db, record.user),
+      user: record.user,
+      keyId: record.key.id,
+      keyType: record.key.key_type,
+      keySpaceId: record.key.space_id,
+    };
+  }
+}

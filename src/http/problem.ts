@@ -1,0 +1,76 @@
+/**
+ * The one registry of problems keyhouse answers with (RFC 9457). Codes never
+ * change once shipped; docs/problems.md lists each one and a test keeps the two
+ * in step.
+ */
+export const PROBLEMS = {
+  VALIDATION_FAILED: { status: 400, title: "Invalid request" },
+  INVALID_ID: { status: 400, title: "Invalid id" },
+  INVALID_CURSOR: { status: 400, title: "Invalid cursor" },
+  MALFORMED_BODY: { status: 400, title: "Malformed request body" },
+  UNAUTHENTICATED: { status: 401, title: "Unauthorized" },
+  FORBIDDEN: { status: 403, title: "Forbidden" },
+  DEVELOPER_ACCESS_REQUIRED: { status: 403, title: "Developer access required" },
+  NOT_FOUND: { status: 404, title: "Not found" },
+  ROUTE_NOT_FOUND: { status: 404, title: "Route not found" },
+  METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
+  NOT_ACCEPTABLE: { status: 406, title: "Not acceptable" },
+  CONFLICT: { status: 409, title: "Conflict" },
+  PAYLOAD_TOO_LARGE: { status: 413, title: "Payload too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
+  INVALID_STATE: { status: 422, title: "Not allowed in the current state" },
+  TOO_MANY_REQUESTS: { status: 429, title: "Too many requests" },
+  INTERNAL: { status: 500, title: "Internal server error" },
+  UNAVAILABLE: { status: 503, title: "Service unavailable" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** The URI in a problem's `type`: a stable URN per code, documented in docs/problems.md. */
+export function problemType(code: ProblemCode): string {
+  return `urn:keyhouse:problem:${code.toLowerCase().replaceAll("_", "-")}`;
+}
+
+export interface ProblemOptions {
+  /** Shown to the client: say what is wrong and how to fix it. Never a secret. */
+  detail: string;
+  /** Logged only, never sent. */
+  cause?: unknown;
+  /** Extra response headers, such as Retry-After. */
+  headers?: Record<string, string>;
+}
+
+/** Thrown at the edge of the domain; the error handler turns it into problem+json. */
+export class ProblemError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ProblemCode, options: ProblemOptions) {
+    super(options.detail, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ProblemError";
+    this.code = code;
+    this.status = PROBLEMS[code].status;
+    this.title = PROBLEMS[code].title;
+    this.detail = options.detail;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: ProblemCode;
+  request_id: string;
+}
+
+/** Builds the wire body of a problem. */
+export function problemBody(code: ProblemCode, detail: string, instance: string, requestId: string): ProblemBody {
+  const { status, title } = PROBLEMS[code];
+  return { type: problemType(code), title, status, detail, instance, code, request_id: requestId };
+}

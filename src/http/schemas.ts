@@ -1,0 +1,50 @@
+import { Type } from "typebox";
+
+/**
+ * Text without NUL and without unpaired surrogates (ajv matches patterns by code
+ * point, so a lone surrogate is caught). PostgreSQL cannot store NUL, and both
+ * stores would silently alter a lone surrogate; refusing them keeps writes exact.
+ */
+export const TEXT_PATTERN = "^[^\\u0000\\uD800-\\uDFFF]*$";
+/** Single-line text: no control characters at all. */
+export const LINE_PATTERN = "^[^\\u0000-\\u001F\\u007F\\uD800-\\uDFFF]*$";
+
+export const IdString = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 64, description, examples: ["QXBpS2V5OjQyOng3UWE="] });
+
+export const Timestamp = (description: string) =>
+  Type.String({ format: "date-time", maxLength: 40, description, examples: ["2030-01-15T10:30:00Z"] });
+
+/** The RFC 9457 problem body every error response carries. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.String(),
+    code: Type.String({ description: "Stable UPPER_SNAKE problem code (docs/problems.md)" }),
+    request_id: Type.String(),
+  },
+  { $id: "Problem", description: "RFC 9457 problem details" },
+);
+
+export const PaginationSchema = Type.Object(
+  {
+    has_more: Type.Boolean({ description: "True when more items follow this page" }),
+    next_cursor: Type.Optional(Type.String({ description: "Pass as `cursor` to read the next page; present only when has_more" })),
+  },
+  { description: "Pagination metadata for cursor-based navigation" },
+);
+
+export const LimitQuery = Type.Integer({ minimum: 1, maximum: 100, default: 50, description: "Maximum items to return" });
+export const CursorQuery = Type.String({
+  minLength: 1,
+  maxLength: 512,
+  description: "Opaque pagination cursor from a previous response (pagination.next_cursor)",
+});
+
+/** Error responses, by status, for a route's OpenAPI entry. */
+export function problemResponses(...statuses: number[]): Record<number, unknown> {
+  return Object.fromEntries(statuses.map((status) => [status, { $ref: "Problem#", description: "Problem details" }]));
+}

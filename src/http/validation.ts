@@ -1,0 +1,84 @@
+import { Ajv, type ErrorObject, type Options } from "ajv";
+import type { FastifySchemaCompiler } from "fastify";
+
+const common: Options = {
+  allErrors: false,
+  useDefaults: true,
+  // Unknown properties must fail validation, never vanish silently.
+  removeAdditional: false,
+  strict: false,
+  // Timestamps are checked by parseTimestamp, which gives a clearer error.
+  formats: { "date-time": true },
+};
+
+/**
+ * Query strings and path parameters arrive as text, so they are coerced (limit
+ * "10" → 10); JSON bodies are not: `{"name": 123}` is a type error, not a name.
+ */
+export function buildValidatorCompiler(): FastifySchemaCompiler<unknown> {
+  const coercing = new Ajv({ ...common, coerceTypes: true });
+  const strict = new Ajv({ ...common, coerceTypes: false });
+  return ({ schema, httpPart }) => {
+    const ajv = httpPart === "body" ? strict : coercing;
+    return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  };
+}
+
+const PART_NAMES: Record<string, string> = {
+  body: "body",
+  querystring: "query parameter",
+  params: "path parameter",
+  headers: "header",
+};
+
+/** One readable sentence naming the offending field of the first validation error. */
+export function describeValidationError(errors: readonly Partial<ErrorObject>[], context: string | undefined): string {
+  const error = errors[0];
+  if (!error) return "the request is invalid";
+  const part = PART_NAMES[context ?? "body"] ?? context ?? "request";
+  const path = (error.instancePath ?? "").split("/").filter(Boolean).join(".");
+  const params = (error.params ?? {}) as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties":
+      return `${part} "${joinPath(path, String(params.additionalProperty))}" is not allowed`;
+    case "required":
+      return `${part} "${joinPath(path, String(params.missingProperty))}" is required`;
+    default: {
+      const subject = path === "" ? (context === "body" ? "the body" : `the ${part}s`) : `${part} "${path}"`;
+      return `${subject} ${humanMessage(error)}`;
+    }
+  }
+}
+
+function joinPath(path: string, field: string): string {
+  return path === "" ? field : `${path}.${field}`;
+}
+
+function humanMessage(error: Partial<ErrorObject>): string {
+  const params = (error.params ?? {}) as Record<string, unknown>;
+  switch (error.keyword) {
+    case "type":
+      return `must be ${article(String(params.type))}`;
+    case "minLength":
+      return Number(params.limit) === 1 ? "must not be empty" : `must be at least ${String(params.limit)} characters`;
+    case "maxLength":
+      return `must be at most ${String(params.limit)} characters`;
+    case "pattern":
+      return "contains characters that are not allowed (control characters or invalid Unicode)";
+    case "minimum":
+    case "maximum":
+      return `must be ${params.comparison === ">=" ? "at least" : "at most"} ${String(params.limit)}`;
+    case "enum":
+      return `must be one of: ${(params.allowedValues as unknown[]).join(", ")}`;
+    case "const":
+    case "anyOf":
+      return "has a value that is not one of the allowed values";
+    default:
+      return error.message ?? "is invalid";
+  }
+}
+
+function article(type: string): string {
+  const word = type === "integer" ? "an integer" : type === "object" ? "an object" : type === "array" ? "an array" : `a ${type}`;
+  return word;
+}

@@ -1,0 +1,99 @@
+import type { FastifyInstance } from "fastify";
+import pino, { type DestinationStream, type Logger } from "pino";
+import { buildApp, loggerOptions } from "./app.js";
+import { MemoryFailureThrottle, type FailureThrottle } from "./auth/throttle.js";
+import type { Config } from "./config/config.js";
+import { resolveSecret } from "./config/secret.js";
+import { bootstrap, type BootstrapResult } from "./identity/bootstrap.js";
+import { openStore } from "./store/open.js";
+import type { Store } from "./store/store.js";
+
+export const VERSION = "0.1.0";
+
+/** A refusal to start, with the one line to print. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartupError";
+  }
+}
+
+export const DEFAULT_ADMIN = { adminName: "Admin", adminEmail: "admin@keyhouse.local" };
+
+/**
+ * Prepares a store for serving: an empty database is migrated and initialized;
+ * a schema behind or ahead of this code is refused with what to run.
+ */
+export async function prepareStore(store: Store, secret: Buffer): Promise<BootstrapResult | undefined> {
+  const status = await store.schemaStatus();
+  if (status.unknown.length > 0) {
+    throw new StartupError(
+      `the database schema is ahead of this keyhouse (${status.unknown.join(", ")} unknown); run a keyhouse version that has them`,
+    );
+  }
+  if (status.applied.length === 0) {
+    await store.migrate();
+    return bootstrap(store, secret, DEFAULT_ADMIN, Date.now());
+  }
+  if (status.pending.length > 0) {
+    throw new StartupError(`the database schema is behind (${status.pending.join(", ")} pending); run: keyhouse migrate`);
+  }
+  return bootstrap(store, secret, DEFAULT_ADMIN, Date.now());
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  /** Set when this start initialized the store. */
+  initialized: BootstrapResult | undefined;
+  secretFile: { path: string; generated: boolean } | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logDestination?: DestinationStream;
+  logger?: Logger;
+  throttle?: FailureThrottle;
+}
+
+/** Opens the store, prepares it, builds the app and listens. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const resolved = resolveSecret(config);
+  const store = await openStore(config.database);
+  try {
+    const initialized = await prepareStore(store, resolved.secret);
+    const logger = options.logger ?? pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1));
+    const throttle =
+      options.throttle ?? new MemoryFailureThrottle(config.authFailureLimit, config.authFailureWindowSeconds, Date.now);
+    const app = await buildApp({
+      store,
+      secret: resolved.secret,
+      logger,
+      throttle,
+      trustProxy: config.trustProxy,
+      bodyLimitBytes: config.bodyLimitBytes,
+      publicUrl: config.publicUrl,
+      version: VERSION,
+    });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === "object" && address !== null ? address.port : config.port;
+    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+    return {
+      app,
+      store,
+      url: `http://${host}:${port}`,
+      initialized,
+      secretFile: resolved.file ? { path: resolved.file, generated: resolved.generated } : undefined,
+      close: async () => {
+        await app.close();
+        await throttle.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,8 @@
+import { identity } from "./0001-identity.js";
+import { apiKeys } from "./0002-api-keys.js";
+import { audit } from "./0003-audit.js";
+import type { Migration } from "./types.js";
+
+/** Every migration, in order. Append only. */
+export const MIGRATIONS: readonly Migration[] = [identity, apiKeys, audit];
+export type { DialectName, Migration } from "./types.js";

@@ -1,0 +1,47 @@
+import { Migrator, sql, type Kysely, type MigrationProvider } from "kysely";
+import { MIGRATIONS, type DialectName } from "./migrations/index.js";
+import type { SchemaStatus } from "./store.js";
+
+const TABLE = "keyhouse_migrations";
+const LOCK_TABLE = "keyhouse_migrations_lock";
+
+function provider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations() {
+      return Object.fromEntries(
+        MIGRATIONS.map((m) => [m.name, { up: (db: Kysely<unknown>) => m.up(db, dialect) }]),
+      );
+    },
+  };
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: provider(dialect),
+    migrationTableName: TABLE,
+    migrationLockTableName: LOCK_TABLE,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Compares the migrations a database has applied with the ones this code knows. */
+export async function readSchemaStatus(db: Kysely<unknown>): Promise<SchemaStatus> {
+  const known = MIGRATIONS.map((m) => m.name);
+  let applied: string[] = [];
+  try {
+    const rows = await sql<{ name: string }>`select name from ${sql.table(TABLE)} order by name`.execute(db);
+    applied = rows.rows.map((r) => r.name);
+  } catch {
+    // No migration table yet: nothing is applied.
+    applied = [];
+  }
+  return {
+    applied,
+    pending: known.filter((name) => !applied.includes(name)),
+    unknown: applied.filter((name) => !known.includes(name)),
+  };
+}

@@ -1,0 +1,207 @@
+import type { Selectable } from "kysely";
+import type { Position } from "../../http/pagination.js";
+import type { ApiKeysTable, KeyType, UsersTable } from "../schema.js";
+import type { Db } from "../store.js";
+
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+export interface NewApiKey {
+  key_type: KeyType;
+  name: string;
+  description: string | null;
+  key_hash: Buffer;
+  redacted_key: string;
+  principal_user_id: number;
+  created_by_user_id: number;
+  space_id: number | null;
+  created_at: number;
+  expires_at: number | null;
+  rotated_from_id: number | null;
+}
+
+/** Columns returned to the domain: everything but the hash. */
+const KEY_COLUMNS = [
+  "id",
+  "key_type",
+  "name",
+  "description",
+  "redacted_key",
+  "principal_user_id",
+  "created_by_user_id",
+  "space_id",
+  "status",
+  "created_at",
+  "expires_at",
+  "deleted_at",
+  "last_used_at",
+  "rotated_at",
+  "rotated_from_id",
+] as const;
+
+export type ApiKeyRecord = Omit<ApiKeyRow, "key_hash">;
+
+export async function insertApiKey(db: Db, key: NewApiKey): Promise<ApiKeyRecord> {
+  return db
+    .insertInto("api_keys")
+    .values({ ...key, status: "active" })
+    .returning(KEY_COLUMNS)
+    .executeTakeFirstOrThrow();
+}
+
+export async function findApiKey(db: Db, id: number): Promise<ApiKeyRecord | undefined> {
+  return db.selectFrom("api_keys").select(KEY_COLUMNS).where("id", "=", id).executeTakeFirst();
+}
+
+export interface AuthRecord {
+  key: ApiKeyRecord & { key_hash: Buffer };
+  user: Selectable<UsersTable>;
+}
+
+/** The key with this hash and the user it acts as, whatever their state. */
+export async function findKeyByHash(db: Db, hash: Buffer): Promise<AuthRecord | undefined> {
+  const row = await db
+    .selectFrom("api_keys as k")
+    .innerJoin("users as u", "u.id", "k.principal_user_id")
+    .select([...KEY_COLUMNS.map((c) => `k.${c}` as const), "k.key_hash"])
+    .select([
+      "u.id as u_id",
+      "u.account_id as u_account_id",
+      "u.kind as u_kind",
+      "u.name as u_name",
+      "u.email as u_email",
+      "u.email_key as u_email_key",
+      "u.role as u_role",
+      "u.is_developer as u_is_developer",
+      "u.status as u_status",
+      "u.created_at as u_created_at",
+      "u.updated_at as u_updated_at",
+    ])
+    .where("k.key_hash", "=", hash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { u_id, u_account_id, u_kind, u_name, u_email, u_email_key, u_role, u_is_developer, u_status, u_created_at, u_updated_at, ...key } = row;
+  return {
+    key,
+    user: {
+      id: u_id,
+      account_id: u_account_id,
+      kind: u_kind,
+      name: u_name,
+      email: u_email,
+      email_key: u_email_key,
+      role: u_role,
+      is_developer: u_is_developer,
+      status: u_status,
+      created_at: u_created_at,
+      updated_at: u_updated_at,
+    },
+  };
+}
+
+export type StatusFilter = "active" | "deleted" | "expired";
+
+export interface KeyListQuery {
+  keyType: KeyType;
+  status: StatusFilter;
+  /** Restrict to these spaces (service keys); undefined means no restriction. */
+  spaceIds?: number[];
+  createdByUserId?: number;
+  after?: Position;
+  limit: number;
+  now: number;
+}
+
+/** One page (limit + 1 rows, to tell whether more follow), newest first. */
+export async function listApiKeys(db: Db, q: KeyListQuery): Promise<ApiKeyRecord[]> {
+  let query = db.selectFrom("api_keys").select(KEY_COLUMNS).where("key_type", "=", q.keyType);
+  if (q.spaceIds !== undefined) {
+    if (q.spaceIds.length === 0) return [];
+    query = q.spaceIds.length === 1 && q.spaceIds[0] !== undefined
+      ? query.where("space_id", "=", q.spaceIds[0])
+      : query.where("space_id", "in", q.spaceIds);
+  }
+  if (q.createdByUserId !== undefined) query = query.where("created_by_user_id", "=", q.createdByUserId);
+  if (q.status === "deleted") {
+    query = query.where("status", "=", "deleted");
+  } else if (q.status === "expired") {
+    query = query.where("status", "=", "active").where("expires_at", "<=", q.now);
+  } else {
+    query = query
+      .where("status", "=", "active")
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", q.now)]));
+  }
+  const after = q.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("created_at", "<", after.createdAt),
+        eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
+      ]),
+    );
+  }
+  return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+}
+
+/**
+ * Soft-deletes an active key. Returns whether this call changed it: the guard in
+ * the WHERE clause makes concurrent deletes and refreshes agree on one winner.
+ */
+export async function markKeyDeleted(db: Db, id: number, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("api_keys")
+    .set({ status: "deleted", deleted_at: now })
+    .where("id", "=", id)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Claims a key for rotation: only an active, unexpired key that was never rotated
+ * can be claimed, and only once. With `graceEndsAt` null the key is deleted now;
+ * otherwise it keeps working until then.
+ */
+export async function claimKeyForRotation(
+  db: Db,
+  id: number,
+  now: number,
+  graceEndsAt: number | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("api_keys")
+    .set(
+      graceEndsAt === null
+        ? { status: "deleted", deleted_at: now, rotated_at: now }
+        : { expires_at: graceEndsAt, rotated_at: now },
+    )
+    .where("id", "=", id)
+    .where("status", "=", "active")
+    .where("rotated_at", "is", null)
+    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes every active key that acts as this user; returns their ids. */
+export async function deleteKeysOfPrincipal(db: Db, userId: number, now: number): Promise<number[]> {
+  const rows = await db
+    .updateTable("api_keys")
+    .set({ status: "deleted", deleted_at: now })
+    .where("principal_user_id", "=", userId)
+    .where("status", "=", "active")
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Writes batched last-used times; never moves a time backwards. */
+export async function touchLastUsed(db: Db, entries: ReadonlyMap<number, number>): Promise<void> {
+  for (const [id, at] of entries) {
+    await db
+      .updateTable("api_keys")
+      .set({ last_used_at: at })
+      .where("id", "=", id)
+      .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)]))
+      .execute();
+  }
+}

@@ -1,0 +1,120 @@
+import type { Generated } from "kysely";
+
+/**
+ * The tables, as Kysely sees them. Times are integer milliseconds since the
+ * epoch (UTC) in both stores; flags are 0/1 integers, so rows read the same from
+ * SQLite and PostgreSQL.
+ */
+export interface Database {
+  accounts: AccountsTable;
+  organizations: OrganizationsTable;
+  spaces: SpacesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  api_keys: ApiKeysTable;
+  audit_events: AuditEventsTable;
+  audit_event_targets: AuditEventTargetsTable;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: number;
+}
+
+export interface OrganizationsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  /** Lower-cased name; unique in the account. */
+  name_key: string;
+  description: string;
+  created_at: number;
+}
+
+export interface SpacesTable {
+  id: Generated<number>;
+  organization_id: number;
+  name: string;
+  /** Lower-cased name; unique in the organization. */
+  name_key: string;
+  description: string;
+  created_at: number;
+}
+
+export type AccountRole = "admin" | "member" | "annotator";
+export type UserStatus = "active" | "invited" | "expired" | "inactive";
+export type MemberRole = "admin" | "member" | "read-only" | "annotator";
+export type UserKind = "human" | "bot";
+
+export interface UsersTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: UserKind;
+  name: string;
+  /** Null for bot users. */
+  email: string | null;
+  /** Lower-cased email; unique among humans. */
+  email_key: string | null;
+  role: AccountRole;
+  is_developer: number;
+  status: UserStatus;
+  created_at: number;
+  updated_at: number;
+}
+
+export type MembershipScope = "organization" | "space";
+
+export interface MembershipsTable {
+  id: Generated<number>;
+  user_id: number;
+  scope: MembershipScope;
+  /** An organization id or a space id, by scope. */
+  scope_id: number;
+  /** For space memberships, the space's organization; equal to scope_id for organizations. */
+  organization_id: number;
+  role: MemberRole;
+  created_at: number;
+}
+
+export type KeyType = "user" | "service";
+export type KeyStatus = "active" | "deleted";
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  key_type: KeyType;
+  name: string;
+  description: string | null;
+  key_hash: Buffer;
+  redacted_key: string;
+  /** The user the key acts as: its owner for user keys, its bot user for service keys. */
+  principal_user_id: number;
+  created_by_user_id: number;
+  space_id: number | null;
+  status: KeyStatus;
+  created_at: number;
+  expires_at: number | null;
+  deleted_at: number | null;
+  last_used_at: number | null;
+  /** Set once when the key is rotated; guards against a second rotation. */
+  rotated_at: number | null;
+  rotated_from_id: number | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  occurred_at: number;
+  action: string;
+  actor_user_id: number | null;
+  actor_key_id: number | null;
+  client_address: string | null;
+  request_id: string | null;
+  /** JSON object with event details; never a raw key or hash. */
+  details: string;
+}
+
+export interface AuditEventTargetsTable {
+  event_id: number;
+  /** The target's wire id (for example base64 of `ApiKey:42:x7Qa`). */
+  target_id: string;
+}

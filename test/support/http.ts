@@ -1,0 +1,59 @@
+import { request as httpRequest } from "node:http";
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The parsed JSON body, or undefined when the body is empty or not JSON. */
+  body: any;
+}
+
+export interface RequestOptions {
+  method?: string;
+  key?: string;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string or Buffer is sent as is. */
+  body?: unknown;
+  /** Source address of the connection (any 127.0.0.0/8 address works on Linux loopback). */
+  localAddress?: string;
+}
+
+/** One real HTTP request over a real socket. */
+export function send(baseUrl: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  const url = new URL(path, baseUrl);
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
+  let payload: Buffer | undefined;
+  if (options.body !== undefined) {
+    if (typeof options.body === "string" || Buffer.isBuffer(options.body)) {
+      payload = Buffer.from(options.body as string | Buffer);
+    } else {
+      payload = Buffer.from(JSON.stringify(options.body));
+      headers["content-type"] ??= "application/json";
+    }
+    headers["content-length"] = String(payload.length);
+  }
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? "GET", headers, localAddress: options.localAddress, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let body: unknown;
+          try {
+            body = text === "" ? undefined : JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
