@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { generateRawKey, hashKey, redactKey } from "../../src/apikeys/key-format.js";
 import { decodeId, encodeId } from "../../src/http/ids.js";
 import { insertApiKey } from "../../src/store/queries/api-keys.js";
@@ -70,13 +68,12 @@ export async function seedUser(t: TestServer, options: SeedUserOptions = {}): Pr
   if (options.spaceRole) {
     await upsertMembership(db, { user_id: user.id, scope: "space", scope_id: space.id, organization_id: space.organization_id, role: options.spaceRole, created_at: now });
   }
-  const secret = readFileSync(join(t.dir, "keyhouse.secret"), "utf8").trim();
   const key = generateRawKey();
   await insertApiKey(db, {
     key_type: "user",
     name: "seed",
     description: null,
-    key_hash: hashKey(Buffer.from(secret, "utf8"), key),
+    key_hash: hashKey(t.secret, key),
     redacted_key: redactKey(key),
     principal_user_id: user.id,
     created_by_user_id: user.id,
