@@ -9,6 +9,7 @@ import { LastUsedTracker } from "./auth/last-used.js";
 import { Authenticator } from "./auth/authenticate.js";
 import { authHook } from "./auth/hook.js";
 import type { FailureThrottle } from "./auth/throttle.js";
+import { whoamiRoute } from "./auth/whoami-route.js";
 import { installErrorHandling } from "./http/errors.js";
 import { healthRoutes } from "./http/health.js";
 import { CursorCodec } from "./http/pagination.js";
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     v2.addHook("onRequest", authHook(authenticator));
     v2.addHook("preValidation", refuseRepeatedQuery);
     apiKeyRoutes(v2, keyDeps);
+    whoamiRoute(v2);
   });
 
   app.addHook("onClose", async () => {
