@@ -10,6 +10,7 @@ import { Authenticator } from "./auth/authenticate.js";
 import { authHook } from "./auth/hook.js";
 import type { FailureThrottle } from "./auth/throttle.js";
 import { whoamiRoute } from "./auth/whoami-route.js";
+import { consoleRoutes } from "./http/console.js";
 import { installErrorHandling } from "./http/errors.js";
 import { healthRoutes } from "./http/health.js";
 import { CursorCodec } from "./http/pagination.js";
@@ -34,6 +35,8 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   publicUrl?: string;
   version?: string;
+  /** The built web console (web/dist); when it has no index.html, `/` says how to build it. */
+  consoleDir?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -88,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   healthRoutes(app, deps.store);
   app.get("/v2/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await consoleRoutes(app, deps.consoleDir);
 
   await app.register(async (v2) => {
     v2.addHook("onRequest", authHook(authenticator));

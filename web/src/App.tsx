@@ -1,0 +1,96 @@
+import { useEffect, useState } from "react";
+import { ApiError, Client } from "./api";
+import { loadMe } from "./me";
+import { ApiKeysPage } from "./pages/ApiKeys";
+import { AuditPage } from "./pages/Audit";
+import { OrganizationsPage } from "./pages/Organizations";
+import { SignIn } from "./pages/SignIn";
+import { SpacesPage } from "./pages/Spaces";
+import { UsersPage } from "./pages/Users";
+import { href, useRoute, type Route } from "./router";
+import { forgetKey, savedKey, SessionContext, type Session } from "./session";
+
+const ADMIN_PAGES: { route: Route; label: string }[] = [
+  { route: "organizations", label: "Organizations" },
+  { route: "spaces", label: "Spaces" },
+  { route: "users", label: "Users" },
+  { route: "audit", label: "Audit trail" },
+];
+
+function Page({ route, isAdmin }: { route: Route; isAdmin: boolean }) {
+  if (!isAdmin || route === "keys") return <ApiKeysPage />;
+  if (route === "organizations") return <OrganizationsPage />;
+  if (route === "spaces") return <SpacesPage />;
+  if (route === "users") return <UsersPage />;
+  return <AuditPage />;
+}
+
+function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  const route = useRoute();
+  const pages = [{ route: "keys" as Route, label: "API keys" }, ...(session.me.isAdmin ? ADMIN_PAGES : [])];
+  return (
+    <SessionContext.Provider value={session}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          // The fragment holds the page name, so move focus instead of following the link.
+          event.preventDefault();
+          document.getElementById("main")?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">keyhouse</span>
+        <nav aria-label="Console">
+          {pages.map((page) => (
+            <a key={page.route} href={href(page.route)} aria-current={route === page.route || (page.route === "keys" && !session.me.isAdmin) ? "page" : undefined}>
+              {page.label}
+            </a>
+          ))}
+        </nav>
+        <span className="whoami">
+          Signed in as <strong>{session.me.name}</strong>
+        </span>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page route={route} isAdmin={session.me.isAdmin} />
+      </main>
+    </SessionContext.Provider>
+  );
+}
+
+/** Signed in (a key in this tab's session storage that the server accepts) or the sign-in form. */
+export function App() {
+  const [session, setSession] = useState<Session | null>(null);
+  const [restoring, setRestoring] = useState(() => savedKey() !== null);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+
+  useEffect(() => {
+    const key = savedKey();
+    if (key === null) return;
+    const client = new Client(key);
+    loadMe(client).then(
+      (me) => setSession({ client, me }),
+      (error: unknown) => {
+        forgetKey();
+        setNotice(error instanceof ApiError ? `Signed out: ${error.detail}` : undefined);
+      },
+    ).finally(() => setRestoring(false));
+  }, []);
+
+  const signOut = () => {
+    forgetKey();
+    setSession(null);
+    setNotice("You are signed out.");
+    window.location.hash = "";
+  };
+
+  if (restoring) return <p className="loading">Loading…</p>;
+  if (session === null) return <SignIn onSignedIn={setSession} notice={notice} />;
+  return <Shell session={session} onSignOut={signOut} />;
+}

@@ -1,0 +1,128 @@
+/**
+ * The console's only way to the server: same-origin HTTP to /v2 with the
+ * signed-in key as a bearer token. Errors become ApiError carrying the
+ * problem's `detail`, which the page shows next to the action that failed.
+ */
+
+export interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+}
+
+export class ApiError extends Error implements Problem {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+
+  constructor(problem: Problem) {
+    super(problem.detail);
+    this.name = "ApiError";
+    this.status = problem.status;
+    this.title = problem.title;
+    this.detail = problem.detail;
+  }
+}
+
+export interface Pagination {
+  has_more: boolean;
+  next_cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | undefined;
+}
+
+export type Query = Record<string, string | number | undefined>;
+
+function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== "") params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text === "" ? path : `${path}?${text}`;
+}
+
+async function toProblem(response: Response): Promise<Problem> {
+  const fallback = { status: response.status, title: response.statusText, detail: `the server answered ${response.status} ${response.statusText}` };
+  try {
+    const body: unknown = await response.json();
+    if (typeof body === "object" && body !== null && "detail" in body && typeof body.detail === "string" && body.detail !== "") {
+      const title = "title" in body && typeof body.title === "string" ? body.title : fallback.title;
+      return { status: response.status, title, detail: body.detail };
+    }
+  } catch {
+    // Not a problem document (a proxy's HTML page, say): describe the status instead.
+  }
+  return fallback;
+}
+
+/** An HTTP client bound to one API key. */
+export class Client {
+  constructor(private readonly key: string) {}
+
+  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, accept: "application/json" };
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    let response: Response;
+    try {
+      response = await fetch(withQuery(path, options.query), {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        cache: "no-store",
+        credentials: "omit",
+        referrerPolicy: "no-referrer",
+      });
+    } catch {
+      throw new ApiError({ status: 0, title: "Network error", detail: "could not reach the keyhouse server; check the connection and try again" });
+    }
+    if (!response.ok) throw new ApiError(await toProblem(response));
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  get<T>(path: string, query?: Query): Promise<T> {
+    return this.request<T>("GET", path, { query });
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>("POST", path, { body });
+  }
+
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PATCH", path, { body });
+  }
+
+  delete(path: string): Promise<void> {
+    return this.request<void>("DELETE", path);
+  }
+
+  /** One page of a paginated list whose items sit under `listKey`. */
+  async page<T>(path: string, listKey: string, query: Query): Promise<Page<T>> {
+    const body = await this.get<Record<string, unknown> & { pagination: Pagination }>(path, query);
+    const items = (body[listKey] ?? []) as T[];
+    return { items, nextCursor: body.pagination.has_more ? body.pagination.next_cursor : undefined };
+  }
+
+  /** Every item of a list, page by page (for pickers such as the space list). */
+  async all<T>(path: string, listKey: string, query: Query = {}, maxPages = 20): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < maxPages; i += 1) {
+      const page: Page<T> = await this.page<T>(path, listKey, { ...query, limit: 100, cursor });
+      items.push(...page.items);
+      cursor = page.nextCursor;
+      if (cursor === undefined) break;
+    }
+    return items;
+  }
+}
+
+/** The message to show for anything an action threw. */
+export function errorDetail(error: unknown): string {
+  if (error instanceof ApiError) return error.detail;
+  return "something went wrong in the console; reload the page and try again";
+}

@@ -1,0 +1,117 @@
+import { useState } from "react";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { CreateKeyDialog } from "../components/CreateKeyDialog";
+import { ErrorText } from "../components/ErrorText";
+import { Field } from "../components/Field";
+import { Pager } from "../components/Pager";
+import { RotateKeyDialog } from "../components/RotateKeyDialog";
+import { Tabs, tabId } from "../components/Tabs";
+import { usePaged } from "../hooks";
+import { useSession } from "../session";
+import { useSpaceChoices } from "../spaces";
+import type { ApiKey, KeyType } from "../types";
+import { KeyTable } from "./KeyTable";
+
+const STATUSES = ["active", "expired", "deleted"] as const;
+type StatusFilter = (typeof STATUSES)[number];
+const PAGE_SIZES = [10, 25, 50, 100];
+
+type Open = { kind: "create" } | { kind: "rotate"; key: ApiKey } | { kind: "delete"; key: ApiKey } | null;
+
+/** User and service keys: filter, page, create, rotate, delete. */
+export function ApiKeysPage() {
+  const { client } = useSession();
+  const [keyType, setKeyType] = useState<KeyType>("user");
+  const [spaceId, setSpaceId] = useState("");
+  const [status, setStatus] = useState<StatusFilter>("active");
+  const [limit, setLimit] = useState(50);
+  const [open, setOpen] = useState<Open>(null);
+  const spaces = useSpaceChoices();
+  const query = { key_type: keyType, status, space_id: keyType === "service" ? spaceId : undefined, limit };
+  const list = usePaged((cursor) => client.page<ApiKey>("/v2/api-keys", "api_keys", { ...query, cursor }), JSON.stringify(query));
+  const spaceLabel = (id: string) => spaces.spaces.find((space) => space.id === id)?.label ?? id;
+  const close = () => setOpen(null);
+
+  return (
+    <section aria-labelledby="keys-heading">
+      <div className="page-head">
+        <h1 id="keys-heading">API keys</h1>
+        <button type="button" className="primary" onClick={() => setOpen({ kind: "create" })}>
+          Create key
+        </button>
+      </div>
+      <Tabs
+        label="Key type"
+        idPrefix="keys"
+        tabs={[
+          { value: "user", label: "User keys" },
+          { value: "service", label: "Service keys" },
+        ]}
+        value={keyType}
+        onChange={setKeyType}
+      />
+      <div role="tabpanel" id="keys-panel" aria-labelledby={tabId("keys", keyType)}>
+        <div className="filters">
+          {keyType === "service" && (
+            <Field label="Space">
+              {(id) => (
+                <select id={id} value={spaceId} onChange={(event) => setSpaceId(event.target.value)}>
+                  <option value="">All spaces I can read</option>
+                  {spaces.spaces.map((space) => (
+                    <option key={space.id} value={space.id}>
+                      {space.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          )}
+          <Field label="Status">
+            {(id) => (
+              <select id={id} value={status} onChange={(event) => setStatus(event.target.value as StatusFilter)}>
+                {STATUSES.map((value) => (
+                  <option key={value}>{value}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Per page">
+            {(id) => (
+              <select id={id} value={limit} onChange={(event) => setLimit(Number(event.target.value))}>
+                {PAGE_SIZES.map((size) => (
+                  <option key={size}>{size}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        {keyType === "service" && <ErrorText error={spaces.error} />}
+        <ErrorText error={list.error} />
+        {!list.loading && list.error === undefined && list.items.length === 0 ? (
+          <p className="empty">No {status} {keyType} keys here.</p>
+        ) : (
+          <KeyTable keys={list.items} spaceLabel={spaceLabel} actions={{ rotate: (key) => setOpen({ kind: "rotate", key }), remove: (key) => setOpen({ kind: "delete", key }) }} />
+        )}
+        <Pager list={list} label="API keys" />
+      </div>
+      {open?.kind === "create" && (
+        <CreateKeyDialog defaultType={keyType} defaultSpaceId={spaceId} spaces={spaces.spaces} onClose={close} onCreated={list.reload} />
+      )}
+      {open?.kind === "rotate" && <RotateKeyDialog apiKey={open.key} onClose={close} onRotated={list.reload} />}
+      {open?.kind === "delete" && (
+        <ConfirmDialog
+          title={`Delete “${open.key.name}”?`}
+          confirmLabel={`Delete ${open.key.name}`}
+          onConfirm={() => client.delete(`/v2/api-keys/${encodeURIComponent(open.key.id)}`)}
+          onClose={close}
+          onDone={list.reload}
+        >
+          <p>
+            The key <code>{open.key.redacted_key}</code> stops working at once, everywhere. Anything that uses it will get
+            401 Unauthorized. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+import { useState, type FormEvent } from "react";
+import { Dialog } from "../components/Dialog";
+import { ErrorText } from "../components/ErrorText";
+import { Field } from "../components/Field";
+import { useAction } from "../hooks";
+import { useSession } from "../session";
+import type { AccountRole, User } from "../types";
+
+/** Creates a user (no invitation is sent: invite_mode none); issue their first key from the list. */
+export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+  const { client } = useSession();
+  const [form, setForm] = useState({ name: "", email: "", role: "member" as AccountRole, isDeveloper: true });
+  const action = useAction();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const body = { name: form.name, email: form.email, role: form.role, invite_mode: "none", is_developer: form.isDeveloper };
+    const result = await action.run(() => client.post<User>("/v2/users", body));
+    if (result.ok) {
+      onCreated();
+      onClose();
+    }
+  };
+  return (
+    <Dialog title="Create user" onClose={onClose}>
+      <form onSubmit={(event) => void submit(event)}>
+        <Field label="Name">{(id) => <input id={id} value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} required autoComplete="off" />}</Field>
+        <Field label="Email">{(id) => <input id={id} type="email" value={form.email} onChange={(event) => setForm({ ...form, email: event.target.value })} required autoComplete="off" />}</Field>
+        <Field label="Account role">
+          {(id) => (
+            <select
+              id={id}
+              value={form.role}
+              onChange={(event) => {
+                const role = event.target.value as AccountRole;
+                setForm({ ...form, role, isDeveloper: role !== "annotator" });
+              }}
+            >
+              <option>member</option>
+              <option>admin</option>
+              <option>annotator</option>
+            </select>
+          )}
+        </Field>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.isDeveloper} onChange={(event) => setForm({ ...form, isDeveloper: event.target.checked })} />
+          Developer: may use the API and hold keys
+        </label>
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={action.pending}>
+            Create user
+          </button>
+        </div>
+        <ErrorText error={action.error} />
+      </form>
+    </Dialog>
+  );
+}

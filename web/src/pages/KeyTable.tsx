@@ -1,0 +1,82 @@
+import { expiryState, formatDateTime, formatRelative } from "../format";
+import { useUserNames } from "../people";
+import type { ApiKey } from "../types";
+
+function Expiry({ expiresAt }: { expiresAt: string | undefined }) {
+  const state = expiryState(expiresAt);
+  if (expiresAt === undefined) return <span className="muted">Never</span>;
+  return (
+    <>
+      <time dateTime={expiresAt}>{formatDateTime(expiresAt)}</time>
+      {state === "expired" && <span className="badge badge-danger">Expired</span>}
+      {state === "soon" && <span className="badge badge-warning">Expires soon</span>}
+    </>
+  );
+}
+
+export interface KeyRowActions {
+  rotate(key: ApiKey): void;
+  remove(key: ApiKey): void;
+}
+
+/** The API keys of one page; on narrow screens each row becomes a card. */
+export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceLabel: (id: string) => string; actions: KeyRowActions }) {
+  const creator = useUserNames(keys.map((key) => key.created_by_user_id));
+  return (
+    <table className="list keys">
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Key</th>
+          <th scope="col">Type</th>
+          <th scope="col">Created</th>
+          <th scope="col">Expires</th>
+          <th scope="col">Last used</th>
+          <th scope="col">Creator</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {keys.map((key) => (
+          <tr key={key.id}>
+            <th scope="row" data-label="Name">
+              {key.name}
+              {key.description !== undefined && <span className="description">{key.description}</span>}
+            </th>
+            <td data-label="Key">
+              <code>{key.redacted_key}</code>
+            </td>
+            <td data-label="Type">
+              {key.key_type}
+              {key.space_id !== undefined && <span className="description">{spaceLabel(key.space_id)}</span>}
+            </td>
+            <td data-label="Created">
+              <time dateTime={key.created_at}>{formatDateTime(key.created_at)}</time>
+            </td>
+            <td data-label="Expires">
+              <Expiry expiresAt={key.expires_at} />
+            </td>
+            <td data-label="Last used">
+              {key.last_used_at === undefined ? <span className="muted">Never</span> : <time dateTime={key.last_used_at} title={formatDateTime(key.last_used_at)}>{formatRelative(key.last_used_at)}</time>}
+            </td>
+            <td data-label="Creator">{creator(key.created_by_user_id)}</td>
+            <td className="row-actions">
+              {key.status === "active" && expiryState(key.expires_at) !== "expired" && (
+                <button type="button" onClick={() => actions.rotate(key)} aria-label={`Rotate ${key.name} (${key.redacted_key})`}>
+                  Rotate
+                </button>
+              )}
+              {key.status === "active" && (
+                <button type="button" className="danger" onClick={() => actions.remove(key)} aria-label={`Delete ${key.name} (${key.redacted_key})`}>
+                  Delete
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

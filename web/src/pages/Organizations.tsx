@@ -1,0 +1,5 @@
+import { ScopesPage } from "./ScopesPage";
+
+export function OrganizationsPage() {
+  return <ScopesPage scope="organizations" />;
+}

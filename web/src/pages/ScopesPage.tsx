@@ -1,0 +1,126 @@
+import { useEffect, useState } from "react";
+import { errorDetail } from "../api";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { ErrorText } from "../components/ErrorText";
+import { Field } from "../components/Field";
+import { Pager } from "../components/Pager";
+import { formatDateTime } from "../format";
+import { usePaged } from "../hooks";
+import { useSession } from "../session";
+import type { Organization, Space } from "../types";
+import { CreateScopeDialog } from "./CreateScopeDialog";
+import { MembersDialog } from "./MembersDialog";
+import { SCOPES, type ScopeKind } from "./scopes";
+
+/** An organization, or a space (which also names its organization). */
+type Item = Organization & Partial<Pick<Space, "organization_id">>;
+type Open = { kind: "create" } | { kind: "members"; item: Organization } | { kind: "delete"; item: Organization } | null;
+
+function useOrganizations(): { organizations: Organization[]; error: string | undefined } {
+  const { client } = useSession();
+  const [state, setState] = useState<{ organizations: Organization[]; error: string | undefined }>({ organizations: [], error: undefined });
+  useEffect(() => {
+    client.all<Organization>("/v2/organizations", "organizations").then(
+      (organizations) => setState({ organizations, error: undefined }),
+      (error: unknown) => setState({ organizations: [], error: errorDetail(error) }),
+    );
+  }, [client]);
+  return state;
+}
+
+/** Organizations or spaces: list, create, members, delete. */
+export function ScopesPage({ scope }: { scope: ScopeKind }) {
+  const { client } = useSession();
+  const { title, singular, path, listKey } = SCOPES[scope];
+  const orgs = useOrganizations();
+  const [orgId, setOrgId] = useState("");
+  const [name, setName] = useState("");
+  const [open, setOpen] = useState<Open>(null);
+  const query = scope === "spaces" ? { org_id: orgId, name, limit: 50 } : { limit: 50 };
+  const list = usePaged((cursor) => client.page<Item>(path, listKey, { ...query, cursor }), `${scope}${JSON.stringify(query)}`);
+  const orgName = (id: string | undefined) => orgs.organizations.find((org) => org.id === id)?.name ?? id ?? "";
+  const close = () => setOpen(null);
+  const headingId = `${scope}-heading`;
+
+  return (
+    <section aria-labelledby={headingId}>
+      <div className="page-head">
+        <h1 id={headingId}>{title}</h1>
+        <button type="button" className="primary" onClick={() => setOpen({ kind: "create" })}>
+          Create {singular}
+        </button>
+      </div>
+      {scope === "spaces" && (
+        <div className="filters">
+          <Field label="Organization">
+            {(id) => (
+              <select id={id} value={orgId} onChange={(event) => setOrgId(event.target.value)}>
+                <option value="">All organizations</option>
+                {orgs.organizations.map((org) => (
+                  <option key={org.id} value={org.id}>
+                    {org.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Name contains">{(id) => <input id={id} type="search" value={name} onChange={(event) => setName(event.target.value)} />}</Field>
+        </div>
+      )}
+      <ErrorText error={orgs.error} />
+      <ErrorText error={list.error} />
+      <table className="list">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            {scope === "spaces" && <th scope="col">Organization</th>}
+            <th scope="col">Description</th>
+            <th scope="col">Created</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.items.map((item) => (
+            <tr key={item.id}>
+              <th scope="row" data-label="Name">
+                {item.name}
+              </th>
+              {scope === "spaces" && <td data-label="Organization">{orgName(item.organization_id)}</td>}
+              <td data-label="Description">{item.description === "" || item.description === undefined ? <span className="muted">None</span> : item.description}</td>
+              <td data-label="Created">
+                <time dateTime={item.created_at}>{formatDateTime(item.created_at)}</time>
+              </td>
+              <td className="row-actions">
+                <button type="button" onClick={() => setOpen({ kind: "members", item })} aria-label={`Members of ${item.name}`}>
+                  Members
+                </button>
+                <button type="button" className="danger" onClick={() => setOpen({ kind: "delete", item })} aria-label={`Delete ${item.name}`}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager list={list} label={title} />
+      {open?.kind === "create" && <CreateScopeDialog scope={scope} organizations={orgs.organizations} onClose={close} onCreated={list.reload} />}
+      {open?.kind === "members" && <MembersDialog scope={scope} target={open.item} onClose={close} />}
+      {open?.kind === "delete" && (
+        <ConfirmDialog
+          title={`Delete ${singular} “${open.item.name}”?`}
+          confirmLabel={`Delete ${open.item.name}`}
+          onConfirm={() => client.delete(`${path}/${encodeURIComponent(open.item.id)}`)}
+          onClose={close}
+          onDone={list.reload}
+        >
+          <p className="warning">
+            Deleting {open.item.name} removes its memberships{scope === "organizations" ? " and its spaces" : ""}; service keys
+            scoped to it stop working. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,5 @@
+import { ScopesPage } from "./ScopesPage";
+
+export function SpacesPage() {
+  return <ScopesPage scope="spaces" />;
+}

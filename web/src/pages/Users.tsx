@@ -1,0 +1,117 @@
+import { useState } from "react";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { CreateKeyDialog } from "../components/CreateKeyDialog";
+import { ErrorText } from "../components/ErrorText";
+import { Field } from "../components/Field";
+import { Pager } from "../components/Pager";
+import { formatDateTime } from "../format";
+import { usePaged } from "../hooks";
+import { useSession } from "../session";
+import type { User } from "../types";
+import { CreateUserDialog } from "./CreateUserDialog";
+import { RemoveUserText } from "./RemoveUserText";
+import { UserRoleCell } from "./UserRoleCell";
+
+const STATUSES = ["", "active", "invited", "expired", "inactive"] as const;
+
+type Open = { kind: "create" } | { kind: "issue"; user: User } | { kind: "remove"; user: User } | null;
+
+/** Account admins: people, their account roles, first keys, and removal. */
+export function UsersPage() {
+  const { client, me } = useSession();
+  const [email, setEmail] = useState("");
+  const [status, setStatus] = useState("");
+  const [open, setOpen] = useState<Open>(null);
+  const query = { email, status, limit: 50 };
+  const list = usePaged((cursor) => client.page<User>("/v2/users", "users", { ...query, cursor }), JSON.stringify(query));
+  const close = () => setOpen(null);
+
+  return (
+    <section aria-labelledby="users-heading">
+      <div className="page-head">
+        <h1 id="users-heading">Users</h1>
+        <button type="button" className="primary" onClick={() => setOpen({ kind: "create" })}>
+          Create user
+        </button>
+      </div>
+      <div className="filters">
+        <Field label="Email contains">{(id) => <input id={id} type="search" value={email} onChange={(event) => setEmail(event.target.value)} />}</Field>
+        <Field label="Status">
+          {(id) => (
+            <select id={id} value={status} onChange={(event) => setStatus(event.target.value)}>
+              {STATUSES.map((value) => (
+                <option key={value} value={value}>
+                  {value === "" ? "any" : value}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <ErrorText error={list.error} />
+      <table className="list">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Account role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Created</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.items.map((user) => (
+            <tr key={user.id}>
+              <th scope="row" data-label="Name">
+                {user.name}
+                {user.id === me.userId && <span className="description">you</span>}
+              </th>
+              <td data-label="Email">{user.email}</td>
+              <td data-label="Account role">
+                <UserRoleCell user={user} onChanged={list.reload} />
+              </td>
+              <td data-label="Status">
+                {user.status}
+                {!user.is_developer && <span className="description">no API access</span>}
+              </td>
+              <td data-label="Created">
+                <time dateTime={user.created_at}>{formatDateTime(user.created_at)}</time>
+              </td>
+              <td className="row-actions">
+                {user.status !== "inactive" && (
+                  <>
+                    <button type="button" onClick={() => setOpen({ kind: "issue", user })} aria-label={`Issue a key for ${user.name}`}>
+                      Issue key
+                    </button>
+                    <button type="button" className="danger" onClick={() => setOpen({ kind: "remove", user })} aria-label={`Remove ${user.name}`}>
+                      Remove
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager list={list} label="Users" />
+      {open?.kind === "create" && <CreateUserDialog onClose={close} onCreated={list.reload} />}
+      {open?.kind === "issue" && (
+        <CreateKeyDialog defaultType="user" defaultSpaceId="" spaces={[]} forUser={{ id: open.user.id, name: open.user.name }} onClose={close} onCreated={() => undefined} />
+      )}
+      {open?.kind === "remove" && (
+        <ConfirmDialog
+          title={`Remove ${open.user.name}?`}
+          confirmLabel={`Remove ${open.user.name}`}
+          onConfirm={() => client.delete(`/v2/users/${encodeURIComponent(open.user.id)}`)}
+          onClose={close}
+          onDone={list.reload}
+        >
+          <RemoveUserText user={open.user} />
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

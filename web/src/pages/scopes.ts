@@ -1,0 +1,14 @@
+/** Organizations and spaces share one page shape; this says where each lives on the wire. */
+export type ScopeKind = "organizations" | "spaces";
+
+export const SCOPES: Record<ScopeKind, { title: string; singular: string; path: string; listKey: string }> = {
+  organizations: { title: "Organizations", singular: "organization", path: "/v2/organizations", listKey: "organizations" },
+  spaces: { title: "Spaces", singular: "space", path: "/v2/spaces", listKey: "spaces" },
+};
+
+export const MEMBER_ROLES = ["admin", "member", "read-only", "annotator"] as const;
+
+/** A role as SPEC §7 puts role assignments on the wire. */
+export function roleAssignment(role: string): { type: "predefined"; name: string } {
+  return { type: "predefined", name: role };
+}

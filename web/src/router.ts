@@ -1,0 +1,24 @@
+import { useEffect, useState } from "react";
+
+/** Pages live in the URL's fragment (#/users): no server routes needed, and never a secret in it. */
+export type Route = "keys" | "organizations" | "spaces" | "users" | "audit";
+const ROUTES: Route[] = ["keys", "organizations", "spaces", "users", "audit"];
+
+function parse(hash: string): Route {
+  const name = hash.replace(/^#\/?/, "");
+  return ROUTES.find((route) => route === name) ?? "keys";
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parse(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parse(window.location.hash));
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return route;
+}
+
+export function href(route: Route): string {
+  return `#/${route}`;
+}
