@@ -1,10 +1,10 @@
 import { Type, type Static } from "typebox";
-import { CursorQuery, IdString, LimitQuery, LINE_PATTERN, PaginationSchema, TEXT_PATTERN, Timestamp } from "../http/schemas.js";
+import { CursorQuery, StringEnum, IdString, LimitQuery, LINE_PATTERN, PaginationSchema, TEXT_PATTERN, Timestamp } from "../http/schemas.js";
 
-const KeyType = Type.Enum(["user", "service"], {
+const KeyType = StringEnum(["user", "service"], {
   description: "user: acts as the user who created it; service: acts as its bot user in one space",
 });
-const MemberRole = Type.Enum(["admin", "member", "read-only"]);
+const MemberRole = StringEnum(["admin", "member", "read-only"]);
 
 export const ApiKeySchema = Type.Object(
   {
@@ -12,7 +12,7 @@ export const ApiKeySchema = Type.Object(
     name: Type.String(),
     description: Type.Optional(Type.String()),
     key_type: KeyType,
-    status: Type.Enum(["active", "deleted"]),
+    status: StringEnum(["active", "deleted"]),
     redacted_key: Type.String({ examples: ["ak-abc...xyz"] }),
     created_at: Timestamp("When the key was created"),
     expires_at: Type.Optional(Timestamp("When the key stops working")),
@@ -35,7 +35,7 @@ export const ListQuery = Type.Object(
   {
     key_type: Type.Optional(KeyType),
     status: Type.Optional(
-      Type.Enum(["active", "deleted", "expired"], {
+      StringEnum(["active", "deleted", "expired"], {
         description: "active (default), deleted, or expired (extension)",
       }),
     ),
@@ -65,7 +65,7 @@ export const CreateBody = Type.Object(
         {
           space_role: Type.Optional(MemberRole),
           org_role: Type.Optional(MemberRole),
-          account_role: Type.Optional(Type.Enum(["admin", "member"])),
+          account_role: Type.Optional(StringEnum(["admin", "member"])),
         },
         { additionalProperties: false, description: "Service keys only" },
       ),

@@ -1,4 +1,9 @@
-import { Type } from "typebox";
+import { Type, type TUnsafe } from "typebox";
+
+/** A string enum that also says `type: string`, which generated clients rely on. */
+export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
+}
 
 /**
  * Text without NUL and without unpaired surrogates (ajv matches patterns by code
@@ -46,5 +51,10 @@ export const CursorQuery = Type.String({
 
 /** Error responses, by status, for a route's OpenAPI entry. */
 export function problemResponses(...statuses: number[]): Record<number, unknown> {
-  return Object.fromEntries(statuses.map((status) => [status, { $ref: "Problem#", description: "Problem details" }]));
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: "Problem details (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "Problem#" } } } },
+    ]),
+  );
 }

@@ -5,7 +5,11 @@ import type { SchemaStatus } from "./store.js";
 const TABLE = "keyhouse_migrations";
 const LOCK_TABLE = "keyhouse_migrations_lock";
 
-function provider(dialect: DialectName): MigrationProvider {
+export const MIGRATION_TABLE = TABLE;
+export const MIGRATION_LOCK_TABLE = LOCK_TABLE;
+
+/** The migrations, as Kysely's Migrator wants them. */
+export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
     async getMigrations() {
       return Object.fromEntries(
@@ -19,7 +23,7 @@ function provider(dialect: DialectName): MigrationProvider {
 export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
   const migrator = new Migrator({
     db,
-    provider: provider(dialect),
+    provider: migrationProvider(dialect),
     migrationTableName: TABLE,
     migrationLockTableName: LOCK_TABLE,
   });

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { generateRawKey } from "../../src/apikeys/key-format.js";
+import { Authenticator, bearerToken } from "../../src/auth/authenticate.js";
+import { LastUsedTracker } from "../../src/auth/last-used.js";
+import { MemoryFailureThrottle } from "../../src/auth/throttle.js";
+import { openSqliteStore } from "../../src/store/sqlite/open.js";
+
+const dir = mkdtempSync(join(tmpdir(), "keyhouse-auth-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("Authenticator", () => {
+  it("turns away a key with a bad checksum without touching the store", async () => {
+    // A closed store throws on any query: only a lookup-free path can answer.
+    const store = openSqliteStore(join(dir, "closed.db"));
+    await store.migrate();
+    await store.close();
+    const tracker = new LastUsedTracker(async () => undefined, () => undefined);
+    const auth = new Authenticator(store, Buffer.from("s".repeat(32)), Date.now, new MemoryFailureThrottle(100, 60, Date.now), tracker);
+    const good = generateRawKey();
+    const typo = good.slice(0, 20) + (good[20] === "x" ? "y" : "x") + good.slice(21);
+    await expect(auth.authenticate(`Bearer ${typo}`, "127.0.0.1")).resolves.toEqual({ ok: false, reason: "unauthenticated" });
+    await expect(auth.authenticate(`Bearer ${good}`, "127.0.0.1")).rejects.toThrow();
+    await tracker.close();
+  });
+
+  it("parses only the Bearer scheme with one token", () => {
+    expect(bearerToken("Bearer abc")).toBe("abc");
+    expect(bearerToken("bearer abc")).toBe("abc");
+    expect(bearerToken("Bearer")).toBeUndefined();
+    expect(bearerToken("Bearer a b")).toBeUndefined();
+    expect(bearerToken("Basic abc")).toBeUndefined();
+    expect(bearerToken(undefined)).toBeUndefined();
+    expect(bearerToken(`Bearer ${"a".repeat(600)}`)).toBeUndefined();
+  });
+});
+
+describe("MemoryFailureThrottle", () => {
+  it("blocks after the limit until the window ends, per address", async () => {
+    let now = 1_000_000;
+    const throttle = new MemoryFailureThrottle(3, 60, () => now);
+    for (let i = 0; i < 3; i++) await throttle.recordFailure("a");
+    expect(await throttle.check("a")).toEqual({ blocked: true, retryAfterSeconds: 60 });
+    expect(await throttle.check("b")).toEqual({ blocked: false });
+    now += 59_500;
+    expect(await throttle.check("a")).toEqual({ blocked: true, retryAfterSeconds: 1 });
+    now += 600;
+    expect(await throttle.check("a")).toEqual({ blocked: false });
+  });
+});
