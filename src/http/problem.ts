@@ -13,8 +13,6 @@ export const PROBLEMS = {
   DEVELOPER_ACCESS_REQUIRED: { status: 403, title: "Developer access required" },
   NOT_FOUND: { status: 404, title: "Not found" },
   ROUTE_NOT_FOUND: { status: 404, title: "Route not found" },
-  METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
-  NOT_ACCEPTABLE: { status: 406, title: "Not acceptable" },
   CONFLICT: { status: 409, title: "Conflict" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Payload too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
