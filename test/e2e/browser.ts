@@ -63,6 +63,7 @@ export interface ConsoleTab {
 export async function openConsole(browser: Browser, t: TestServer, viewport = { width: 1280, height: 900 }): Promise<ConsoleTab> {
   const context = await browser.newContext({ viewport, baseURL: t.url });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: t.url });
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const consoleLines: string[] = [];
   const requestUrls: string[] = [];

@@ -25,7 +25,7 @@ function Page({ route, isAdmin }: { route: Route; isAdmin: boolean }) {
   return <AuditPage />;
 }
 
-function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+function Shell({ session }: { session: Session }) {
   const route = useRoute();
   const pages = [{ route: "keys" as Route, label: "API keys" }, ...(session.me.isAdmin ? ADMIN_PAGES : [])];
   return (
@@ -53,7 +53,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
         <span className="whoami">
           Signed in as <strong>{session.me.name}</strong>
         </span>
-        <button type="button" onClick={onSignOut}>
+        <button type="button" onClick={() => session.signOut()}>
           Sign out
         </button>
       </header>
@@ -66,7 +66,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
 
 /** Signed in (a key in this tab's session storage that the server accepts) or the sign-in form. */
 export function App() {
-  const [session, setSession] = useState<Session | null>(null);
+  const [signedIn, setSignedIn] = useState<Omit<Session, "signOut"> | null>(null);
   const [restoring, setRestoring] = useState(() => savedKey() !== null);
   const [notice, setNotice] = useState<string | undefined>(undefined);
 
@@ -75,7 +75,7 @@ export function App() {
     if (key === null) return;
     const client = new Client(key);
     loadMe(client).then(
-      (me) => setSession({ client, me }),
+      (me) => setSignedIn({ client, me }),
       (error: unknown) => {
         forgetKey();
         setNotice(error instanceof ApiError ? `Signed out: ${error.detail}` : undefined);
@@ -83,14 +83,14 @@ export function App() {
     ).finally(() => setRestoring(false));
   }, []);
 
-  const signOut = () => {
+  const signOut = (message = "You are signed out.") => {
     forgetKey();
-    setSession(null);
-    setNotice("You are signed out.");
+    setSignedIn(null);
+    setNotice(message);
     window.location.hash = "";
   };
 
   if (restoring) return <p className="loading">Loading…</p>;
-  if (session === null) return <SignIn onSignedIn={setSession} notice={notice} />;
-  return <Shell session={session} onSignOut={signOut} />;
+  if (signedIn === null) return <SignIn onSignedIn={setSignedIn} notice={notice} />;
+  return <Shell session={{ ...signedIn, signOut }} />;
 }

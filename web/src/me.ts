@@ -14,6 +14,7 @@ export async function loadMe(client: Client): Promise<Me> {
     name: body.user.name,
     email: body.user.email,
     isAdmin: body.user.role === "admin",
+    keyId: body.api_key.id,
     keyType: body.api_key.key_type,
   };
 }

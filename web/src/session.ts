@@ -26,12 +26,16 @@ export interface Me {
   name: string;
   email: string | undefined;
   isAdmin: boolean;
+  /** The id of the key this session signed in with. */
+  keyId: string;
   keyType: "user" | "service";
 }
 
 export interface Session {
   client: Client;
   me: Me;
+  /** Forgets the key and returns to the sign-in form, with an optional notice there. */
+  signOut(notice?: string): void;
 }
 
 export const SessionContext = createContext<Session | null>(null);

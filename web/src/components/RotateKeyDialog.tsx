@@ -18,7 +18,7 @@ const GRACE_CHOICES = [
 ];
 
 /** Rotates a key: a new secret, the old one kept for an optional grace period; shows the new key once. */
-export function RotateKeyDialog({ apiKey, onClose, onRotated }: { apiKey: ApiKey; onClose: () => void; onRotated: () => void }) {
+export function RotateKeyDialog({ apiKey, onClose, onRotated }: { apiKey: ApiKey; onClose: () => void; onRotated: (graceSeconds: number) => void }) {
   const { client } = useSession();
   const [graceSeconds, setGraceSeconds] = useState(0);
   const [days, setDays] = useState(0);
@@ -33,7 +33,7 @@ export function RotateKeyDialog({ apiKey, onClose, onRotated }: { apiKey: ApiKey
     const result = await action.run(() => client.post<IssuedKey>(`/v2/api-keys/${encodeURIComponent(apiKey.id)}/refresh`, body));
     if (result.ok) {
       setIssued(result.value);
-      onRotated();
+      onRotated(graceSeconds);
     }
   };
 

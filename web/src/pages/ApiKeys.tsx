@@ -20,7 +20,7 @@ type Open = { kind: "create" } | { kind: "rotate"; key: ApiKey } | { kind: "dele
 
 /** User and service keys: filter, page, create, rotate, delete. */
 export function ApiKeysPage() {
-  const { client } = useSession();
+  const { client, me, signOut } = useSession();
   const [keyType, setKeyType] = useState<KeyType>("user");
   const [spaceId, setSpaceId] = useState("");
   const [status, setStatus] = useState<StatusFilter>("active");
@@ -31,6 +31,13 @@ export function ApiKeysPage() {
   const list = usePaged((cursor) => client.page<ApiKey>("/v2/api-keys", "api_keys", { ...query, cursor }), JSON.stringify(query));
   const spaceLabel = (id: string) => spaces.spaces.find((space) => space.id === id)?.label ?? id;
   const close = () => setOpen(null);
+  // Deleting the key this session uses, or rotating it without grace, ends the session.
+  const [sessionEnded, setSessionEnded] = useState(false);
+  const closeAfterChange = () => (sessionEnded ? signOut("The key this session used no longer works. Sign in with another key.") : close());
+  const changed = (key: ApiKey, keyStillWorks: boolean) => {
+    if (key.id === me.keyId && !keyStillWorks) setSessionEnded(true);
+    else list.reload();
+  };
 
   return (
     <section aria-labelledby="keys-heading">
@@ -50,7 +57,7 @@ export function ApiKeysPage() {
         value={keyType}
         onChange={setKeyType}
       />
-      <div role="tabpanel" id="keys-panel" aria-labelledby={tabId("keys", keyType)}>
+      <div role="tabpanel" id="keys-panel" aria-labelledby={tabId("keys", keyType)} aria-busy={list.loading}>
         <div className="filters">
           {keyType === "service" && (
             <Field label="Space">
@@ -97,15 +104,18 @@ export function ApiKeysPage() {
       {open?.kind === "create" && (
         <CreateKeyDialog defaultType={keyType} defaultSpaceId={spaceId} spaces={spaces.spaces} onClose={close} onCreated={list.reload} />
       )}
-      {open?.kind === "rotate" && <RotateKeyDialog apiKey={open.key} onClose={close} onRotated={list.reload} />}
+      {open?.kind === "rotate" && (
+        <RotateKeyDialog apiKey={open.key} onClose={closeAfterChange} onRotated={(graceSeconds) => changed(open.key, graceSeconds > 0)} />
+      )}
       {open?.kind === "delete" && (
         <ConfirmDialog
           title={`Delete “${open.key.name}”?`}
           confirmLabel={`Delete ${open.key.name}`}
           onConfirm={() => client.delete(`/v2/api-keys/${encodeURIComponent(open.key.id)}`)}
           onClose={close}
-          onDone={list.reload}
+          onDone={() => (open.key.id === me.keyId ? signOut("You deleted the key this session used. Sign in with another key.") : list.reload())}
         >
+          {open.key.id === me.keyId && <p className="warning">This is the key you signed in with: deleting it signs you out.</p>}
           <p>
             The key <code>{open.key.redacted_key}</code> stops working at once, everywhere. Anything that uses it will get
             401 Unauthorized. This cannot be undone.

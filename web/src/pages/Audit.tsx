@@ -17,7 +17,7 @@ export function AuditPage() {
     <Field label={label}>{(id) => <input id={id} type="search" value={filters[name]} onChange={(event) => setFilters({ ...filters, [name]: event.target.value.trim() })} />}</Field>
   );
   return (
-    <section aria-labelledby="audit-heading">
+    <section aria-labelledby="audit-heading" aria-busy={list.loading}>
       <div className="page-head">
         <h1 id="audit-heading">Audit trail</h1>
       </div>

@@ -1,5 +1,6 @@
 import { expiryState, formatDateTime, formatRelative } from "../format";
 import { useUserNames } from "../people";
+import { useSession } from "../session";
 import type { ApiKey } from "../types";
 
 function Expiry({ expiresAt }: { expiresAt: string | undefined }) {
@@ -21,6 +22,7 @@ export interface KeyRowActions {
 
 /** The API keys of one page; on narrow screens each row becomes a card. */
 export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceLabel: (id: string) => string; actions: KeyRowActions }) {
+  const { me } = useSession();
   const creator = useUserNames(keys.map((key) => key.created_by_user_id));
   return (
     <table className="list keys">
@@ -43,6 +45,7 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
           <tr key={key.id}>
             <th scope="row" data-label="Name">
               {key.name}
+              {key.id === me.keyId && <span className="badge badge-info">this session</span>}
               {key.description !== undefined && <span className="description">{key.description}</span>}
             </th>
             <td data-label="Key">
@@ -62,7 +65,8 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
               {key.last_used_at === undefined ? <span className="muted">Never</span> : <time dateTime={key.last_used_at} title={formatDateTime(key.last_used_at)}>{formatRelative(key.last_used_at)}</time>}
             </td>
             <td data-label="Creator">{creator(key.created_by_user_id)}</td>
-            <td className="row-actions">
+            <td>
+<div className="row-actions">
               {key.status === "active" && expiryState(key.expires_at) !== "expired" && (
                 <button type="button" onClick={() => actions.rotate(key)} aria-label={`Rotate ${key.name} (${key.redacted_key})`}>
                   Rotate
@@ -73,6 +77,7 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
                   Delete
                 </button>
               )}
+</div>
             </td>
           </tr>
         ))}

@@ -43,7 +43,7 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
   const headingId = `${scope}-heading`;
 
   return (
-    <section aria-labelledby={headingId}>
+    <section aria-labelledby={headingId} aria-busy={list.loading}>
       <div className="page-head">
         <h1 id={headingId}>{title}</h1>
         <button type="button" className="primary" onClick={() => setOpen({ kind: "create" })}>
@@ -92,13 +92,15 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
               <td data-label="Created">
                 <time dateTime={item.created_at}>{formatDateTime(item.created_at)}</time>
               </td>
-              <td className="row-actions">
+              <td>
+<div className="row-actions">
                 <button type="button" onClick={() => setOpen({ kind: "members", item })} aria-label={`Members of ${item.name}`}>
                   Members
                 </button>
                 <button type="button" className="danger" onClick={() => setOpen({ kind: "delete", item })} aria-label={`Delete ${item.name}`}>
                   Delete
                 </button>
+</div>
               </td>
             </tr>
           ))}

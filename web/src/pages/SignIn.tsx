@@ -7,7 +7,7 @@ import { loadMe } from "../me";
 import { saveKey, type Session } from "../session";
 
 /** Sign-in with an API key; the key is checked against the server before it is kept for this tab. */
-export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Session) => void; notice: string | undefined }) {
+export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Omit<Session, "signOut">) => void; notice: string | undefined }) {
   const [key, setKey] = useState("");
   const action = useAction();
   const submit = async (event: FormEvent) => {

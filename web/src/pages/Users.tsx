@@ -27,7 +27,7 @@ export function UsersPage() {
   const close = () => setOpen(null);
 
   return (
-    <section aria-labelledby="users-heading">
+    <section aria-labelledby="users-heading" aria-busy={list.loading}>
       <div className="page-head">
         <h1 id="users-heading">Users</h1>
         <button type="button" className="primary" onClick={() => setOpen({ kind: "create" })}>
@@ -80,7 +80,8 @@ export function UsersPage() {
               <td data-label="Created">
                 <time dateTime={user.created_at}>{formatDateTime(user.created_at)}</time>
               </td>
-              <td className="row-actions">
+              <td>
+<div className="row-actions">
                 {user.status !== "inactive" && (
                   <>
                     <button type="button" onClick={() => setOpen({ kind: "issue", user })} aria-label={`Issue a key for ${user.name}`}>
@@ -91,6 +92,7 @@ export function UsersPage() {
                     </button>
                   </>
                 )}
+</div>
               </td>
             </tr>
           ))}
