@@ -1,22 +1,38 @@
-import { Command, CommanderError } from "commander";
-import { VERSION } from "../server.js";
+import { Command, CommanderError, Option } from "commander";
+import { cliVersion } from "./version.js";
+import { registerApiKeyCommands } from "./api-keys.js";
+import { registerCompletionCommand } from "./completion.js";
 import { EXIT } from "./exit-codes.js";
+import { registerLoginCommands } from "./login.js";
 import { registerServerCommands } from "./server-commands.js";
 
 /** Builds the keyhouse command line. */
 export function buildProgram(): Command {
   const program = new Command("keyhouse")
     .description("keyhouse: a self-hostable API key service")
-    .version(VERSION)
+    .version(cliVersion())
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "keyhouse: ")) })
+    .showHelpAfterError("(add --help for usage)")
+    .configureHelp({ showGlobalOptions: true })
+    .option("--profile <name>", "use this saved profile instead of the default one (see keyhouse login)")
+    .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"))
+    .option("-q, --quiet", "print only ids, or only the raw key");
   registerServerCommands(program);
+  registerLoginCommands(program);
+  registerApiKeyCommands(program);
+  registerCompletionCommand(program);
   return program;
 }
 
 /** Runs the command line; usage errors exit 2. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  // `keyhouse api-keys list | head -1` closes the pipe early; that is not a failure.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.OK);
+    throw error;
+  });
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../config/config.js";
-import { resolveSecret } from "../config/secret.js";
-import { bootstrap } from "../identity/bootstrap.js";
-import { DEFAULT_ADMIN, StartupError, startServer } from "../server.js";
-import { openStore } from "../store/open.js";
 import { EXIT } from "./exit-codes.js";
 
+// The server's modules (Fastify, the stores) load only when a server command
+// runs, so the client commands start quickly.
+const loadServer = () => import("../server.js");
+
 /** Prints a one-line failure and sets the exit code; config and startup refusals are expected failures. */
-export function fail(error: unknown): void {
+export async function fail(error: unknown): Promise<void> {
+  const { StartupError } = await loadServer();
   if (error instanceof ConfigError) {
     process.stderr.write(`keyhouse: invalid configuration: ${error.message}\n`);
     process.exitCode = EXIT.USAGE;
@@ -42,6 +43,7 @@ export function registerServerCommands(program: Command): void {
     .action(async () => {
       try {
         const config = loadConfig(process.env);
+        const { startServer } = await loadServer();
         const server = await startServer(config);
         if (server.secretFile?.generated) {
           process.stderr.write(`keyhouse: generated a server secret in ${server.secretFile.path} (mode 0600); keep it with the database\n`);
@@ -56,7 +58,7 @@ export function registerServerCommands(program: Command): void {
         process.once("SIGTERM", () => void stop("SIGTERM"));
         process.once("SIGINT", () => void stop("SIGINT"));
       } catch (error) {
-        fail(error);
+        await fail(error);
       }
     });
 
@@ -64,18 +66,24 @@ export function registerServerCommands(program: Command): void {
     .command("init")
     .description("initialize an empty store and print the admin's first API key")
     .option("--json", "print the result as JSON")
-    .option("--admin-email <email>", "the admin user's email", DEFAULT_ADMIN.adminEmail)
-    .option("--admin-name <name>", "the admin user's name", DEFAULT_ADMIN.adminName)
-    .action(async (options: { json?: boolean; adminEmail: string; adminName: string }) => {
+    .option("--admin-email <email>", "the admin user's email (default admin@keyhouse.local)")
+    .option("--admin-name <name>", "the admin user's name (default Admin)")
+    .action(async (options: { json?: boolean; adminEmail?: string; adminName?: string }) => {
       try {
         const config = loadConfig(process.env);
+        const [{ DEFAULT_ADMIN, StartupError }, { resolveSecret }, { openStore }, { bootstrap }] = await Promise.all([
+          loadServer(),
+          import("../config/secret.js"),
+          import("../store/open.js"),
+          import("../identity/bootstrap.js"),
+        ]);
         const { secret } = resolveSecret(config);
         const store = await openStore(config.database);
         try {
           const status = await store.schemaStatus();
           if (status.unknown.length > 0) throw new StartupError("the database schema is ahead of this keyhouse");
           await store.migrate();
-          const result = await bootstrap(store, secret, { adminEmail: options.adminEmail, adminName: options.adminName }, Date.now());
+          const result = await bootstrap(store, secret, { adminEmail: options.adminEmail ?? DEFAULT_ADMIN.adminEmail, adminName: options.adminName ?? DEFAULT_ADMIN.adminName }, Date.now());
           if (!result) {
             throw new StartupError("the store is already initialized; nothing was changed and no key was printed");
           }
@@ -90,7 +98,7 @@ export function registerServerCommands(program: Command): void {
           await store.close();
         }
       } catch (error) {
-        fail(error);
+        await fail(error);
       }
     });
 
@@ -100,6 +108,7 @@ export function registerServerCommands(program: Command): void {
     .action(async () => {
       try {
         const config = loadConfig(process.env);
+        const [{ StartupError }, { openStore }] = await Promise.all([loadServer(), import("../store/open.js")]);
         const store = await openStore(config.database);
         try {
           const status = await store.schemaStatus();
@@ -112,7 +121,7 @@ export function registerServerCommands(program: Command): void {
           await store.close();
         }
       } catch (error) {
-        fail(error);
+        await fail(error);
       }
     });
 }

@@ -1,0 +1,222 @@
+import { Option, type Command } from "commander";
+import type { ApiKeyView } from "../apikeys/view.js";
+import { clientAction, type Context } from "./command.js";
+import { runList, pagingOptions, type ListSpec, type PagingOptions } from "./listing.js";
+import { cell, paint, printJson, renderDetails, statusCell, whenCell, whenDetail, type Column } from "./output.js";
+import { parseDurationSeconds, parseExpiresAt, parseText } from "./parse.js";
+import { resolveSpace, resolveUser } from "./resolve.js";
+import { formatDuration, oneLine } from "./text.js";
+
+export type IssuedKey = ApiKeyView & { key: string };
+
+const MEMBER_ROLES = ["admin", "member", "read-only"];
+
+/** A key past its expiry still says "active" on the wire; the table says "expired". */
+function effectiveStatus(key: ApiKeyView, now: number): string {
+  return key.status === "active" && key.expires_at !== undefined && Date.parse(key.expires_at) <= now ? "expired" : key.status;
+}
+
+const KEY_LIST: ListSpec<ApiKeyView> = {
+  path: "/v2/api-keys",
+  listKey: "api_keys",
+  noun: "API keys",
+  id: (key) => key.id,
+  columns: (ctx): Column<ApiKeyView>[] => [
+    { header: "id", value: (key) => cell(key.id) },
+    { header: "name", value: (key) => cell(key.name), max: 32 },
+    { header: "type", value: (key) => cell(key.key_type) },
+    { header: "status", value: (key) => statusCell(ctx.output, effectiveStatus(key, ctx.output.now)) },
+    { header: "key", value: (key) => cell(key.redacted_key) },
+    { header: "created", value: (key) => whenCell(ctx.output, key.created_at) },
+    { header: "expires", value: (key) => (key.expires_at === undefined ? "never" : whenCell(ctx.output, key.expires_at)) },
+    { header: "last used", value: (key) => (key.last_used_at === undefined ? "never" : whenCell(ctx.output, key.last_used_at)) },
+  ],
+};
+
+function keyDetails(ctx: Context, key: ApiKeyView): string {
+  const { output } = ctx;
+  const pairs: [string, string][] = [
+    ["ID", cell(key.id)],
+    ["Name", cell(key.name)],
+    ["Description", cell(key.description)],
+    ["Type", cell(key.key_type)],
+    ["Status", statusCell(output, effectiveStatus(key, output.now))],
+    ["Key", cell(key.redacted_key)],
+  ];
+  if (key.space_id !== undefined) pairs.push(["Space", cell(key.space_id)]);
+  pairs.push(
+    ["Created", whenDetail(output, key.created_at)],
+    ["Created by", cell(key.created_by_user_id)],
+    ["Expires", key.expires_at === undefined ? "never" : whenDetail(output, key.expires_at)],
+    ["Last used", key.last_used_at === undefined ? "never" : whenDetail(output, key.last_used_at)],
+  );
+  return renderDetails(pairs);
+}
+
+/** Prints one key: JSON as the server sent it, its id with --quiet, else a detail view. */
+function printKey(ctx: Context, key: ApiKeyView): void {
+  if (ctx.output.format === "json") printJson(ctx.output, key);
+  else if (ctx.output.quiet) ctx.output.out(key.id);
+  else ctx.output.out(keyDetails(ctx, key));
+}
+
+/**
+ * Prints a newly issued raw key: on a line of its own so it copies cleanly,
+ * with a warning on stderr that it will not be shown again. --quiet prints the
+ * key alone; JSON prints the server's response, which includes it.
+ */
+export function printIssuedKey(ctx: Context, issued: IssuedKey, headline: string, footnote?: string): void {
+  const { output } = ctx;
+  if (output.format === "json") return printJson(output, issued);
+  if (output.quiet) return output.out(issued.key);
+  output.out(`${headline}\n\n${keyDetails(ctx, issued)}\n\n${issued.key}\n`);
+  if (footnote !== undefined) output.err(footnote);
+  output.err(paint(output, "yellow", "Copy this key now: it will not be shown again (keyhouse keeps only a hash of it)."));
+}
+
+interface ListOptions extends PagingOptions {
+  keyType?: string;
+  status?: string;
+  space?: string;
+  userId?: string;
+}
+
+interface CreateOptions {
+  name: string;
+  description?: string;
+  expiresAt?: string;
+  space?: string;
+  spaceRole?: string;
+  orgRole?: string;
+  accountRole?: string;
+}
+
+/** The body of POST /v2/api-keys (or /v2/users/{id}/api-keys) for a user key. */
+export function userKeyBody(options: CreateOptions): Record<string, unknown> {
+  return { name: options.name, description: options.description, expires_at: options.expiresAt };
+}
+
+function registerList(keys: Command): void {
+  pagingOptions(
+    keys
+      .command("list")
+      .description("list API keys (your own user keys unless filtered)")
+      .addOption(new Option("--key-type <type>", "user or service").choices(["user", "service"]))
+      .addOption(new Option("--status <status>", "active (default), deleted or expired").choices(["active", "deleted", "expired"]))
+      .option("--space <space>", "service keys of this space (name or id)")
+      .option("--user-id <user>", "keys of this user (id or email; account admins)"),
+  ).action(
+    clientAction<ListOptions>(async (ctx, _args, options) => {
+      const query = {
+        key_type: options.keyType,
+        status: options.status,
+        space_id: options.space === undefined ? undefined : await resolveSpace(ctx.client, options.space),
+        user_id: options.userId === undefined ? undefined : await resolveUser(ctx.client, options.userId),
+      };
+      await runList(ctx, KEY_LIST, query, options);
+    }),
+  );
+}
+
+function expiryOption(): Option {
+  return new Option("--expires-at <when>", "expiry: RFC 3339 time, date (UTC midnight) or duration from now (30d)").argParser((text) => parseExpiresAt(text));
+}
+
+function registerCreate(keys: Command): void {
+  keys
+    .command("create")
+    .description("create a user key that acts as you; prints the raw key once")
+    .requiredOption("--name <name>", "the key's name", parseText)
+    .option("--description <text>", "what the key is for")
+    .addOption(expiryOption())
+    .action(
+      clientAction<CreateOptions>(async (ctx, _args, options) => {
+        const issued = await ctx.client.post<IssuedKey>("/v2/api-keys", { ...userKeyBody(options), key_type: "user" });
+        printIssuedKey(ctx, issued, `Created user key "${oneLine(issued.name)}".`);
+      }),
+    );
+
+  keys
+    .command("create-service-key")
+    .description("create a service key scoped to one space, acting as a new bot user; prints the raw key once")
+    .requiredOption("--name <name>", "the key's name", parseText)
+    .requiredOption("--space <space>", "the space (name or id)")
+    .option("--description <text>", "what the key is for")
+    .addOption(expiryOption())
+    .addOption(new Option("--space-role <role>", "the bot user's role in the space (default member)").choices(MEMBER_ROLES))
+    .addOption(new Option("--org-role <role>", "its role in the space's organization (default read-only)").choices(MEMBER_ROLES))
+    .addOption(new Option("--account-role <role>", "its account role (default member)").choices(["admin", "member"]))
+    .action(
+      clientAction<CreateOptions>(async (ctx, _args, options) => {
+        const roles = { space_role: options.spaceRole, org_role: options.orgRole, account_role: options.accountRole };
+        const anyRole = Object.values(roles).some((role) => role !== undefined);
+        const issued = await ctx.client.post<IssuedKey>("/v2/api-keys", {
+          ...userKeyBody(options),
+          key_type: "service",
+          space_id: await resolveSpace(ctx.client, options.space ?? ""),
+          roles: anyRole ? roles : undefined,
+        });
+        printIssuedKey(ctx, issued, `Created service key "${oneLine(issued.name)}".`);
+      }),
+    );
+}
+
+function registerOne(keys: Command): void {
+  keys
+    .command("get")
+    .description("show one API key")
+    .argument("<id>", "the key's id")
+    .action(
+      clientAction(async (ctx, [id = ""]) => {
+        printKey(ctx, await ctx.client.get<ApiKeyView>(`/v2/api-keys/${encodeURIComponent(id)}`));
+      }),
+    );
+
+  keys
+    .command("delete")
+    .description("delete an API key: it stops working at once (asks first unless --yes)")
+    .argument("<id>", "the key's id")
+    .option("-y, --yes", "do not ask for confirmation")
+    .action(
+      clientAction<{ yes?: boolean }>(async (ctx, [id = ""], options) => {
+        const path = `/v2/api-keys/${encodeURIComponent(id)}`;
+        await ctx.confirm(options.yes, async () => {
+          const key = await ctx.client.get<ApiKeyView>(path);
+          return `Delete ${key.key_type} key "${oneLine(key.name)}" (${oneLine(key.redacted_key)})? It stops working at once.`;
+        });
+        await ctx.client.delete(path);
+        if (ctx.output.format === "json") printJson(ctx.output, { id, deleted: true });
+        else if (ctx.output.quiet) ctx.output.out(oneLine(id));
+        else ctx.output.out(`Deleted API key ${oneLine(id)}.`);
+      }),
+    );
+
+  keys
+    .command("refresh")
+    .description("rotate a key: issue a new one (printed once) and retire the old one")
+    .argument("<id>", "the key's id")
+    .addOption(new Option("--expires-at <when>", "expiry of the new key (default: never)").argParser((text) => parseExpiresAt(text)))
+    .option("--grace-period <duration>", "how long the old key keeps working: seconds or 30s, 15m, 1h, up to 24h (default 0)", parseDurationSeconds)
+    .action(
+      clientAction<{ expiresAt?: string; gracePeriod?: number }>(async (ctx, [id = ""], options) => {
+        const issued = await ctx.client.post<IssuedKey>(`/v2/api-keys/${encodeURIComponent(id)}/refresh`, {
+          expires_at: options.expiresAt,
+          grace_period_seconds: options.gracePeriod,
+        });
+        const grace = options.gracePeriod ?? 0;
+        const old =
+          grace === 0
+            ? `The old key ${oneLine(id)} no longer works.`
+            : `The old key ${oneLine(id)} keeps working for ${formatDuration(grace)} more (or until its own expiry, if sooner).`;
+        printIssuedKey(ctx, issued, `Refreshed key "${oneLine(issued.name)}": new id ${issued.id}.`, old);
+      }),
+    );
+}
+
+/** `keyhouse api-keys ...` (SPEC §6). */
+export function registerApiKeyCommands(program: Command): void {
+  const keys = program.command("api-keys").description("list, create, rotate and delete API keys");
+  registerList(keys);
+  registerOne(keys);
+  registerCreate(keys);
+}

@@ -1,0 +1,68 @@
+import type { Command } from "commander";
+import { ApiClient } from "./client.js";
+import { Declined, describeFailure, UsageError } from "./failure.js";
+import { createOutput, type Output } from "./output.js";
+import { resolveConnection, type ResolvedConnection } from "./profile.js";
+import { confirm, stdinIsTerminal } from "./prompt.js";
+
+/** The options every client command accepts, before or after its name. */
+export interface GlobalOptions {
+  profile?: string;
+  output?: string;
+  quiet?: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** What a client command works with: how to print, and (on demand) a client for the configured server. */
+export class Context {
+  #connection: ResolvedConnection | undefined;
+  #client: ApiClient | undefined;
+
+  constructor(
+    readonly output: Output,
+    readonly env: Env,
+    readonly globals: GlobalOptions,
+  ) {}
+
+  get connection(): ResolvedConnection {
+    this.#connection ??= resolveConnection(this.env, this.globals.profile);
+    return this.#connection;
+  }
+
+  get client(): ApiClient {
+    this.#client ??= new ApiClient(this.connection);
+    return this.#client;
+  }
+
+  /**
+   * Asks before a destructive action unless `--yes` was given. Without a
+   * terminal to ask on, it refuses (exit 2) rather than guess (docs/cli.md).
+   */
+  async confirm(yes: boolean | undefined, question: () => Promise<string>): Promise<void> {
+    if (yes === true) return;
+    if (!stdinIsTerminal()) throw new UsageError("refusing to delete without confirmation: standard input is not a terminal; pass --yes");
+    if (!(await confirm(await question()))) throw new Declined("not confirmed; nothing was deleted");
+  }
+}
+
+/**
+ * Wraps a client command's action: builds its Context, runs it, and turns any
+ * failure into one line on stderr and an exit code (src/cli/exit-codes.ts).
+ * Positional arguments arrive in order, then the command's own options.
+ */
+export function clientAction<O>(handler: (ctx: Context, args: string[], options: O) => Promise<void>) {
+  return async (...params: unknown[]): Promise<void> => {
+    const command = params[params.length - 1] as Command;
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    try {
+      const ctx = new Context(createOutput(globals, process.env, process.stdout.isTTY === true), process.env, globals);
+      const args = params.slice(0, -2).flat().filter((arg): arg is string => typeof arg === "string");
+      await handler(ctx, args, command.opts<O & object>());
+    } catch (error) {
+      const { line, exitCode } = describeFailure(error);
+      process.stderr.write(`keyhouse: ${line}\n`);
+      process.exitCode = exitCode;
+    }
+  };
+}

@@ -1,0 +1,62 @@
+// Text the server sends (names, descriptions, problem details) is printed to a
+// terminal; control characters in it could move the cursor or rewrite the
+// screen, so every such string passes through these functions first.
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** Replaces control characters with visible escapes, so text stays on one line and cannot drive the terminal. */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\t") return " ";
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  });
+}
+
+/** The width a string takes in a terminal, ignoring our own color codes. */
+export function displayWidth(text: string): number {
+  return [...text.replace(ANSI, "")].length;
+}
+
+/** Pads to a display width (color codes do not count). */
+export function padEnd(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
+}
+
+/** Shortens to at most `max` characters, marking the cut with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86_400_000],
+  ["month", 30 * 86_400_000],
+  ["day", 86_400_000],
+  ["hour", 3_600_000],
+  ["minute", 60_000],
+  ["second", 1000],
+];
+
+/** "3 minutes ago", "in 30 days", "now": the largest unit that fits at least once, rounded to the nearest. */
+export function relativeTime(iso: string, now: number): string {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return oneLine(iso);
+  const delta = at - now;
+  if (Math.abs(delta) < 5000) return "now";
+  for (const [unit, ms] of UNITS) {
+    if (Math.abs(delta) >= ms) return RELATIVE.format(Math.round(delta / ms), unit);
+  }
+  return "now";
+}
+
+/** Seconds as the largest exact unit: "1 h", "15 min", "90 s". */
+export function formatDuration(seconds: number): string {
+  if (seconds > 0 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds > 0 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
