@@ -1,0 +1,150 @@
+// The keyhouse rows, on one store: the real CLI (`node bin/keyhouse.js init`
+// then `serve`) over a fresh SQLite file or PostgreSQL schema, seeded with N keys.
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { decodeId } from "../../dist/http/ids.js";
+import { freePort, lastJsonLine, LOAD_CPU, run, SERVER_CPU, startProcess, waitForHttp } from "./proc.js";
+import { readSamples, requestsFor } from "./samples.js";
+import { measure } from "./wrk.js";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const CLI = join(ROOT, "bin", "keyhouse.js");
+const LIB = new URL("./", import.meta.url).pathname;
+
+export const POSTGRES_URL = process.env.KEYHOUSE_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A fresh PostgreSQL schema and the database URL that selects it, as test/support/server.ts does. */
+async function freshSchema() {
+  const { default: pg } = await import("pg");
+  const schema = `kh_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    },
+  };
+}
+
+export async function postgresVersion() {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return (await client.query("show server_version")).rows[0].server_version;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Measures every keyhouse figure on one store. Row ids are `<store>.<figure>`.
+ * The order is fixed: hot path and list load first, then the walk (over exactly
+ * the seeded keys), the page-depth figures, creates, and last the server's RSS.
+ */
+export async function measureKeyhouse(ctx, store, record) {
+  const ids = ["hot", "list10", "walk", "page.first", "page.deep", "create", "rss"].map((f) => `${store}.${f}`);
+  let database;
+  let cleanup = async () => {};
+  try {
+    if (store === "sqlite") {
+      database = join(ctx.dir, "keyhouse.db");
+    } else {
+      const schema = await freshSchema();
+      database = schema.url;
+      cleanup = schema.drop;
+    }
+  } catch (error) {
+    for (const id of ids) await record(id, () => Promise.reject(error));
+    return;
+  }
+  const secret = randomBytes(32).toString("base64url");
+  const port = await freePort();
+  const env = { KEYHOUSE_DATABASE_URL: database, KEYHOUSE_SECRET: secret, KEYHOUSE_PORT: String(port), ...ctx.keyhouseEnv };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let server;
+  try {
+    const init = lastJsonLine(await run(process.execPath, [CLI, "init", "--json"], { env, cwd: ctx.dir }));
+    const user = decodeId("User", init.user_id);
+    if (!user.ok) throw new Error(`init printed an unexpected user id ${init.user_id}`);
+    const sampleFile = join(ctx.dir, `${store}-samples.txt`);
+    const seeded = lastJsonLine(
+      await run(process.execPath, [
+        join(LIB, "seed-keyhouse.js"),
+        JSON.stringify({ store, target: database, secret, userId: user.n, count: ctx.keys, sampleFile }),
+      ]),
+    );
+    ctx.info[`${store}SeedSeconds`] = seeded.seconds;
+    const samples = readSamples(sampleFile);
+    const nodeArgs = ctx.profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${ctx.profileDir}`] : [];
+    server = startProcess({
+      command: process.execPath,
+      args: [...nodeArgs, CLI, "serve"],
+      env,
+      cwd: ctx.dir,
+      cpu: SERVER_CPU,
+      logFile: join(ctx.dir, `keyhouse-${store}.log`),
+    });
+    await waitForHttp(`${baseUrl}/readyz`, 60_000, server.child);
+    const load = (name, requests) =>
+      measure({ baseUrl, requests, connections: ctx.connections, dir: ctx.dir, name: `${store}-${name}` }, ctx.timing);
+    const check = async (path, init = {}) => {
+      const response = await fetch(`${baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${samples[0].key}`, ...init.headers } });
+      if (response.status >= 300) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+
+    await record(ids[0], async () => {
+      await check(samples[0].path);
+      return load("hot", requestsFor(samples));
+    });
+    if (ctx.hotOnly) return;
+    await record(ids[1], async () => {
+      const page = await check("/v2/api-keys?limit=10");
+      if (page.api_keys.length !== 10) throw new Error(`expected 10 keys, got ${page.api_keys.length}`);
+      return load("list10", requestsFor(samples, { path: "/v2/api-keys?limit=10" }));
+    });
+    let cursorAtDepth;
+    await record(ids[2], async () => {
+      const walk = lastJsonLine(
+        await run(process.execPath, [join(LIB, "walk.js"), JSON.stringify({ baseUrl, key: samples[0].key, limit: 100, depth: ctx.depth })], {
+          cpu: LOAD_CPU,
+        }),
+      );
+      const expected = seeded.total;
+      if (walk.keys !== expected || walk.unique !== expected) {
+        throw new Error(`the walk returned ${walk.keys} keys (${walk.unique} distinct); the store holds ${expected}`);
+      }
+      if (!walk.cursorAtDepth) throw new Error(`no cursor at depth ${ctx.depth}`);
+      cursorAtDepth = walk.cursorAtDepth;
+      return { seconds: walk.seconds, keys: walk.keys, pages: walk.pages };
+    });
+    await record(ids[3], () => load("page-first", requestsFor(samples, { path: "/v2/api-keys?limit=100" })));
+    await record(ids[4], async () => {
+      if (!cursorAtDepth) throw new Error("the walk found no deep cursor");
+      const path = `/v2/api-keys?limit=100&cursor=${encodeURIComponent(cursorAtDepth)}`;
+      const page = await check(path);
+      if (page.api_keys.length !== 100) throw new Error(`the deep page held ${page.api_keys.length} keys`);
+      return load("page-deep", requestsFor(samples, { path }));
+    });
+    await record(ids[5], async () => {
+      const headers = { "content-type": "application/json" };
+      await check("/v2/api-keys", { method: "POST", headers, body: '{"name":"bench check"}' });
+      return load("create", requestsFor(samples, { method: "POST", path: "/v2/api-keys", headers, body: '{"name":"bench create"}' }));
+    });
+    await record(ids[6], async () => server.memory());
+  } catch (error) {
+    for (const id of ids) await record(id, () => Promise.reject(error));
+  } finally {
+    await server?.stop();
+    await cleanup().catch(() => undefined);
+  }
+}

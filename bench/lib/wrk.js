@@ -1,0 +1,103 @@
+// The load generator: wrk, one thread pinned to the load core, driven by a Lua
+// script generated per run. The script cycles through a list of prepared
+// requests (many keys, not one, so nothing benefits from a single hot row) and
+// reports completed requests, errors and latency percentiles as one JSON line.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LOAD_CPU, run } from "./proc.js";
+
+/** A Lua string literal for an ASCII value. */
+function lua(value) {
+  return `"${String(value).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r")}"`;
+}
+
+/**
+ * Writes the Lua script: `requests` is a list of { method, path, headers, body }.
+ * Each wrk thread formats them once in init() and then cycles through them.
+ */
+export function writeScript(file, requests) {
+  const specs = requests
+    .map(({ method = "GET", path, headers = {}, body }) => {
+      const h = Object.entries(headers)
+        .map(([name, value]) => `[${lua(name)}] = ${lua(value)}`)
+        .join(", ");
+      return `  { ${lua(method)}, ${lua(path)}, { ${h} }, ${body === undefined ? "nil" : lua(body)} },`;
+    })
+    .join("\n");
+  writeFileSync(
+    file,
+    `local specs = {
+${specs}
+}
+local prepared = {}
+local index = 0
+function init(args)
+  for i, s in ipairs(specs) do prepared[i] = wrk.format(s[1], s[2], s[3], s[4]) end
+end
+function request()
+  index = index % #prepared + 1
+  return prepared[index]
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_RESULT {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+`,
+  );
+}
+
+/**
+ * Runs wrk once against `baseUrl` and returns { rps, p50Ms, p99Ms, requests }.
+ * Any error (a non-2xx/3xx status, a timeout, a broken connection) fails the
+ * run: a figure over failed requests would measure the wrong thing.
+ */
+export async function runWrk({ baseUrl, requests, seconds, connections, dir, name }) {
+  const script = join(dir, `${name}.lua`);
+  writeScript(script, requests);
+  const out = await run(
+    "wrk",
+    ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, baseUrl],
+    { cpu: LOAD_CPU, timeoutMs: (seconds + 60) * 1000 },
+  );
+  const line = out.split("\n").find((l) => l.startsWith("WRK_RESULT "));
+  if (!line) throw new Error(`wrk printed no result: ${out.slice(-800)}`);
+  const r = JSON.parse(line.slice("WRK_RESULT ".length));
+  const errors = r.connect + r.read + r.write + r.status + r.timeout;
+  if (r.requests === 0) throw new Error(`${name}: wrk completed no request`);
+  if (errors > 0) {
+    throw new Error(
+      `${name}: ${errors} failed requests of ${r.requests} (status ${r.status}, timeout ${r.timeout}, connect ${r.connect}, read ${r.read}, write ${r.write})`,
+    );
+  }
+  return {
+    rps: r.requests / (r.duration_us / 1e6),
+    p50Ms: r.p50_us / 1000,
+    p99Ms: r.p99_us / 1000,
+    requests: r.requests,
+  };
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * The measurement every HTTP row uses: an optional warm-up, then `runs` runs of
+ * `seconds` each; every figure is the median of its runs.
+ */
+export async function measure(options, { runs, seconds, warmupSeconds }) {
+  if (warmupSeconds > 0) await runWrk({ ...options, seconds: warmupSeconds, name: `${options.name}-warmup` });
+  const results = [];
+  for (let i = 0; i < runs; i++) results.push(await runWrk({ ...options, seconds, name: `${options.name}-${i + 1}` }));
+  return {
+    rps: median(results.map((r) => r.rps)),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: median(results.map((r) => r.p99Ms)),
+    runs: results,
+  };
+}
