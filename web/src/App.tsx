@@ -10,24 +10,30 @@ import { UsersPage } from "./pages/Users";
 import { href, useRoute, type Route } from "./router";
 import { forgetKey, savedKey, SessionContext, type Session } from "./session";
 
-const ADMIN_PAGES: { route: Route; label: string }[] = [
-  { route: "organizations", label: "Organizations" },
-  { route: "spaces", label: "Spaces" },
-  { route: "users", label: "Users" },
-  { route: "audit", label: "Audit trail" },
+/**
+ * Organizations and spaces list what the caller belongs to, and their admins
+ * manage them there; users and the audit trail are for account admins.
+ */
+const PAGES: { route: Route; label: string; accountAdmin: boolean }[] = [
+  { route: "keys", label: "API keys", accountAdmin: false },
+  { route: "organizations", label: "Organizations", accountAdmin: false },
+  { route: "spaces", label: "Spaces", accountAdmin: false },
+  { route: "users", label: "Users", accountAdmin: true },
+  { route: "audit", label: "Audit trail", accountAdmin: true },
 ];
 
-function Page({ route, isAdmin }: { route: Route; isAdmin: boolean }) {
-  if (!isAdmin || route === "keys") return <ApiKeysPage />;
+function Page({ route }: { route: Route }) {
   if (route === "organizations") return <OrganizationsPage />;
   if (route === "spaces") return <SpacesPage />;
   if (route === "users") return <UsersPage />;
-  return <AuditPage />;
+  if (route === "audit") return <AuditPage />;
+  return <ApiKeysPage />;
 }
 
 function Shell({ session }: { session: Session }) {
-  const route = useRoute();
-  const pages = [{ route: "keys" as Route, label: "API keys" }, ...(session.me.isAdmin ? ADMIN_PAGES : [])];
+  const pages = PAGES.filter((page) => session.me.isAdmin || !page.accountAdmin);
+  const asked = useRoute();
+  const route = pages.some((page) => page.route === asked) ? asked : "keys";
   return (
     <SessionContext.Provider value={session}>
       <a
@@ -45,7 +51,7 @@ function Shell({ session }: { session: Session }) {
         <span className="brand">keyhouse</span>
         <nav aria-label="Console">
           {pages.map((page) => (
-            <a key={page.route} href={href(page.route)} aria-current={route === page.route || (page.route === "keys" && !session.me.isAdmin) ? "page" : undefined}>
+            <a key={page.route} href={href(page.route)} aria-current={route === page.route ? "page" : undefined}>
               {page.label}
             </a>
           ))}
@@ -58,7 +64,7 @@ function Shell({ session }: { session: Session }) {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page route={route} isAdmin={session.me.isAdmin} />
+        <Page key={route} route={route} />
       </main>
     </SessionContext.Provider>
   );

@@ -38,14 +38,31 @@ export interface Space {
   organization_id: string;
 }
 
+/** A role on the wire (SPEC §7). */
+export interface RoleAssignment {
+  type: "predefined";
+  name: string;
+}
+
+export function roleAssignment(name: string): RoleAssignment {
+  return { type: "predefined", name };
+}
+
 export interface User {
   id: string;
   name: string;
   email: string;
   created_at: string;
   status: "active" | "invited" | "expired" | "inactive";
-  role: AccountRole;
+  role: RoleAssignment;
   is_developer: boolean;
+}
+
+/** A user's role in an organization or a space. */
+export interface Membership {
+  id: string;
+  user_id: string;
+  role: RoleAssignment;
 }
 
 export interface AuditEvent {

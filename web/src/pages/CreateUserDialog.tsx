@@ -4,7 +4,7 @@ import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
 import { useAction } from "../hooks";
 import { useSession } from "../session";
-import type { AccountRole, User } from "../types";
+import { roleAssignment, type AccountRole, type User } from "../types";
 
 /** Creates a user (no invitation is sent: invite_mode none); issue their first key from the list. */
 export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
@@ -13,7 +13,7 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
   const action = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const body = { name: form.name, email: form.email, role: form.role, invite_mode: "none", is_developer: form.isDeveloper };
+    const body = { name: form.name, email: form.email, role: roleAssignment(form.role), invite_mode: "none", is_developer: form.isDeveloper };
     const result = await action.run(() => client.post<User>("/v2/users", body));
     if (result.ok) {
       onCreated();

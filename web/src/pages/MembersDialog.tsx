@@ -3,77 +3,118 @@ import { errorDetail } from "../api";
 import { Dialog } from "../components/Dialog";
 import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
-import { useAction } from "../hooks";
+import { Pager } from "../components/Pager";
+import { RoleEditor } from "../components/RoleEditor";
+import { useAction, usePaged } from "../hooks";
 import { useSession } from "../session";
-import type { User } from "../types";
-import { MEMBER_ROLES, roleAssignment, SCOPES, type ScopeKind } from "./scopes";
+import { roleAssignment, type Membership, type User } from "../types";
+import { MEMBER_ROLES, SCOPES, type ScopeKind } from "./scopes";
 
-/** Sets (upserts) or removes one user's role in an organization or a space. */
+function RemoveMember({ label, onRemove, onRemoved }: { label: string; onRemove: () => Promise<unknown>; onRemoved: () => void }) {
+  const action = useAction();
+  const remove = async () => {
+    if ((await action.run(onRemove)).ok) onRemoved();
+  };
+  return (
+    <>
+      <button type="button" className="danger" onClick={() => void remove()} disabled={action.pending}>
+        {label}
+      </button>
+      <ErrorText error={action.error} />
+    </>
+  );
+}
+
+/** The members of an organization or a space: change a role, remove, add (an upsert of the role). */
 export function MembersDialog({ scope, target, onClose }: { scope: ScopeKind; target: { id: string; name: string }; onClose: () => void }) {
   const { client } = useSession();
-  const [users, setUsers] = useState<User[]>([]);
-  const [loadError, setLoadError] = useState<string | undefined>(undefined);
-  const [userId, setUserId] = useState("");
-  const [role, setRole] = useState<string>("member");
-  const [done, setDone] = useState<string | undefined>(undefined);
-  const save = useAction();
-  const remove = useAction();
-  useEffect(() => {
-    client.all<User>("/v2/users", "users", { status: "active" }).then(setUsers, (error: unknown) => setLoadError(errorDetail(error)));
-  }, [client]);
-
   const base = `${SCOPES[scope].path}/${encodeURIComponent(target.id)}/users`;
-  const userName = users.find((user) => user.id === userId)?.name ?? "the user";
-  const setMemberRole = async () => {
-    setDone(undefined);
-    const result = await save.run(() => client.post(base, { user_id: userId, role: roleAssignment(role) }));
-    if (result.ok) setDone(`${userName} is now ${role} in ${target.name}.`);
-  };
-  const removeMember = async () => {
-    setDone(undefined);
-    const result = await remove.run(() => client.delete(`${base}/${encodeURIComponent(userId)}`));
-    if (result.ok) setDone(`${userName} no longer belongs to ${target.name}.`);
+  const members = usePaged((cursor) => client.page<Membership>(base, "memberships", { limit: 20, cursor }), base);
+  const [users, setUsers] = useState<User[]>([]);
+  const [usersError, setUsersError] = useState<string | undefined>(undefined);
+  const [form, setForm] = useState({ userId: "", role: "member" });
+  const add = useAction();
+  useEffect(() => {
+    client.all<User>("/v2/users", "users").then(setUsers, (error: unknown) => setUsersError(errorDetail(error)));
+  }, [client]);
+  const nameOf = (id: string) => users.find((user) => user.id === id)?.name ?? id;
+  const setRole = (userId: string, role: string) => client.post(base, { user_id: userId, role: roleAssignment(role) });
+  const addMember = async () => {
+    if ((await add.run(() => setRole(form.userId, form.role))).ok) members.reload();
   };
 
   return (
     <Dialog title={`Members of ${target.name}`} onClose={onClose}>
-      <ErrorText error={loadError} />
-      <Field label="User">
-        {(id) => (
-          <select id={id} value={userId} onChange={(event) => setUserId(event.target.value)}>
-            <option value="">Choose a user</option>
-            {users.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.name} ({user.email})
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Role">
-        {(id) => (
-          <select id={id} value={role} onChange={(event) => setRole(event.target.value)}>
-            {MEMBER_ROLES.map((value) => (
-              <option key={value}>{value}</option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <div className="actions">
-        <button type="button" className="primary" onClick={() => void setMemberRole()} disabled={userId === "" || save.pending}>
-          Set role
-        </button>
-      </div>
-      <ErrorText error={save.error} />
-      <div className="actions">
-        <button type="button" className="danger" onClick={() => void removeMember()} disabled={userId === "" || remove.pending}>
-          Remove from {target.name}
-        </button>
-      </div>
-      <ErrorText error={remove.error} />
-      <p className="notice-line" aria-live="polite">
-        {done}
-      </p>
+      <ErrorText error={members.error} />
+      <table className="list members" aria-busy={members.loading}>
+        <thead>
+          <tr>
+            <th scope="col">Member</th>
+            <th scope="col">Role</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.items.map((member) => (
+            <tr key={member.id}>
+              <th scope="row" data-label="Member">
+                {nameOf(member.user_id)}
+              </th>
+              <td data-label="Role">
+                <RoleEditor
+                  key={member.role.name}
+                  label={`Role of ${nameOf(member.user_id)} in ${target.name}`}
+                  current={member.role.name}
+                  roles={MEMBER_ROLES}
+                  onSave={(role) => setRole(member.user_id, role)}
+                  onSaved={members.reload}
+                />
+              </td>
+              <td>
+                <RemoveMember
+                  label={`Remove ${nameOf(member.user_id)}`}
+                  onRemove={() => client.delete(`${base}/${encodeURIComponent(member.user_id)}`)}
+                  onRemoved={members.reload}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager list={members} label="Members" />
+      <fieldset>
+        <legend>Add a member or set a role</legend>
+        <ErrorText error={usersError} />
+        <Field label="User">
+          {(id) => (
+            <select id={id} value={form.userId} onChange={(event) => setForm({ ...form, userId: event.target.value })}>
+              <option value="">Choose a user</option>
+              {users.map((user) => (
+                <option key={user.id} value={user.id}>
+                  {user.name} ({user.email})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Role">
+          {(id) => (
+            <select id={id} value={form.role} onChange={(event) => setForm({ ...form, role: event.target.value })}>
+              {MEMBER_ROLES.map((value) => (
+                <option key={value}>{value}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div className="actions">
+          <button type="button" className="primary" onClick={() => void addMember()} disabled={form.userId === "" || add.pending}>
+            Add to {target.name}
+          </button>
+        </div>
+        <ErrorText error={add.error} />
+      </fieldset>
       <div className="actions">
         <button type="button" onClick={onClose}>
           Close

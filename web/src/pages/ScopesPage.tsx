@@ -118,8 +118,8 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
           onDone={list.reload}
         >
           <p className="warning">
-            Deleting {open.item.name} removes its memberships{scope === "organizations" ? " and its spaces" : ""}; service keys
-            scoped to it stop working. This cannot be undone.
+            Deleting {open.item.name} removes its memberships. keyhouse refuses while it still holds
+            {scope === "organizations" ? " spaces" : " working service keys"}. This cannot be undone.
           </p>
         </ConfirmDialog>
       )}

@@ -7,12 +7,13 @@ import { Pager } from "../components/Pager";
 import { formatDateTime } from "../format";
 import { usePaged } from "../hooks";
 import { useSession } from "../session";
-import type { User } from "../types";
+import { RoleEditor } from "../components/RoleEditor";
+import { roleAssignment, type User } from "../types";
 import { CreateUserDialog } from "./CreateUserDialog";
 import { RemoveUserText } from "./RemoveUserText";
-import { UserRoleCell } from "./UserRoleCell";
 
 const STATUSES = ["", "active", "invited", "expired", "inactive"] as const;
+const ACCOUNT_ROLES = ["admin", "member", "annotator"] as const;
 
 type Open = { kind: "create" } | { kind: "issue"; user: User } | { kind: "remove"; user: User } | null;
 
@@ -71,7 +72,18 @@ export function UsersPage() {
               </th>
               <td data-label="Email">{user.email}</td>
               <td data-label="Account role">
-                <UserRoleCell user={user} onChanged={list.reload} />
+                {user.status === "inactive" ? (
+                  user.role.name
+                ) : (
+                  <RoleEditor
+                    key={user.role.name}
+                    label={`Account role of ${user.name}`}
+                    current={user.role.name}
+                    roles={ACCOUNT_ROLES}
+                    onSave={(role) => client.patch(`/v2/users/${encodeURIComponent(user.id)}`, { role: roleAssignment(role) })}
+                    onSaved={list.reload}
+                  />
+                )}
               </td>
               <td data-label="Status">
                 {user.status}

@@ -7,8 +7,3 @@ export const SCOPES: Record<ScopeKind, { title: string; singular: string; path: 
 };
 
 export const MEMBER_ROLES = ["admin", "member", "read-only", "annotator"] as const;
-
-/** A role as SPEC §7 puts role assignments on the wire. */
-export function roleAssignment(role: string): { type: "predefined"; name: string } {
-  return { type: "predefined", name: role };
-}
