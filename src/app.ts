@@ -5,6 +5,8 @@ import type { Logger } from "pino";
 import type { KeyDeps } from "./apikeys/deps.js";
 import { apiKeyRoutes } from "./apikeys/routes.js";
 import { ApiKeySchema } from "./apikeys/schemas.js";
+import { auditRoutes } from "./audit/routes.js";
+import { AUDIT_SCHEMAS } from "./audit/schemas.js";
 import { LastUsedTracker } from "./auth/last-used.js";
 import { Authenticator } from "./auth/authenticate.js";
 import { authHook } from "./auth/hook.js";
@@ -13,6 +15,7 @@ import { whoamiRoute } from "./auth/whoami-route.js";
 import { consoleRoutes } from "./http/console.js";
 import { installErrorHandling } from "./http/errors.js";
 import { healthRoutes } from "./http/health.js";
+import { IDENTITY_SCHEMAS, identityRoutes } from "./identity/routes.js";
 import { CursorCodec } from "./http/pagination.js";
 import { refuseRepeatedQuery } from "./http/query.js";
 import { maskKeys } from "./http/redact.js";
@@ -81,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addSchema(ProblemSchema);
   app.addSchema(ApiKeySchema);
+  for (const schema of [...IDENTITY_SCHEMAS, ...AUDIT_SCHEMAS]) app.addSchema(schema);
 
   const lastUsed = new LastUsedTracker(
     (batch) => touchLastUsed(deps.store.db, batch),
@@ -98,6 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     v2.addHook("preValidation", refuseRepeatedQuery);
     apiKeyRoutes(v2, keyDeps);
     whoamiRoute(v2);
+    identityRoutes(v2, keyDeps);
+    auditRoutes(v2, keyDeps);
   });
 
   app.addHook("onClose", async () => {

@@ -21,7 +21,8 @@ export interface Authenticated {
 
 export type AuthenticatedRequest = FastifyRequest & { auth: Authenticated };
 
-function authOf(request: FastifyRequest): Authenticated {
+/** The caller and request metadata of a route in the authenticated `/v2` scope. */
+export function authOf(request: FastifyRequest): Authenticated {
   const auth = (request as Partial<AuthenticatedRequest>).auth;
   if (!auth) throw new Error("route registered outside the authenticated scope");
   return auth;

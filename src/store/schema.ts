@@ -30,6 +30,8 @@ export interface OrganizationsTable {
   name_key: string;
   description: string;
   created_at: number;
+  /** Set when deleted; a deleted organization frees its name (docs/identity.md). */
+  deleted_at: number | null;
 }
 
 export interface SpacesTable {
@@ -40,6 +42,8 @@ export interface SpacesTable {
   name_key: string;
   description: string;
   created_at: number;
+  /** Set when deleted; a deleted space frees its name (docs/identity.md). */
+  deleted_at: number | null;
 }
 
 export type AccountRole = "admin" | "member" | "annotator";

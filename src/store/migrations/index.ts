@@ -1,8 +1,9 @@
 import { identity } from "./0001-identity.js";
 import { apiKeys } from "./0002-api-keys.js";
 import { audit } from "./0003-audit.js";
+import { identityAdmin } from "./0004-identity-admin.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [identity, apiKeys, audit];
+export const MIGRATIONS: readonly Migration[] = [identity, apiKeys, audit, identityAdmin];
 export type { DialectName, Migration } from "./types.js";

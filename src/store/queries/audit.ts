@@ -1,4 +1,6 @@
+import type { Position } from "../../http/pagination.js";
 import type { Db } from "../store.js";
+import { after } from "./keyset.js";
 
 export interface NewAuditEvent {
   occurredAt: number;
@@ -35,4 +37,59 @@ export async function appendAuditEvent(db: Db, event: NewAuditEvent): Promise<nu
       .execute();
   }
   return row.id;
+}
+
+export interface AuditEventRecord {
+  id: number;
+  occurred_at: number;
+  action: string;
+  actor_user_id: number | null;
+  actor_key_id: number | null;
+  client_address: string | null;
+  request_id: string | null;
+  details: string;
+}
+
+export interface AuditListQuery {
+  action?: string;
+  actorUserId?: number;
+  targetId?: string;
+  /** Inclusive lower bound on occurred_at (ms). */
+  since?: number;
+  /** Exclusive upper bound on occurred_at (ms). */
+  until?: number;
+  after?: Position;
+  limit: number;
+}
+
+/** One page (limit + 1 rows) of audit events, newest first: (occurred_at desc, id desc). */
+export async function listAuditEvents(db: Db, q: AuditListQuery): Promise<AuditEventRecord[]> {
+  let query = db.selectFrom("audit_events").selectAll();
+  if (q.action !== undefined) query = query.where("action", "=", q.action);
+  if (q.actorUserId !== undefined) query = query.where("actor_user_id", "=", q.actorUserId);
+  const targetId = q.targetId;
+  if (targetId !== undefined) {
+    query = query.where("id", "in", (eb) =>
+      eb.selectFrom("audit_event_targets").select("audit_event_targets.event_id").where("audit_event_targets.target_id", "=", targetId),
+    );
+  }
+  if (q.since !== undefined) query = query.where("occurred_at", ">=", q.since);
+  if (q.until !== undefined) query = query.where("occurred_at", "<", q.until);
+  if (q.after) query = query.where(after(q.after, "occurred_at"));
+  return query.orderBy("occurred_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+}
+
+/** The target ids of each of these events, in insertion order of the targets table's key. */
+export async function targetsOf(db: Db, eventIds: number[]): Promise<Map<number, string[]>> {
+  const targets = new Map<number, string[]>(eventIds.map((id) => [id, []]));
+  if (eventIds.length === 0) return targets;
+  const rows = await db
+    .selectFrom("audit_event_targets")
+    .select(["event_id", "target_id"])
+    .where("event_id", "in", eventIds)
+    .orderBy("event_id")
+    .orderBy("target_id")
+    .execute();
+  for (const row of rows) targets.get(row.event_id)?.push(row.target_id);
+  return targets;
 }

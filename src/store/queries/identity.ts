@@ -52,12 +52,14 @@ export async function findUser(db: Db, id: number): Promise<UserRow | undefined>
   return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** A space that exists and is not deleted. */
 export async function findSpace(db: Db, id: number): Promise<SpaceRow | undefined> {
-  return db.selectFrom("spaces").selectAll().where("id", "=", id).executeTakeFirst();
+  return db.selectFrom("spaces").selectAll().where("id", "=", id).where("deleted_at", "is", null).executeTakeFirst();
 }
 
+/** An organization that exists and is not deleted. */
 export async function findOrganization(db: Db, id: number): Promise<OrganizationRow | undefined> {
-  return db.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirst();
+  return db.selectFrom("organizations").selectAll().where("id", "=", id).where("deleted_at", "is", null).executeTakeFirst();
 }
 
 /** Inserts or updates a user's role in an organization or space. */

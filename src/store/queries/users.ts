@@ -1,0 +1,112 @@
+import type { Position } from "../../http/pagination.js";
+import type { AccountRole, UserStatus } from "../schema.js";
+import type { Db } from "../store.js";
+import type { UserRow } from "./identity.js";
+import { after, containsLowerCased } from "./keyset.js";
+
+/** A human user (bot users are never users on the wire), whatever its status. */
+export async function findHumanUser(db: Db, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom("users").selectAll().where("id", "=", id).where("kind", "=", "human").executeTakeFirst();
+}
+
+/** The user holding this email, compared case-insensitively; deleted users keep their email. */
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom("users").selectAll().where("email_key", "=", email.toLowerCase()).executeTakeFirst();
+}
+
+/**
+ * Locks a human user's row for the rest of the transaction (a no-op update) and
+ * returns it as it is now, so checks against its role and status hold at commit.
+ */
+export async function lockHumanUser(db: Db, id: number): Promise<UserRow | undefined> {
+  return db
+    .updateTable("users")
+    .set((eb) => ({ updated_at: eb.ref("updated_at") }))
+    .where("id", "=", id)
+    .where("kind", "=", "human")
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export interface UserPatch {
+  name?: string;
+  role?: AccountRole;
+  is_developer?: number;
+}
+
+/** Updates a human user that is not deleted; undefined when there is none. */
+export async function updateUser(db: Db, id: number, patch: UserPatch, now: number): Promise<UserRow | undefined> {
+  return db
+    .updateTable("users")
+    .set({ ...patch, updated_at: now })
+    .where("id", "=", id)
+    .where("kind", "=", "human")
+    .where("status", "<>", "inactive")
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Marks a human user inactive (deleted); false when it already was, so one concurrent delete wins. */
+export async function deactivateUser(db: Db, id: number, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("users")
+    .set({ status: "inactive", updated_at: now })
+    .where("id", "=", id)
+    .where("kind", "=", "human")
+    .where("status", "<>", "inactive")
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export interface UserListQuery {
+  /** Case-insensitive substring of the email. */
+  email?: string;
+  /** One status; undefined means every status but inactive (deleted users). */
+  status?: UserStatus;
+  /** Restrict to this user and the members of these organizations; undefined means every user. */
+  visibleTo?: { userId: number; organizationIds: number[] };
+  after?: Position;
+  limit: number;
+}
+
+/** One page (limit + 1 rows) of human users, newest first. */
+export async function listUsers(db: Db, q: UserListQuery): Promise<UserRow[]> {
+  let query = db.selectFrom("users").selectAll().where("kind", "=", "human");
+  query = q.status === undefined ? query.where("status", "<>", "inactive") : query.where("status", "=", q.status);
+  const visibleTo = q.visibleTo;
+  if (visibleTo !== undefined) {
+    query = query.where((eb) =>
+      visibleTo.organizationIds.length === 0
+        ? eb("id", "=", visibleTo.userId)
+        : eb.or([
+            eb("id", "=", visibleTo.userId),
+            eb(
+              "id",
+              "in",
+              eb
+                .selectFrom("memberships")
+                .select("memberships.user_id")
+                .where("memberships.scope", "=", "organization")
+                .where("memberships.scope_id", "in", visibleTo.organizationIds),
+            ),
+          ]),
+    );
+  }
+  if (q.email !== undefined) query = query.where(containsLowerCased("email_key", q.email));
+  if (q.after) query = query.where(after(q.after));
+  return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+}
+
+/** True when the user is a member of one of these organizations. */
+export async function sharesOrganization(db: Db, userId: number, organizationIds: number[]): Promise<boolean> {
+  if (organizationIds.length === 0) return false;
+  const row = await db
+    .selectFrom("memberships")
+    .select("id")
+    .where("user_id", "=", userId)
+    .where("scope", "=", "organization")
+    .where("scope_id", "in", organizationIds)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
