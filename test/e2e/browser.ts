@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { describe, expect } from "vitest";
-import type { TestServer } from "../support/server.js";
+import { afterAll, beforeAll, describe, expect } from "vitest";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 /**
  * The browser harness of the console's end-to-end tests: Debian's Chromium,
@@ -49,6 +49,25 @@ export function requireConsoleBuild(): void {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface BrowserSuite {
+  t: TestServer;
+  browser: Browser;
+}
+
+/** A real server over a fresh store and one Chromium for the enclosing describe block; both closed after it. */
+export function serverAndBrowser(): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    suite.t = await startTestServer();
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.t?.close();
+  });
+  return suite;
 }
 
 /** One browser tab on the console, recording what the page logs and every request it makes. */

@@ -1,9 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { send } from "../support/http.js";
 import { seedUser } from "../support/seed.js";
-import { startTestServer, type TestServer } from "../support/server.js";
-import { describeInBrowser, expectNoLeaks, launchChromium, openConsole, requireConsoleBuild, screenshot, signIn } from "./browser.js";
+import { describeInBrowser, expectNoLeaks, openConsole, requireConsoleBuild, screenshot, serverAndBrowser, signIn } from "./browser.js";
 import { createKeyOverHttp, dialog, rowNames, settled, shownKey } from "./keys-page.js";
 
 requireConsoleBuild();
@@ -11,20 +9,12 @@ requireConsoleBuild();
 const RAW_KEY = /^ak-[A-Za-z0-9]{48}$/;
 
 describeInBrowser("console: API keys", () => {
-  let t: TestServer;
-  let browser: Browser;
-  const open = (viewport?: { width: number; height: number }) => openConsole(browser, t, viewport);
+  const suite = serverAndBrowser();
+  const open = (viewport?: { width: number; height: number }) => openConsole(suite.browser, suite.t, viewport);
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
 
   it("signs in with a key, creates a user key shown once, copies it, and the copy authenticates", async () => {
+    const { t } = suite;
     const tab = await open();
     const { page } = tab;
     await signIn(page, t.adminKey);
@@ -52,6 +42,7 @@ describeInBrowser("console: API keys", () => {
   });
 
   it("creates a service key for a space with chosen roles", async () => {
+    const { t } = suite;
     const tab = await open();
     const { page } = tab;
     await signIn(page, t.adminKey);
@@ -77,6 +68,7 @@ describeInBrowser("console: API keys", () => {
   });
 
   it("rotates a key with a grace period: the new key shows once and both keys work", async () => {
+    const { t } = suite;
     const old = await createKeyOverHttp(t, { name: "ci-deploy" });
     const tab = await open();
     const { page } = tab;
@@ -100,6 +92,7 @@ describeInBrowser("console: API keys", () => {
   });
 
   it("deletes a key after a confirmation that names it; the key stops working", async () => {
+    const { t } = suite;
     const doomed = await createKeyOverHttp(t, { name: "to-delete" });
     const tab = await open();
     const { page } = tab;
@@ -120,6 +113,7 @@ describeInBrowser("console: API keys", () => {
   });
 
   it("rotating the session's own key without grace shows the new key, then signs out", async () => {
+    const { t } = suite;
     const own = await createKeyOverHttp(t, { name: "session-key" });
     const tab = await open();
     const { page } = tab;
@@ -140,6 +134,7 @@ describeInBrowser("console: API keys", () => {
   });
 
   it("shows a refused action's problem detail next to the action", async () => {
+    const { t } = suite;
     const reader = await seedUser(t, { role: "member", spaceRole: "read-only" });
     const refused = await t.call("/v2/api-keys", { method: "POST", key: reader.key, body: { name: "nope", key_type: "service", space_id: t.spaceId } });
     expect(refused.status).toBe(403);
@@ -149,7 +144,7 @@ describeInBrowser("console: API keys", () => {
     await page.getByRole("tab", { name: "Service keys" }).click();
     await page.getByRole("button", { name: "Create key" }).click();
     await dialog(page).getByLabel("Name").fill("nope");
-    await dialog(page).getByLabel("Space", { exact: true }).selectOption({ label: "default / default" });
+    await dialog(page).getByLabel("Space", { exact: true }).selectOption(t.spaceId);
     await dialog(page).getByRole("button", { name: "Create key" }).click();
     const alert = dialog(page).getByRole("alert");
     await alert.waitFor();
@@ -172,6 +167,7 @@ describeInBrowser("console: API keys", () => {
   });
 
   it("is usable at 375 px wide with the keyboard alone, and signs out", async () => {
+    const { t } = suite;
     const tab = await open({ width: 375, height: 812 });
     const { page } = tab;
     await page.getByLabel("API key").focus();

@@ -1,7 +1,5 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server.js";
-import { describeInBrowser, expectNoLeaks, launchChromium, openConsole, requireConsoleBuild, screenshot, signIn } from "./browser.js";
+import { beforeAll, expect, it } from "vitest";
+import { describeInBrowser, expectNoLeaks, openConsole, requireConsoleBuild, screenshot, serverAndBrowser, signIn } from "./browser.js";
 import { createKeyOverHttp, rowNames, settled, type CreatedKey } from "./keys-page.js";
 
 requireConsoleBuild();
@@ -9,24 +7,19 @@ requireConsoleBuild();
 const SEEDED = 120;
 
 describeInBrowser("console: filtering and paging", () => {
-  let t: TestServer;
-  let browser: Browser;
+  const suite = serverAndBrowser();
   const created: CreatedKey[] = [];
 
   beforeAll(async () => {
-    t = await startTestServer();
-    browser = await launchChromium();
+    const { t } = suite;
     for (let batch = 0; batch < SEEDED; batch += 10) {
       const names = Array.from({ length: 10 }, (_, i) => `seeded-${String(batch + i).padStart(3, "0")}`);
       created.push(...(await Promise.all(names.map((name) => createKeyOverHttp(t, { name })))));
     }
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
 
   it("pages through 120 keys, newest first, each exactly once, and back", async () => {
+    const { t, browser } = suite;
     const tab = await openConsole(browser, t);
     const { page } = tab;
     await signIn(page, t.adminKey);
@@ -63,6 +56,7 @@ describeInBrowser("console: filtering and paging", () => {
   });
 
   it("filters by status: active, expired (with a badge) and deleted", async () => {
+    const { t, browser } = suite;
     const soon = new Date(Date.now() + 1500).toISOString();
     const expiring = await Promise.all(["expiring-a", "expiring-b"].map((name) => createKeyOverHttp(t, { name, expires_at: soon })));
     for (const key of created.slice(0, 3)) expect((await t.call(`/v2/api-keys/${key.id}`, { method: "DELETE" })).status).toBe(204);

@@ -2,7 +2,7 @@ import type { Client } from "./api";
 import type { Me } from "./session";
 
 interface WhoamiBody {
-  user: { id: string; name: string; email?: string; kind: "human" | "bot"; role: "admin" | "member" | "annotator" };
+  user: { id: string; name: string; email?: string; kind: "human" | "bot"; role: string | { name: string } };
   api_key: { id: string; key_type: "user" | "service" };
 }
 
@@ -13,7 +13,8 @@ export async function loadMe(client: Client): Promise<Me> {
     userId: body.user.id,
     name: body.user.name,
     email: body.user.email,
-    isAdmin: body.user.role === "admin",
+    // The account role, as a role assignment ({type, name}) or its bare name.
+    isAdmin: (typeof body.user.role === "string" ? body.user.role : body.user.role.name) === "admin",
     keyId: body.api_key.id,
     keyType: body.api_key.key_type,
   };

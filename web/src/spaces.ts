@@ -3,8 +3,9 @@ import { errorDetail } from "./api";
 import { useSession } from "./session";
 import type { Organization, Space } from "./types";
 
+/** A space as a picker choice: its id and a label. */
 export interface SpaceChoice {
-  id: string;
+  value: string;
   label: string;
 }
 
@@ -13,7 +14,7 @@ export function labelSpaces(spaces: Space[], organizations: Organization[]): Spa
   const orgNames = new Map(organizations.map((org) => [org.id, org.name]));
   return spaces.map((space) => {
     const org = orgNames.get(space.organization_id);
-    return { id: space.id, label: org === undefined ? space.name : `${org} / ${space.name}` };
+    return { value: space.id, label: org === undefined ? space.name : `${org} / ${space.name}` };
   });
 }
 

@@ -70,8 +70,9 @@ export interface AuditEvent {
   occurred_at: string;
   action: string;
   actor_user_id?: string;
-  actor_api_key_id?: string;
+  actor_key_id?: string;
   target_ids: string[];
   client_address?: string;
   request_id?: string;
+  details: Record<string, unknown>;
 }

@@ -5,10 +5,11 @@ import { useSession } from "../session";
 import type { SpaceChoice } from "../spaces";
 import type { IssuedKey, KeyType } from "../types";
 import { Dialog } from "./Dialog";
-import { ErrorText } from "./ErrorText";
+import { FormActions } from "./FormActions";
 import { ExpiryField } from "./ExpiryField";
 import { Field } from "./Field";
 import { SecretReveal } from "./SecretReveal";
+import { SelectField } from "./SelectField";
 
 const MEMBER_ROLES = ["admin", "member", "read-only"] as const;
 
@@ -22,20 +23,6 @@ export interface CreateKeyProps {
   onCreated: () => void;
 }
 
-function RoleSelect({ label, value, roles, onChange }: { label: string; value: string; roles: readonly string[]; onChange: (role: string) => void }) {
-  return (
-    <Field label={label}>
-      {(id) => (
-        <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-          {roles.map((role) => (
-            <option key={role}>{role}</option>
-          ))}
-        </select>
-      )}
-    </Field>
-  );
-}
-
 /** Creates a user or service key and shows the raw key once. */
 export function CreateKeyDialog(props: CreateKeyProps) {
   const { client } = useSession();
@@ -43,7 +30,7 @@ export function CreateKeyDialog(props: CreateKeyProps) {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [days, setDays] = useState(0);
-  const [spaceId, setSpaceId] = useState(props.defaultSpaceId || (props.spaces[0]?.id ?? ""));
+  const [spaceId, setSpaceId] = useState(props.defaultSpaceId || (props.spaces[0]?.value ?? ""));
   const [roles, setRoles] = useState({ space_role: "member", org_role: "read-only", account_role: "member" });
   const [issued, setIssued] = useState<IssuedKey | null>(null);
   const action = useAction();
@@ -92,35 +79,16 @@ export function CreateKeyDialog(props: CreateKeyProps) {
         <ExpiryField label="Expires" days={days} onChange={setDays} />
         {keyType === "service" && (
           <>
-            <Field label="Space">
-              {(id) => (
-                <select id={id} value={spaceId} onChange={(event) => setSpaceId(event.target.value)} required>
-                  <option value="">Choose a space</option>
-                  {props.spaces.map((space) => (
-                    <option key={space.id} value={space.id}>
-                      {space.label}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <SelectField label="Space" value={spaceId} onChange={setSpaceId} choices={props.spaces} placeholder="Choose a space" required />
             <fieldset className="roles">
               <legend>Roles of the key’s bot user (at most your own)</legend>
-              <RoleSelect label="Space role" value={roles.space_role} roles={MEMBER_ROLES} onChange={(role) => setRoles({ ...roles, space_role: role })} />
-              <RoleSelect label="Organization role" value={roles.org_role} roles={MEMBER_ROLES} onChange={(role) => setRoles({ ...roles, org_role: role })} />
-              <RoleSelect label="Account role" value={roles.account_role} roles={["admin", "member"]} onChange={(role) => setRoles({ ...roles, account_role: role })} />
+              <SelectField label="Space role" value={roles.space_role} choices={MEMBER_ROLES} onChange={(role) => setRoles({ ...roles, space_role: role })} />
+              <SelectField label="Organization role" value={roles.org_role} choices={MEMBER_ROLES} onChange={(role) => setRoles({ ...roles, org_role: role })} />
+              <SelectField label="Account role" value={roles.account_role} choices={["admin", "member"]} onChange={(role) => setRoles({ ...roles, account_role: role })} />
             </fieldset>
           </>
         )}
-        <div className="actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={action.pending}>
-            {props.forUser ? "Issue key" : "Create key"}
-          </button>
-        </div>
-        <ErrorText error={action.error} />
+        <FormActions submitLabel={props.forUser ? "Issue key" : "Create key"} pending={action.pending} error={action.error} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

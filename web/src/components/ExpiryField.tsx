@@ -1,19 +1,9 @@
 import { EXPIRY_CHOICES } from "../format";
-import { Field } from "./Field";
+import { SelectField } from "./SelectField";
+
+const CHOICES = EXPIRY_CHOICES.map((choice) => ({ value: String(choice.days), label: choice.label }));
 
 /** A choice of expiry in days from now (0: never). */
 export function ExpiryField({ label, days, onChange }: { label: string; days: number; onChange: (days: number) => void }) {
-  return (
-    <Field label={label}>
-      {(id) => (
-        <select id={id} value={days} onChange={(event) => onChange(Number(event.target.value))}>
-          {EXPIRY_CHOICES.map((choice) => (
-            <option key={choice.days} value={choice.days}>
-              {choice.label}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
-  );
+  return <SelectField label={label} value={String(days)} choices={CHOICES} onChange={(value) => onChange(Number(value))} />;
 }

@@ -4,17 +4,18 @@ import { useAction } from "../hooks";
 import { useSession } from "../session";
 import type { ApiKey, IssuedKey } from "../types";
 import { Dialog } from "./Dialog";
-import { ErrorText } from "./ErrorText";
 import { ExpiryField } from "./ExpiryField";
-import { Field } from "./Field";
+import { FormActions } from "./FormActions";
 import { SecretReveal } from "./SecretReveal";
+import { SelectField } from "./SelectField";
 
+/** Grace periods in seconds, as select choices. */
 const GRACE_CHOICES = [
-  { label: "None: the old key stops working now", seconds: 0 },
-  { label: "5 minutes", seconds: 300 },
-  { label: "1 hour", seconds: 3600 },
-  { label: "6 hours", seconds: 21_600 },
-  { label: "24 hours", seconds: 86_400 },
+  { label: "None: the old key stops working now", value: "0" },
+  { label: "5 minutes", value: "300" },
+  { label: "1 hour", value: "3600" },
+  { label: "6 hours", value: "21600" },
+  { label: "24 hours", value: "86400" },
 ];
 
 /** Rotates a key: a new secret, the old one kept for an optional grace period; shows the new key once. */
@@ -55,27 +56,15 @@ export function RotateKeyDialog({ apiKey, onClose, onRotated }: { apiKey: ApiKey
         <p>
           Issues a new secret for <strong>{apiKey.name}</strong> ({apiKey.redacted_key}) with the same name, type and permissions.
         </p>
-        <Field label="Grace period for the old key" hint="Time to roll the new key out before the old one stops working.">
-          {(id, hintId) => (
-            <select id={id} aria-describedby={hintId} value={graceSeconds} onChange={(event) => setGraceSeconds(Number(event.target.value))}>
-              {GRACE_CHOICES.map((choice) => (
-                <option key={choice.seconds} value={choice.seconds}>
-                  {choice.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label="Grace period for the old key"
+          hint="Time to roll the new key out before the old one stops working."
+          value={String(graceSeconds)}
+          choices={GRACE_CHOICES}
+          onChange={(value) => setGraceSeconds(Number(value))}
+        />
         <ExpiryField label="New key expires" days={days} onChange={setDays} />
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={action.pending}>
-            Rotate key
-          </button>
-        </div>
-        <ErrorText error={action.error} />
+        <FormActions submitLabel="Rotate key" pending={action.pending} error={action.error} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CreateKeyDialog } from "../components/CreateKeyDialog";
 import { ErrorText } from "../components/ErrorText";
-import { Field } from "../components/Field";
+import { SelectField } from "../components/SelectField";
 import { Pager } from "../components/Pager";
 import { RotateKeyDialog } from "../components/RotateKeyDialog";
 import { Tabs, tabId } from "../components/Tabs";
@@ -14,7 +14,7 @@ import { KeyTable } from "./KeyTable";
 
 const STATUSES = ["active", "expired", "deleted"] as const;
 type StatusFilter = (typeof STATUSES)[number];
-const PAGE_SIZES = [10, 25, 50, 100];
+const PAGE_SIZES = ["10", "25", "50", "100"];
 
 type Open = { kind: "create" } | { kind: "rotate"; key: ApiKey } | { kind: "delete"; key: ApiKey } | null;
 
@@ -29,7 +29,7 @@ export function ApiKeysPage() {
   const spaces = useSpaceChoices();
   const query = { key_type: keyType, status, space_id: keyType === "service" ? spaceId : undefined, limit };
   const list = usePaged((cursor) => client.page<ApiKey>("/v2/api-keys", "api_keys", { ...query, cursor }), JSON.stringify(query));
-  const spaceLabel = (id: string) => spaces.spaces.find((space) => space.id === id)?.label ?? id;
+  const spaceLabel = (id: string) => spaces.spaces.find((space) => space.value === id)?.label ?? id;
   const close = () => setOpen(null);
   // Deleting the key this session uses, or rotating it without grace, ends the session.
   const [sessionEnded, setSessionEnded] = useState(false);
@@ -59,38 +59,9 @@ export function ApiKeysPage() {
       />
       <div role="tabpanel" id="keys-panel" aria-labelledby={tabId("keys", keyType)} aria-busy={list.loading}>
         <div className="filters">
-          {keyType === "service" && (
-            <Field label="Space">
-              {(id) => (
-                <select id={id} value={spaceId} onChange={(event) => setSpaceId(event.target.value)}>
-                  <option value="">All spaces I can read</option>
-                  {spaces.spaces.map((space) => (
-                    <option key={space.id} value={space.id}>
-                      {space.label}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-          )}
-          <Field label="Status">
-            {(id) => (
-              <select id={id} value={status} onChange={(event) => setStatus(event.target.value as StatusFilter)}>
-                {STATUSES.map((value) => (
-                  <option key={value}>{value}</option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Per page">
-            {(id) => (
-              <select id={id} value={limit} onChange={(event) => setLimit(Number(event.target.value))}>
-                {PAGE_SIZES.map((size) => (
-                  <option key={size}>{size}</option>
-                ))}
-              </select>
-            )}
-          </Field>
+          {keyType === "service" && <SelectField label="Space" value={spaceId} onChange={setSpaceId} choices={spaces.spaces} placeholder="All spaces I can read" />}
+          <SelectField label="Status" value={status} onChange={(value) => setStatus(value as StatusFilter)} choices={STATUSES} />
+          <SelectField label="Per page" value={String(limit)} onChange={(value) => setLimit(Number(value))} choices={PAGE_SIZES} />
         </div>
         {keyType === "service" && <ErrorText error={spaces.error} />}
         <ErrorText error={list.error} />

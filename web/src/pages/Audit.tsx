@@ -1,64 +1,83 @@
-import { useState } from "react";
+import { useState, type FormEvent } from "react";
 import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
+import { ListTable } from "../components/ListTable";
 import { Pager } from "../components/Pager";
 import { formatDateTime } from "../format";
 import { usePaged } from "../hooks";
+import { useUserNames } from "../people";
 import { useSession } from "../session";
 import type { AuditEvent } from "../types";
+
+const NO_FILTERS = { action: "", actor_user_id: "", target_id: "", since: "", until: "" };
+type Filters = typeof NO_FILTERS;
+
+/** A local date-time input's value as RFC 3339, or "" when empty. */
+function toRfc3339(local: string): string {
+  return local === "" ? "" : new Date(local).toISOString();
+}
+
+function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
+  const [draft, setDraft] = useState(NO_FILTERS);
+  const input = (name: keyof Filters, label: string, type = "search") => (
+    <Field label={label}>{(id) => <input id={id} type={type} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} />}</Field>
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onApply({ ...draft, action: draft.action.trim(), actor_user_id: draft.actor_user_id.trim(), target_id: draft.target_id.trim() });
+  };
+  return (
+    <form className="filters" onSubmit={submit} aria-label="Audit filters">
+      {input("action", "Action (such as api_key.created)")}
+      {input("actor_user_id", "Actor user id")}
+      {input("target_id", "Target id")}
+      {input("since", "From", "datetime-local")}
+      {input("until", "Until", "datetime-local")}
+      <button type="submit">Apply filters</button>
+    </form>
+  );
+}
 
 /** The audit trail (account admins), newest first, with its filters. */
 export function AuditPage() {
   const { client } = useSession();
-  const [filters, setFilters] = useState({ action: "", actor_user_id: "", target_id: "" });
-  const query = { ...filters, limit: 50 };
+  const [filters, setFilters] = useState(NO_FILTERS);
+  const query = { ...filters, since: toRfc3339(filters.since), until: toRfc3339(filters.until), limit: 50 };
   const list = usePaged((cursor) => client.page<AuditEvent>("/v2/audit-events", "audit_events", { ...query, cursor }), JSON.stringify(query));
-  const filter = (name: keyof typeof filters, label: string) => (
-    <Field label={label}>{(id) => <input id={id} type="search" value={filters[name]} onChange={(event) => setFilters({ ...filters, [name]: event.target.value.trim() })} />}</Field>
-  );
+  const actorName = useUserNames(list.items.flatMap((event) => (event.actor_user_id === undefined ? [] : [event.actor_user_id])));
   return (
     <section aria-labelledby="audit-heading" aria-busy={list.loading}>
       <div className="page-head">
         <h1 id="audit-heading">Audit trail</h1>
       </div>
-      <div className="filters">
-        {filter("action", "Action")}
-        {filter("actor_user_id", "Actor user id")}
-        {filter("target_id", "Target id")}
-      </div>
+      <FilterForm onApply={setFilters} />
       <ErrorText error={list.error} />
-      <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Action</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Targets</th>
-            <th scope="col">Client</th>
+      <ListTable columns={["Time", "Action", "Actor", "Targets", "Details", "Client"]} actions={false}>
+        {list.items.map((event) => (
+          <tr key={event.id}>
+            <th scope="row" data-label="Time">
+              <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time>
+            </th>
+            <td data-label="Action">
+              <code>{event.action}</code>
+            </td>
+            <td data-label="Actor">
+              {event.actor_user_id === undefined ? <span className="muted">keyhouse init</span> : actorName(event.actor_user_id)}
+              {event.actor_key_id !== undefined && <span className="description">with key {event.actor_key_id}</span>}
+            </td>
+            <td data-label="Targets" className="ids">
+              {event.target_ids.join(", ")}
+            </td>
+            <td data-label="Details" className="ids">
+              {Object.keys(event.details).length === 0 ? "" : JSON.stringify(event.details)}
+            </td>
+            <td data-label="Client">
+              {event.client_address ?? ""}
+              {event.request_id !== undefined && <span className="description">request {event.request_id}</span>}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {list.items.map((event) => (
-            <tr key={event.id}>
-              <th scope="row" data-label="Time">
-                <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time>
-              </th>
-              <td data-label="Action">
-                <code>{event.action}</code>
-              </td>
-              <td data-label="Actor">
-                {event.actor_user_id ?? <span className="muted">system</span>}
-                {event.actor_api_key_id !== undefined && <span className="description">with key {event.actor_api_key_id}</span>}
-              </td>
-              <td data-label="Targets">{event.target_ids.join(", ")}</td>
-              <td data-label="Client">
-                {event.client_address ?? ""}
-                {event.request_id !== undefined && <span className="description">request {event.request_id}</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ListTable>
       <Pager list={list} label="Audit events" />
     </section>
   );

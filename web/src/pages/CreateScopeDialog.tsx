@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { Dialog } from "../components/Dialog";
-import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
+import { FormActions } from "../components/FormActions";
+import { SelectField } from "../components/SelectField";
 import { useAction } from "../hooks";
 import { useSession } from "../session";
 import type { Organization } from "../types";
-import { SCOPES, type ScopeKind } from "./scopes";
+import { orgChoices, SCOPES, type ScopeKind } from "./scopes";
 
 /** Creates an organization, or a space in a chosen organization. */
 export function CreateScopeDialog(props: { scope: ScopeKind; organizations: Organization[]; onClose: () => void; onCreated: () => void }) {
@@ -27,32 +28,20 @@ export function CreateScopeDialog(props: { scope: ScopeKind; organizations: Orga
     <Dialog title={`Create ${singular}`} onClose={props.onClose}>
       <form onSubmit={(event) => void submit(event)}>
         {props.scope === "spaces" && (
-          <Field label="Organization">
-            {(id) => (
-              <select id={id} value={form.organizationId} onChange={(event) => setForm({ ...form, organizationId: event.target.value })} required>
-                <option value="">Choose an organization</option>
-                {props.organizations.map((org) => (
-                  <option key={org.id} value={org.id}>
-                    {org.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField
+            label="Organization"
+            value={form.organizationId}
+            onChange={(organizationId) => setForm({ ...form, organizationId })}
+            choices={orgChoices(props.organizations)}
+            placeholder="Choose an organization"
+            required
+          />
         )}
         <Field label="Name">{(id) => <input id={id} value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} required autoComplete="off" />}</Field>
         <Field label="Description (optional)">
           {(id) => <textarea id={id} rows={2} value={form.description} onChange={(event) => setForm({ ...form, description: event.target.value })} />}
         </Field>
-        <div className="actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={action.pending}>
-            Create {singular}
-          </button>
-        </div>
-        <ErrorText error={action.error} />
+        <FormActions submitLabel={`Create ${singular}`} pending={action.pending} error={action.error} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { Dialog } from "../components/Dialog";
-import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
+import { FormActions } from "../components/FormActions";
+import { SelectField } from "../components/SelectField";
 import { useAction } from "../hooks";
 import { useSession } from "../session";
 import { roleAssignment, type AccountRole, type User } from "../types";
@@ -25,35 +26,20 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
       <form onSubmit={(event) => void submit(event)}>
         <Field label="Name">{(id) => <input id={id} value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} required autoComplete="off" />}</Field>
         <Field label="Email">{(id) => <input id={id} type="email" value={form.email} onChange={(event) => setForm({ ...form, email: event.target.value })} required autoComplete="off" />}</Field>
-        <Field label="Account role">
-          {(id) => (
-            <select
-              id={id}
-              value={form.role}
-              onChange={(event) => {
-                const role = event.target.value as AccountRole;
-                setForm({ ...form, role, isDeveloper: role !== "annotator" });
-              }}
-            >
-              <option>member</option>
-              <option>admin</option>
-              <option>annotator</option>
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label="Account role"
+          value={form.role}
+          choices={["member", "admin", "annotator"]}
+          onChange={(value) => {
+            const role = value as AccountRole;
+            setForm({ ...form, role, isDeveloper: role !== "annotator" });
+          }}
+        />
         <label className="checkbox">
           <input type="checkbox" checked={form.isDeveloper} onChange={(event) => setForm({ ...form, isDeveloper: event.target.checked })} />
           Developer: may use the API and hold keys
         </label>
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={action.pending}>
-            Create user
-          </button>
-        </div>
-        <ErrorText error={action.error} />
+        <FormActions submitLabel="Create user" pending={action.pending} error={action.error} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -1,3 +1,4 @@
+import { ListTable } from "../components/ListTable";
 import { expiryState, formatDateTime, formatRelative } from "../format";
 import { useUserNames } from "../people";
 import { useSession } from "../session";
@@ -25,48 +26,33 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
   const { me } = useSession();
   const creator = useUserNames(keys.map((key) => key.created_by_user_id));
   return (
-    <table className="list keys">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Key</th>
-          <th scope="col">Type</th>
-          <th scope="col">Created</th>
-          <th scope="col">Expires</th>
-          <th scope="col">Last used</th>
-          <th scope="col">Creator</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
+    <ListTable columns={["Name", "Key", "Type", "Created", "Expires", "Last used", "Creator"]} className="keys">
+      {keys.map((key) => (
+        <tr key={key.id}>
+          <th scope="row" data-label="Name">
+            {key.name}
+            {key.id === me.keyId && <span className="badge badge-info">this session</span>}
+            {key.description !== undefined && <span className="description">{key.description}</span>}
           </th>
-        </tr>
-      </thead>
-      <tbody>
-        {keys.map((key) => (
-          <tr key={key.id}>
-            <th scope="row" data-label="Name">
-              {key.name}
-              {key.id === me.keyId && <span className="badge badge-info">this session</span>}
-              {key.description !== undefined && <span className="description">{key.description}</span>}
-            </th>
-            <td data-label="Key">
-              <code>{key.redacted_key}</code>
-            </td>
-            <td data-label="Type">
-              {key.key_type}
-              {key.space_id !== undefined && <span className="description">{spaceLabel(key.space_id)}</span>}
-            </td>
-            <td data-label="Created">
-              <time dateTime={key.created_at}>{formatDateTime(key.created_at)}</time>
-            </td>
-            <td data-label="Expires">
-              <Expiry expiresAt={key.expires_at} />
-            </td>
-            <td data-label="Last used">
-              {key.last_used_at === undefined ? <span className="muted">Never</span> : <time dateTime={key.last_used_at} title={formatDateTime(key.last_used_at)}>{formatRelative(key.last_used_at)}</time>}
-            </td>
-            <td data-label="Creator">{creator(key.created_by_user_id)}</td>
-            <td>
-<div className="row-actions">
+          <td data-label="Key">
+            <code>{key.redacted_key}</code>
+          </td>
+          <td data-label="Type">
+            {key.key_type}
+            {key.space_id !== undefined && <span className="description">{spaceLabel(key.space_id)}</span>}
+          </td>
+          <td data-label="Created">
+            <time dateTime={key.created_at}>{formatDateTime(key.created_at)}</time>
+          </td>
+          <td data-label="Expires">
+            <Expiry expiresAt={key.expires_at} />
+          </td>
+          <td data-label="Last used">
+            {key.last_used_at === undefined ? <span className="muted">Never</span> : <time dateTime={key.last_used_at} title={formatDateTime(key.last_used_at)}>{formatRelative(key.last_used_at)}</time>}
+          </td>
+          <td data-label="Creator">{creator(key.created_by_user_id)}</td>
+          <td>
+            <div className="row-actions">
               {key.status === "active" && expiryState(key.expires_at) !== "expired" && (
                 <button type="button" onClick={() => actions.rotate(key)} aria-label={`Rotate ${key.name} (${key.redacted_key})`}>
                   Rotate
@@ -77,11 +63,10 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
                   Delete
                 </button>
               )}
-</div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </div>
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }

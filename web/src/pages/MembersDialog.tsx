@@ -1,14 +1,15 @@
+import { ListTable } from "../components/ListTable";
 import { useEffect, useState } from "react";
 import { errorDetail } from "../api";
 import { Dialog } from "../components/Dialog";
 import { ErrorText } from "../components/ErrorText";
-import { Field } from "../components/Field";
 import { Pager } from "../components/Pager";
 import { RoleEditor } from "../components/RoleEditor";
+import { SelectField } from "../components/SelectField";
 import { useAction, usePaged } from "../hooks";
 import { useSession } from "../session";
 import { roleAssignment, type Membership, type User } from "../types";
-import { MEMBER_ROLES, SCOPES, type ScopeKind } from "./scopes";
+import { MEMBER_ROLES, SCOPES, userChoices, type ScopeKind } from "./scopes";
 
 function RemoveMember({ label, onRemove, onRemoved }: { label: string; onRemove: () => Promise<unknown>; onRemoved: () => void }) {
   const action = useAction();
@@ -46,68 +47,38 @@ export function MembersDialog({ scope, target, onClose }: { scope: ScopeKind; ta
   return (
     <Dialog title={`Members of ${target.name}`} onClose={onClose}>
       <ErrorText error={members.error} />
-      <table className="list members" aria-busy={members.loading}>
-        <thead>
-          <tr>
-            <th scope="col">Member</th>
-            <th scope="col">Role</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
+      <ListTable columns={["Member", "Role"]} busy={members.loading} className="members">
+        {members.items.map((member) => (
+          <tr key={member.id}>
+            <th scope="row" data-label="Member">
+              {nameOf(member.user_id)}
             </th>
+            <td data-label="Role">
+              <RoleEditor
+                key={member.role.name}
+                label={`Role of ${nameOf(member.user_id)} in ${target.name}`}
+                current={member.role.name}
+                roles={MEMBER_ROLES}
+                onSave={(role) => setRole(member.user_id, role)}
+                onSaved={members.reload}
+              />
+            </td>
+            <td>
+              <RemoveMember
+                label={`Remove ${nameOf(member.user_id)}`}
+                onRemove={() => client.delete(`${base}/${encodeURIComponent(member.user_id)}`)}
+                onRemoved={members.reload}
+              />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {members.items.map((member) => (
-            <tr key={member.id}>
-              <th scope="row" data-label="Member">
-                {nameOf(member.user_id)}
-              </th>
-              <td data-label="Role">
-                <RoleEditor
-                  key={member.role.name}
-                  label={`Role of ${nameOf(member.user_id)} in ${target.name}`}
-                  current={member.role.name}
-                  roles={MEMBER_ROLES}
-                  onSave={(role) => setRole(member.user_id, role)}
-                  onSaved={members.reload}
-                />
-              </td>
-              <td>
-                <RemoveMember
-                  label={`Remove ${nameOf(member.user_id)}`}
-                  onRemove={() => client.delete(`${base}/${encodeURIComponent(member.user_id)}`)}
-                  onRemoved={members.reload}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ListTable>
       <Pager list={members} label="Members" />
       <fieldset>
         <legend>Add a member or set a role</legend>
         <ErrorText error={usersError} />
-        <Field label="User">
-          {(id) => (
-            <select id={id} value={form.userId} onChange={(event) => setForm({ ...form, userId: event.target.value })}>
-              <option value="">Choose a user</option>
-              {users.map((user) => (
-                <option key={user.id} value={user.id}>
-                  {user.name} ({user.email})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Role">
-          {(id) => (
-            <select id={id} value={form.role} onChange={(event) => setForm({ ...form, role: event.target.value })}>
-              {MEMBER_ROLES.map((value) => (
-                <option key={value}>{value}</option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label="User" value={form.userId} onChange={(userId) => setForm({ ...form, userId })} choices={userChoices(users)} placeholder="Choose a user" />
+        <SelectField label="Role" value={form.role} onChange={(role) => setForm({ ...form, role })} choices={MEMBER_ROLES} />
         <div className="actions">
           <button type="button" className="primary" onClick={() => void addMember()} disabled={form.userId === "" || add.pending}>
             Add to {target.name}

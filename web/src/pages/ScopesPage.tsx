@@ -1,16 +1,18 @@
+import { ListTable } from "../components/ListTable";
 import { useEffect, useState } from "react";
 import { errorDetail } from "../api";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
 import { Pager } from "../components/Pager";
+import { SelectField } from "../components/SelectField";
 import { formatDateTime } from "../format";
 import { usePaged } from "../hooks";
 import { useSession } from "../session";
 import type { Organization, Space } from "../types";
 import { CreateScopeDialog } from "./CreateScopeDialog";
 import { MembersDialog } from "./MembersDialog";
-import { SCOPES, type ScopeKind } from "./scopes";
+import { orgChoices, SCOPES, type ScopeKind } from "./scopes";
 
 /** An organization, or a space (which also names its organization). */
 type Item = Organization & Partial<Pick<Space, "organization_id">>;
@@ -52,60 +54,36 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
       </div>
       {scope === "spaces" && (
         <div className="filters">
-          <Field label="Organization">
-            {(id) => (
-              <select id={id} value={orgId} onChange={(event) => setOrgId(event.target.value)}>
-                <option value="">All organizations</option>
-                {orgs.organizations.map((org) => (
-                  <option key={org.id} value={org.id}>
-                    {org.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField label="Organization" value={orgId} onChange={setOrgId} choices={orgChoices(orgs.organizations)} placeholder="All organizations" />
           <Field label="Name contains">{(id) => <input id={id} type="search" value={name} onChange={(event) => setName(event.target.value)} />}</Field>
         </div>
       )}
       <ErrorText error={orgs.error} />
       <ErrorText error={list.error} />
-      <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            {scope === "spaces" && <th scope="col">Organization</th>}
-            <th scope="col">Description</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
+      <ListTable columns={scope === "spaces" ? ["Name", "Organization", "Description", "Created"] : ["Name", "Description", "Created"]}>
+        {list.items.map((item) => (
+          <tr key={item.id}>
+            <th scope="row" data-label="Name">
+              {item.name}
             </th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((item) => (
-            <tr key={item.id}>
-              <th scope="row" data-label="Name">
-                {item.name}
-              </th>
-              {scope === "spaces" && <td data-label="Organization">{orgName(item.organization_id)}</td>}
-              <td data-label="Description">{item.description === "" || item.description === undefined ? <span className="muted">None</span> : item.description}</td>
-              <td data-label="Created">
-                <time dateTime={item.created_at}>{formatDateTime(item.created_at)}</time>
-              </td>
-              <td>
-<div className="row-actions">
+            {scope === "spaces" && <td data-label="Organization">{orgName(item.organization_id)}</td>}
+            <td data-label="Description">{item.description === "" || item.description === undefined ? <span className="muted">None</span> : item.description}</td>
+            <td data-label="Created">
+              <time dateTime={item.created_at}>{formatDateTime(item.created_at)}</time>
+            </td>
+            <td>
+              <div className="row-actions">
                 <button type="button" onClick={() => setOpen({ kind: "members", item })} aria-label={`Members of ${item.name}`}>
                   Members
                 </button>
                 <button type="button" className="danger" onClick={() => setOpen({ kind: "delete", item })} aria-label={`Delete ${item.name}`}>
                   Delete
                 </button>
-</div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </div>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <Pager list={list} label={title} />
       {open?.kind === "create" && <CreateScopeDialog scope={scope} organizations={orgs.organizations} onClose={close} onCreated={list.reload} />}
       {open?.kind === "members" && <MembersDialog scope={scope} target={open.item} onClose={close} />}

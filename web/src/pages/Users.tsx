@@ -1,9 +1,11 @@
+import { ListTable } from "../components/ListTable";
 import { useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CreateKeyDialog } from "../components/CreateKeyDialog";
 import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
 import { Pager } from "../components/Pager";
+import { SelectField } from "../components/SelectField";
 import { formatDateTime } from "../format";
 import { usePaged } from "../hooks";
 import { useSession } from "../session";
@@ -12,7 +14,7 @@ import { roleAssignment, type User } from "../types";
 import { CreateUserDialog } from "./CreateUserDialog";
 import { RemoveUserText } from "./RemoveUserText";
 
-const STATUSES = ["", "active", "invited", "expired", "inactive"] as const;
+const STATUSES = ["active", "invited", "expired", "inactive"] as const;
 const ACCOUNT_ROLES = ["admin", "member", "annotator"] as const;
 
 type Open = { kind: "create" } | { kind: "issue"; user: User } | { kind: "remove"; user: User } | null;
@@ -37,63 +39,40 @@ export function UsersPage() {
       </div>
       <div className="filters">
         <Field label="Email contains">{(id) => <input id={id} type="search" value={email} onChange={(event) => setEmail(event.target.value)} />}</Field>
-        <Field label="Status">
-          {(id) => (
-            <select id={id} value={status} onChange={(event) => setStatus(event.target.value)}>
-              {STATUSES.map((value) => (
-                <option key={value} value={value}>
-                  {value === "" ? "any" : value}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label="Status" value={status} onChange={setStatus} choices={STATUSES} placeholder="any but inactive" />
       </div>
       <ErrorText error={list.error} />
-      <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Account role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
+      <ListTable columns={["Name", "Email", "Account role", "Status", "Created"]}>
+        {list.items.map((user) => (
+          <tr key={user.id}>
+            <th scope="row" data-label="Name">
+              {user.name}
+              {user.id === me.userId && <span className="description">you</span>}
             </th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((user) => (
-            <tr key={user.id}>
-              <th scope="row" data-label="Name">
-                {user.name}
-                {user.id === me.userId && <span className="description">you</span>}
-              </th>
-              <td data-label="Email">{user.email}</td>
-              <td data-label="Account role">
-                {user.status === "inactive" ? (
-                  user.role.name
-                ) : (
-                  <RoleEditor
-                    key={user.role.name}
-                    label={`Account role of ${user.name}`}
-                    current={user.role.name}
-                    roles={ACCOUNT_ROLES}
-                    onSave={(role) => client.patch(`/v2/users/${encodeURIComponent(user.id)}`, { role: roleAssignment(role) })}
-                    onSaved={list.reload}
-                  />
-                )}
-              </td>
-              <td data-label="Status">
-                {user.status}
-                {!user.is_developer && <span className="description">no API access</span>}
-              </td>
-              <td data-label="Created">
-                <time dateTime={user.created_at}>{formatDateTime(user.created_at)}</time>
-              </td>
-              <td>
-<div className="row-actions">
+            <td data-label="Email">{user.email}</td>
+            <td data-label="Account role">
+              {user.status === "inactive" ? (
+                user.role.name
+              ) : (
+                <RoleEditor
+                  key={user.role.name}
+                  label={`Account role of ${user.name}`}
+                  current={user.role.name}
+                  roles={ACCOUNT_ROLES}
+                  onSave={(role) => client.patch(`/v2/users/${encodeURIComponent(user.id)}`, { role: roleAssignment(role) })}
+                  onSaved={list.reload}
+                />
+              )}
+            </td>
+            <td data-label="Status">
+              {user.status}
+              {!user.is_developer && <span className="description">no API access</span>}
+            </td>
+            <td data-label="Created">
+              <time dateTime={user.created_at}>{formatDateTime(user.created_at)}</time>
+            </td>
+            <td>
+              <div className="row-actions">
                 {user.status !== "inactive" && (
                   <>
                     <button type="button" onClick={() => setOpen({ kind: "issue", user })} aria-label={`Issue a key for ${user.name}`}>
@@ -104,12 +83,11 @@ export function UsersPage() {
                     </button>
                   </>
                 )}
-</div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </div>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <Pager list={list} label="Users" />
       {open?.kind === "create" && <CreateUserDialog onClose={close} onCreated={list.reload} />}
       {open?.kind === "issue" && (

@@ -6,4 +6,14 @@ export const SCOPES: Record<ScopeKind, { title: string; singular: string; path: 
   spaces: { title: "Spaces", singular: "space", path: "/v2/spaces", listKey: "spaces" },
 };
 
+import type { Organization, User } from "../types";
+
+export function orgChoices(organizations: Organization[]): { value: string; label: string }[] {
+  return organizations.map((org) => ({ value: org.id, label: org.name }));
+}
+
+export function userChoices(users: User[]): { value: string; label: string }[] {
+  return users.map((user) => ({ value: user.id, label: `${user.name} (${user.email})` }));
+}
+
 export const MEMBER_ROLES = ["admin", "member", "read-only", "annotator"] as const;
