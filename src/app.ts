@@ -9,6 +9,7 @@ import { auditRoutes } from "./audit/routes.js";
 import { AUDIT_SCHEMAS } from "./audit/schemas.js";
 import { LastUsedTracker } from "./auth/last-used.js";
 import { Authenticator } from "./auth/authenticate.js";
+import { AuthCache } from "./auth/cache.js";
 import { authHook } from "./auth/hook.js";
 import type { FailureThrottle } from "./auth/throttle.js";
 import { whoamiRoute } from "./auth/whoami-route.js";
@@ -40,7 +41,12 @@ export interface AppDeps {
   version?: string;
   /** The built web console (web/dist); when it has no index.html, `/` says how to build it. */
   consoleDir?: string;
+  /** Entries in the authentication cache; 0 turns it off. */
+  authCacheSize?: number;
 }
+
+/** A cached authentication result is re-read after this long even without an invalidation. */
+const AUTH_CACHE_MAX_AGE_MS = 60_000;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -90,7 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (batch) => touchLastUsed(deps.store.db, batch),
     (error) => app.log.warn({ err: error }, "could not record last use of keys"),
   );
-  const authenticator = new Authenticator(deps.store, deps.secret, now, deps.throttle, lastUsed);
+  const cache = new AuthCache(deps.store.invalidation, deps.authCacheSize ?? 100_000, AUTH_CACHE_MAX_AGE_MS);
+  const authenticator = new Authenticator(deps.store, deps.secret, now, deps.throttle, lastUsed, cache);
   const keyDeps: KeyDeps = { store: deps.store, now, random: deps.random ?? randomBytes, secret: deps.secret, cursors: new CursorCodec(deps.secret) };
 
   healthRoutes(app, deps.store);

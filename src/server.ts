@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { buildApp, loggerOptions } from "./app.js";
+import { RedisFailureThrottle } from "./auth/redis-throttle.js";
 import { MemoryFailureThrottle, type FailureThrottle } from "./auth/throttle.js";
 import type { Config } from "./config/config.js";
 import { resolveSecret } from "./config/secret.js";
@@ -41,6 +42,14 @@ export async function prepareStore(store: Store, secret: Buffer): Promise<Bootst
   return bootstrap(store, secret, DEFAULT_ADMIN, Date.now());
 }
 
+/** The failure throttle: shared through Redis when KEYHOUSE_REDIS_URL is set, else per process. */
+async function buildThrottle(config: Config, secret: Buffer, logger: Logger): Promise<FailureThrottle> {
+  if (!config.redisUrl) return new MemoryFailureThrottle(config.authFailureLimit, config.authFailureWindowSeconds, Date.now);
+  const throttle = new RedisFailureThrottle(config.redisUrl, secret, config.authFailureLimit, config.authFailureWindowSeconds, logger);
+  await throttle.ready();
+  return throttle;
+}
+
 export interface RunningServer {
   app: FastifyInstance;
   store: Store;
@@ -64,8 +73,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     const initialized = await prepareStore(store, resolved.secret);
     const logger = options.logger ?? pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1));
-    const throttle =
-      options.throttle ?? new MemoryFailureThrottle(config.authFailureLimit, config.authFailureWindowSeconds, Date.now);
+    const throttle = options.throttle ?? (await buildThrottle(config, resolved.secret, logger));
     const app = await buildApp({
       store,
       secret: resolved.secret,
@@ -75,6 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       bodyLimitBytes: config.bodyLimitBytes,
       publicUrl: config.publicUrl,
       version: VERSION,
+      authCacheSize: config.authCacheSize,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

@@ -5,6 +5,7 @@ import { findKeyByHash, type AuthRecord } from "../store/queries/api-keys.js";
 import type { UserRow } from "../store/queries/identity.js";
 import type { KeyType } from "../store/schema.js";
 import type { Store } from "../store/store.js";
+import type { AuthCache } from "./cache.js";
 import type { LastUsedTracker } from "./last-used.js";
 import type { FailureThrottle } from "./throttle.js";
 
@@ -46,6 +47,7 @@ export class Authenticator {
     private readonly now: () => number,
     private readonly throttle: FailureThrottle,
     private readonly lastUsed: LastUsedTracker,
+    private readonly cache: AuthCache,
   ) {}
 
   /**
@@ -70,16 +72,22 @@ export class Authenticator {
 
   private async lookup(token: string): Promise<Caller | undefined> {
     const hash = hashKey(this.secret, token);
-    const record = await findKeyByHash(this.store.db, hash);
+    const cacheKey = hash.toString("base64");
     const now = this.now();
-    if (!record || !hashesEqual(record.key.key_hash, hash) || !isUsable(record, now)) return undefined;
+    const cached = this.cache.get(cacheKey, now);
+    if (cached) return this.admit(cached.record, cached.principal, now);
+    const generation = this.cache.generation;
+    const record = await findKeyByHash(this.store.db, hash);
+    if (!record || !hashesEqual(record.key.key_hash, hash)) return undefined;
+    const principal = await loadPrincipal(this.store.db, record.user);
+    this.cache.set(cacheKey, { record, principal, cachedAt: now }, generation);
+    return this.admit(record, principal, now);
+  }
+
+  /** The caller a found key stands for, if the key and its user may authenticate now. */
+  private admit(record: AuthRecord, principal: Principal, now: number): Caller | undefined {
+    if (!isUsable(record, now)) return undefined;
     this.lastUsed.record(record.key.id, now, record.key.last_used_at);
-    return {
-      principal: await loadPrincipal(this.store.db, record.user),
-      user: record.user,
-      keyId: record.key.id,
-      keyType: record.key.key_type,
-      keySpaceId: record.key.space_id,
-    };
+    return { principal, user: record.user, keyId: record.key.id, keyType: record.key.key_type, keySpaceId: record.key.space_id };
   }
 }

@@ -20,6 +20,7 @@ export interface Config {
   authFailureWindowSeconds: number;
   bodyLimitBytes: number;
   redisUrl: string | undefined;
+  authCacheSize: number;
 }
 
 /** An invalid setting; its message is the one line printed before refusing to start. */
@@ -113,5 +114,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     authFailureWindowSeconds: integer(env, "KEYHOUSE_AUTH_FAILURE_WINDOW_SECONDS", 60, 1, 86_400),
     bodyLimitBytes: integer(env, "KEYHOUSE_BODY_LIMIT_BYTES", 65_536, 1_024, 10_485_760),
     redisUrl,
+    authCacheSize: integer(env, "KEYHOUSE_AUTH_CACHE_SIZE", 100_000, 0, 10_000_000),
   });
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { InvalidationFeed } from "./invalidation.js";
 import type { DialectName } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 
@@ -21,6 +22,8 @@ export interface SchemaStatus {
 export interface Store {
   readonly dialect: DialectName;
   readonly db: Db;
+  /** Tells caches when committed writes (here or in another process) may have changed an authentication result. */
+  readonly invalidation: InvalidationFeed;
   /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** True when `error` is a unique-constraint violation. */

@@ -1,4 +1,4 @@
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type Agent } from "node:http";
 
 export interface HttpResponse {
   status: number;
@@ -16,6 +16,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Source address of the connection (any 127.0.0.0/8 address works on Linux loopback). */
   localAddress?: string;
+  /** A keep-alive agent to reuse connections (default: a new connection per request). */
+  agent?: Agent;
 }
 
 /** One real HTTP request over a real socket. */
@@ -35,7 +37,7 @@ export function send(baseUrl: string, path: string, options: RequestOptions = {}
   }
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? "GET", headers, localAddress: options.localAddress, agent: false },
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? "GET", headers, localAddress: options.localAddress, agent: options.agent ?? false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateRawKey } from "../../src/apikeys/key-format.js";
 import { Authenticator, bearerToken } from "../../src/auth/authenticate.js";
+import { AuthCache } from "../../src/auth/cache.js";
 import { LastUsedTracker } from "../../src/auth/last-used.js";
 import { MemoryFailureThrottle } from "../../src/auth/throttle.js";
 import { openSqliteStore } from "../../src/store/sqlite/open.js";
@@ -18,7 +19,8 @@ describe("Authenticator", () => {
     await store.migrate();
     await store.close();
     const tracker = new LastUsedTracker(async () => undefined, () => undefined);
-    const auth = new Authenticator(store, Buffer.from("s".repeat(32)), Date.now, new MemoryFailureThrottle(100, 60, Date.now), tracker);
+    const cache = new AuthCache(store.invalidation, 0, 60_000);
+    const auth = new Authenticator(store, Buffer.from("s".repeat(32)), Date.now, new MemoryFailureThrottle(100, 60, Date.now), tracker, cache);
     const good = generateRawKey();
     const typo = good.slice(0, 20) + (good[20] === "x" ? "y" : "x") + good.slice(21);
     await expect(auth.authenticate(`Bearer ${typo}`, "127.0.0.1")).resolves.toEqual({ ok: false, reason: "unauthenticated" });

@@ -1,8 +1,12 @@
+import { createHash } from "node:crypto";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import { Invalidations, type InvalidationFeed } from "../invalidation.js";
 import { migrateToLatest, readSchemaStatus } from "../migrator.js";
 import type { Database } from "../schema.js";
 import type { Db, Store } from "../store.js";
+import { AutocommitWatch, TransactionWatch } from "../write-watch.js";
+import { PostgresListener } from "./listener.js";
 
 const INT8_OID = 20;
 
@@ -18,31 +22,70 @@ function types(): pg.CustomTypesConfig {
 }
 
 export interface PostgresOptions {
-  /** A schema to create and use (tests isolate themselves this way). */
-  schema?: string;
   maxConnections?: number;
 }
 
-/** Opens the PostgreSQL store at `url`. */
+/** Opens the PostgreSQL store at `url` (a search_path in the URL's `options` selects the schema). */
 export function openPostgresStore(url: string, options: PostgresOptions = {}): Store {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.maxConnections ?? 10,
-    types: types(),
-    options: options.schema ? `-c search_path=${options.schema}` : undefined,
-  });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const config: pg.ClientConfig = { connectionString: url, types: types() };
+  const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
+  // A pool error (a server restart) is reported on the next query; do not crash on it.
+  pool.on("error", () => undefined);
+  const raw = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const invalidations = new Invalidations();
+  // One channel per schema: deployments (and test runs) sharing a database do not disturb each other.
+  let channel: Promise<string> | undefined;
+  const channelName = () =>
+    (channel ??= sql<{ schema: string }>`select current_schema() as schema`
+      .execute(raw)
+      .then((r) => `kh_invalidate_${createHash("sha256").update(r.rows[0]?.schema ?? "public").digest("hex").slice(0, 16)}`));
+  const listener = new PostgresListener(config, channelName, invalidations);
+  const notify = async (db: Kysely<Database>) => {
+    await sql`select pg_notify(${await channelName()}, '')`.execute(db);
+  };
+  const feed: InvalidationFeed = {
+    subscribe: (fn) => {
+      invalidations.subscribe(fn);
+      listener.start();
+    },
+    poll: () => undefined,
+    get healthy() {
+      return listener.healthy;
+    },
+  };
+  const db = raw.withPlugin(
+    new AutocommitWatch(async () => {
+      invalidations.emit();
+      await notify(raw);
+    }),
+  );
   return {
     dialect: "postgres",
     db,
-    transaction: <T>(fn: (tx: Db) => Promise<T>) => db.transaction().execute(fn),
+    invalidation: feed,
+    transaction: async <T>(fn: (tx: Db) => Promise<T>) => {
+      const watch = new TransactionWatch();
+      try {
+        return await raw.transaction().execute(async (tx) => {
+          const result = await fn(tx.withPlugin(watch));
+          // NOTIFY is transactional: other processes hear it exactly when this commits.
+          if (watch.dirty) await notify(tx);
+          return result;
+        });
+      } finally {
+        if (watch.dirty) invalidations.emit();
+      }
+    },
     isUniqueViolation: (error) =>
       typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505",
-    migrate: () => migrateToLatest(db as Kysely<unknown>, "postgres"),
-    schemaStatus: () => readSchemaStatus(db as Kysely<unknown>),
+    migrate: () => migrateToLatest(raw as Kysely<unknown>, "postgres"),
+    schemaStatus: () => readSchemaStatus(raw as Kysely<unknown>),
     ping: async () => {
-      await sql`select 1`.execute(db);
+      await sql`select 1`.execute(raw);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await listener.close();
+      await raw.destroy();
+    },
   };
 }

@@ -1,11 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { CompiledQuery, Kysely, SqliteDialect, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from "kysely";
-import { SqliteDriver } from "kysely";
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from "kysely";
+import { Invalidations, type InvalidationFeed } from "../invalidation.js";
 import { migrateToLatest, readSchemaStatus } from "../migrator.js";
 import type { Database } from "../schema.js";
 import type { Db, Store } from "../store.js";
+import { AutocommitWatch, TransactionWatch } from "../write-watch.js";
 
 /**
  * Takes SQLite's write lock when a transaction begins, so two writers never
@@ -30,7 +31,7 @@ class ImmediateDialect extends SqliteDialect {
 
 /**
  * Journal settings: WAL with synchronous=FULL, so a transaction whose commit has
- * returned survives a process kill or power loss (docs/storage.md).
+ * returned survives a process kill or power loss (docs/decisions.md).
  */
 function configure(database: BetterSqlite3.Database): void {
   database.pragma("journal_mode = WAL");
@@ -39,24 +40,53 @@ function configure(database: BetterSqlite3.Database): void {
   database.pragma("busy_timeout = 5000");
 }
 
+/**
+ * Other processes' commits move the file's data_version; checking it costs one
+ * pragma, so caches in this process can notice them before every use.
+ */
+function sqliteFeed(database: BetterSqlite3.Database, invalidations: Invalidations): InvalidationFeed {
+  let seen = database.pragma("data_version", { simple: true });
+  return {
+    subscribe: (listener) => invalidations.subscribe(listener),
+    poll: () => {
+      const now = database.pragma("data_version", { simple: true });
+      if (now !== seen) {
+        seen = now;
+        invalidations.emit();
+      }
+    },
+    healthy: true,
+  };
+}
+
 /** Opens (creating if needed) the SQLite store at `path`. */
 export function openSqliteStore(path: string): Store {
   mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
   configure(database);
-  const db = new Kysely<Database>({ dialect: new ImmediateDialect({ database }) });
+  const raw = new Kysely<Database>({ dialect: new ImmediateDialect({ database }) });
+  const invalidations = new Invalidations();
+  const db = raw.withPlugin(new AutocommitWatch(async () => invalidations.emit()));
   return {
     dialect: "sqlite",
     db,
-    transaction: <T>(fn: (tx: Db) => Promise<T>) => db.transaction().execute(fn),
+    invalidation: sqliteFeed(database, invalidations),
+    transaction: async <T>(fn: (tx: Db) => Promise<T>) => {
+      const watch = new TransactionWatch();
+      try {
+        return await raw.transaction().execute((tx) => fn(tx.withPlugin(watch)));
+      } finally {
+        if (watch.dirty) invalidations.emit();
+      }
+    },
     isUniqueViolation: (error) =>
       typeof error === "object" && error !== null && "code" in error &&
       String((error as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT_UNIQUE"),
-    migrate: () => migrateToLatest(db as Kysely<unknown>, "sqlite"),
-    schemaStatus: () => readSchemaStatus(db as Kysely<unknown>),
+    migrate: () => migrateToLatest(raw as Kysely<unknown>, "sqlite"),
+    schemaStatus: () => readSchemaStatus(raw as Kysely<unknown>),
     ping: async () => {
-      await sql`select 1`.execute(db);
+      await sql`select 1`.execute(raw);
     },
-    close: () => db.destroy(),
+    close: () => raw.destroy(),
   };
 }
