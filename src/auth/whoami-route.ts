@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { encodeId } from "../http/ids.js";
-import { problemResponses } from "../http/schemas.js";
+import { problemResponses, StringEnum } from "../http/schemas.js";
 import type { Caller } from "./authenticate.js";
 
 /**
@@ -16,17 +16,17 @@ export const WhoamiResponse = Type.Object(
         id: Type.String({ description: "The user (or service key's bot user) the key acts as" }),
         name: Type.String(),
         email: Type.Optional(Type.String({ description: "Absent for bot users" })),
-        kind: Type.Enum(["human", "bot"], { description: "bot: the key is a service key acting as its bot user" }),
-        role: Type.Enum(["admin", "member", "annotator"], { description: "Account role" }),
+        kind: StringEnum(["human", "bot"], { description: "bot: the key is a service key acting as its bot user" }),
+        role: Type.Ref("RoleAssignment", { description: "Account role, as the User object carries it" }),
         is_developer: Type.Boolean(),
-        status: Type.Enum(["active", "invited", "expired", "inactive"]),
+        status: StringEnum(["active", "invited", "expired", "inactive"]),
       },
       { additionalProperties: false },
     ),
     api_key: Type.Object(
       {
         id: Type.String({ description: "The id of the key that authenticated this request" }),
-        key_type: Type.Enum(["user", "service"]),
+        key_type: StringEnum(["user", "service"]),
         space_id: Type.Optional(Type.String({ description: "The space of a service key" })),
       },
       { additionalProperties: false },
@@ -62,7 +62,7 @@ export function whoamiRoute(app: FastifyInstance): void {
           name: user.name,
           ...(user.email === null ? {} : { email: user.email }),
           kind: user.kind,
-          role: user.role,
+          role: { type: "predefined", name: user.role },
           is_developer: user.kind === "bot" || user.is_developer === 1,
           status: user.status,
         },

@@ -3,6 +3,7 @@ import type { ApiKeyView } from "../apikeys/view.js";
 import { clientAction, type Context } from "./command.js";
 import { runList, pagingOptions, type ListSpec, type PagingOptions } from "./listing.js";
 import { cell, paint, printJson, renderDetails, statusCell, whenCell, whenDetail, type Column } from "./output.js";
+import { deleteResource, printResource, resourcePath } from "./resource.js";
 import { parseDurationSeconds, parseExpiresAt, parseText } from "./parse.js";
 import { resolveSpace, resolveUser } from "./resolve.js";
 import { formatDuration, oneLine } from "./text.js";
@@ -33,7 +34,7 @@ const KEY_LIST: ListSpec<ApiKeyView> = {
   ],
 };
 
-function keyDetails(ctx: Context, key: ApiKeyView): string {
+function keyDetails(ctx: Context, key: ApiKeyView): [string, string][] {
   const { output } = ctx;
   const pairs: [string, string][] = [
     ["ID", cell(key.id)],
@@ -50,14 +51,7 @@ function keyDetails(ctx: Context, key: ApiKeyView): string {
     ["Expires", key.expires_at === undefined ? "never" : whenDetail(output, key.expires_at)],
     ["Last used", key.last_used_at === undefined ? "never" : whenDetail(output, key.last_used_at)],
   );
-  return renderDetails(pairs);
-}
-
-/** Prints one key: JSON as the server sent it, its id with --quiet, else a detail view. */
-function printKey(ctx: Context, key: ApiKeyView): void {
-  if (ctx.output.format === "json") printJson(ctx.output, key);
-  else if (ctx.output.quiet) ctx.output.out(key.id);
-  else ctx.output.out(keyDetails(ctx, key));
+  return pairs;
 }
 
 /**
@@ -69,7 +63,7 @@ export function printIssuedKey(ctx: Context, issued: IssuedKey, headline: string
   const { output } = ctx;
   if (output.format === "json") return printJson(output, issued);
   if (output.quiet) return output.out(issued.key);
-  output.out(`${headline}\n\n${keyDetails(ctx, issued)}\n\n${issued.key}\n`);
+  output.out(`${headline}\n\n${renderDetails(keyDetails(ctx, issued))}\n\n${issued.key}\n`);
   if (footnote !== undefined) output.err(footnote);
   output.err(paint(output, "yellow", "Copy this key now: it will not be shown again (keyhouse keeps only a hash of it)."));
 }
@@ -118,7 +112,7 @@ function registerList(keys: Command): void {
   );
 }
 
-function expiryOption(): Option {
+export function expiryOption(): Option {
   return new Option("--expires-at <when>", "expiry: RFC 3339 time, date (UTC midnight) or duration from now (30d)").argParser((text) => parseExpiresAt(text));
 }
 
@@ -168,7 +162,7 @@ function registerOne(keys: Command): void {
     .argument("<id>", "the key's id")
     .action(
       clientAction(async (ctx, [id = ""]) => {
-        printKey(ctx, await ctx.client.get<ApiKeyView>(`/v2/api-keys/${encodeURIComponent(id)}`));
+        printResource(ctx, await ctx.client.get<ApiKeyView>(resourcePath("/v2/api-keys", id)), (key) => keyDetails(ctx, key));
       }),
     );
 
@@ -179,15 +173,17 @@ function registerOne(keys: Command): void {
     .option("-y, --yes", "do not ask for confirmation")
     .action(
       clientAction<{ yes?: boolean }>(async (ctx, [id = ""], options) => {
-        const path = `/v2/api-keys/${encodeURIComponent(id)}`;
-        await ctx.confirm(options.yes, async () => {
-          const key = await ctx.client.get<ApiKeyView>(path);
-          return `Delete ${key.key_type} key "${oneLine(key.name)}" (${oneLine(key.redacted_key)})? It stops working at once.`;
+        const path = resourcePath("/v2/api-keys", id);
+        await deleteResource(ctx, {
+          path,
+          id,
+          noun: "API key",
+          yes: options.yes,
+          describe: async () => {
+            const key = await ctx.client.get<ApiKeyView>(path);
+            return `Delete ${key.key_type} key "${oneLine(key.name)}" (${oneLine(key.redacted_key)})? It stops working at once.`;
+          },
         });
-        await ctx.client.delete(path);
-        if (ctx.output.format === "json") printJson(ctx.output, { id, deleted: true });
-        else if (ctx.output.quiet) ctx.output.out(oneLine(id));
-        else ctx.output.out(`Deleted API key ${oneLine(id)}.`);
       }),
     );
 
@@ -199,7 +195,7 @@ function registerOne(keys: Command): void {
     .option("--grace-period <duration>", "how long the old key keeps working: seconds or 30s, 15m, 1h, up to 24h (default 0)", parseDurationSeconds)
     .action(
       clientAction<{ expiresAt?: string; gracePeriod?: number }>(async (ctx, [id = ""], options) => {
-        const issued = await ctx.client.post<IssuedKey>(`/v2/api-keys/${encodeURIComponent(id)}/refresh`, {
+        const issued = await ctx.client.post<IssuedKey>(resourcePath("/v2/api-keys", id, "refresh"), {
           expires_at: options.expiresAt,
           grace_period_seconds: options.gracePeriod,
         });

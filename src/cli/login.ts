@@ -9,7 +9,7 @@ import { readSecret } from "./prompt.js";
 
 /** The answer of GET /v2/whoami (src/auth/whoami-route.ts). */
 interface Whoami {
-  user: { id: string; name: string; email?: string; kind: string; role: string; is_developer: boolean; status: string };
+  user: { id: string; name: string; email?: string; kind: string; role: { name: string }; is_developer: boolean; status: string };
   api_key: { id: string; key_type: string; space_id?: string };
 }
 
@@ -25,7 +25,7 @@ function whoamiDetails(who: Whoami, source: string, url: string): string {
   const pairs: [string, string][] = [
     ["User", describeUser(who)],
     ["User id", cell(who.user.id)],
-    ["Role", `${cell(who.user.role)}${who.user.is_developer ? ", developer" : ""}`],
+    ["Role", `${cell(who.user.role.name)}${who.user.is_developer ? ", developer" : ""}`],
     ["Status", cell(who.user.status)],
     ["Key", `${cell(who.api_key.key_type)} key ${cell(who.api_key.id)}`],
   ];

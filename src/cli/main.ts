@@ -1,10 +1,14 @@
 import { Command, CommanderError, Option } from "commander";
 import { cliVersion } from "./version.js";
 import { registerApiKeyCommands } from "./api-keys.js";
+import { registerAuditCommands } from "./audit.js";
 import { registerCompletionCommand } from "./completion.js";
 import { EXIT } from "./exit-codes.js";
 import { registerLoginCommands } from "./login.js";
+import { registerOrganizationCommands } from "./organizations.js";
 import { registerServerCommands } from "./server-commands.js";
+import { registerSpaceCommands } from "./spaces.js";
+import { registerUserCommands } from "./users.js";
 
 /** Builds the keyhouse command line. */
 export function buildProgram(): Command {
@@ -21,6 +25,10 @@ export function buildProgram(): Command {
   registerServerCommands(program);
   registerLoginCommands(program);
   registerApiKeyCommands(program);
+  registerOrganizationCommands(program);
+  registerSpaceCommands(program);
+  registerUserCommands(program);
+  registerAuditCommands(program);
   registerCompletionCommand(program);
   return program;
 }

@@ -19,23 +19,30 @@ export function parseDurationSeconds(text: string): number {
 }
 
 /**
- * An expiry as the server wants it (RFC 3339 UTC): an RFC 3339 time as given,
- * a date (midnight UTC that day), or a duration from now ("30d").
+ * A time as the server wants it (RFC 3339 UTC): an RFC 3339 time as given, a
+ * date (midnight UTC that day), or a duration counted from now, forwards
+ * (`direction` 1: an expiry, "30d") or backwards (-1: "events since 1h").
  */
-export function parseExpiresAt(text: string, now: number = Date.now()): string {
+function parseTime(text: string, direction: 1 | -1, now: number): string {
   const trimmed = text.trim();
-  if (RFC3339.test(trimmed)) {
-    const at = Date.parse(trimmed);
+  if (RFC3339.test(trimmed) || DATE.test(trimmed)) {
+    const at = Date.parse(DATE.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed);
     if (Number.isNaN(at)) throw new InvalidArgumentError(`"${text}" is not a valid time`);
     return new Date(at).toISOString();
   }
-  if (DATE.test(trimmed)) {
-    const at = Date.parse(`${trimmed}T00:00:00Z`);
-    if (Number.isNaN(at)) throw new InvalidArgumentError(`"${text}" is not a valid date`);
-    return new Date(at).toISOString();
-  }
-  if (DURATION.test(trimmed)) return new Date(now + parseDurationSeconds(trimmed) * 1000).toISOString();
-  throw new InvalidArgumentError(`"${text}" is not a time; use RFC 3339 (2030-01-15T10:30:00Z), a date (2030-01-15) or a duration from now (30d)`);
+  if (DURATION.test(trimmed)) return new Date(now + direction * parseDurationSeconds(trimmed) * 1000).toISOString();
+  const example = direction === 1 ? "a duration from now (30d)" : "a duration ago (24h)";
+  throw new InvalidArgumentError(`"${text}" is not a time; use RFC 3339 (2030-01-15T10:30:00Z), a date (2030-01-15) or ${example}`);
+}
+
+/** An expiry: a time, a date, or a duration from now ("30d"). */
+export function parseExpiresAt(text: string, now: number = Date.now()): string {
+  return parseTime(text, 1, now);
+}
+
+/** A time in the past for a filter: a time, a date, or a duration ago ("24h"). */
+export function parsePastTime(text: string, now: number = Date.now()): string {
+  return parseTime(text, -1, now);
 }
 
 /** A page size: an integer from 1 to 100 (SPEC §6). */

@@ -130,7 +130,7 @@ describe("keyhouse whoami", () => {
     expect(table.stdout).toMatch(/^Role: +admin, developer$/m);
     expect(table.stdout).toMatch(/^Credentials: +profile "default"$/m);
     const json = JSON.parse((await cli.run(["whoami", "--output", "json"])).stdout);
-    expect(json.user).toMatchObject({ id: t.adminUserId, role: "admin", kind: "human" });
+    expect(json.user).toMatchObject({ id: t.adminUserId, role: { type: "predefined", name: "admin" }, kind: "human" });
     expect(json.url).toBe(t.url);
     expect((await cli.run(["whoami", "-q"])).stdout).toBe(`${t.adminUserId}\n`);
   });

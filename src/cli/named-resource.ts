@@ -1,0 +1,90 @@
+import type { Command } from "commander";
+import { clientAction, type Context } from "./command.js";
+import { registerMemberCommands, type MemberScope } from "./members.js";
+import { cell, whenCell, whenDetail, type Column } from "./output.js";
+import { deleteResource, patchBody, printResource, resourcePath } from "./resource.js";
+import { oneLine } from "./text.js";
+
+/** An organization or a space as the server returns it (SPEC §7). */
+export interface NamedResource {
+  id: string;
+  name: string;
+  description: string;
+  created_at: string;
+  organization_id?: string;
+}
+
+/** Label/value lines of an organization or space. */
+export function namedDetails(ctx: Context, item: NamedResource): [string, string][] {
+  const pairs: [string, string][] = [
+    ["ID", cell(item.id)],
+    ["Name", cell(item.name)],
+    ["Description", cell(item.description)],
+  ];
+  if (item.organization_id !== undefined) pairs.push(["Organization", cell(item.organization_id)]);
+  pairs.push(["Created", whenDetail(ctx.output, item.created_at)]);
+  return pairs;
+}
+
+/** The list columns of an organization or space. */
+export function namedColumns(ctx: Context, extra: Column<NamedResource>[] = []): Column<NamedResource>[] {
+  return [
+    { header: "id", value: (item) => cell(item.id) },
+    { header: "name", value: (item) => cell(item.name), max: 40 },
+    ...extra,
+    { header: "description", value: (item) => cell(item.description), max: 50 },
+    { header: "created", value: (item) => whenCell(ctx.output, item.created_at) },
+  ];
+}
+
+/**
+ * `get`, `update`, `delete` and the member commands, shared by organizations
+ * and spaces: both are named, described, and have members.
+ */
+export function registerNamedResourceCommands(group: Command, scope: MemberScope & { consequence: string }): void {
+  group
+    .command("get")
+    .description(`show one ${scope.noun}`)
+    .argument(`<${scope.noun}>`, "name or id")
+    .action(
+      clientAction(async (ctx, [reference = ""]) => {
+        const id = await scope.resolve(ctx.client, reference);
+        printResource(ctx, await ctx.client.get<NamedResource>(resourcePath(scope.base, id)), (item) => namedDetails(ctx, item));
+      }),
+    );
+
+  group
+    .command("update")
+    .description(`rename or describe a ${scope.noun}`)
+    .argument(`<${scope.noun}>`, "name or id")
+    .option("--name <name>", "the new name")
+    .option("--description <text>", "the new description")
+    .action(
+      clientAction<{ name?: string; description?: string }>(async (ctx, [reference = ""], options) => {
+        const body = patchBody({ name: options.name, description: options.description }, "--name or --description");
+        const id = await scope.resolve(ctx.client, reference);
+        printResource(ctx, await ctx.client.patch<NamedResource>(resourcePath(scope.base, id), body), (item) => namedDetails(ctx, item));
+      }),
+    );
+
+  group
+    .command("delete")
+    .description(`delete a ${scope.noun} (asks first unless --yes)`)
+    .argument(`<${scope.noun}>`, "name or id")
+    .option("-y, --yes", "do not ask for confirmation")
+    .action(
+      clientAction<{ yes?: boolean }>(async (ctx, [reference = ""], options) => {
+        const id = await scope.resolve(ctx.client, reference);
+        const path = resourcePath(scope.base, id);
+        await deleteResource(ctx, {
+          path,
+          id,
+          noun: scope.noun,
+          yes: options.yes,
+          describe: async () => `Delete ${scope.noun} "${oneLine((await ctx.client.get<NamedResource>(path)).name)}"? ${scope.consequence}`,
+        });
+      }),
+    );
+
+  registerMemberCommands(group, scope);
+}
