@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
-import { Migrator, type Kysely } from "kysely";
+import { Migrator, sql, type Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from "../../src/store/migrator.js";
+import { openPostgresStore } from "../../src/store/postgres/open.js";
 import { openSqliteStore } from "../../src/store/sqlite/open.js";
+import { freshPostgresSchema } from "../support/server.js";
+import { forEachStore } from "../support/stores.js";
 import { freePort, runCli, startServeProcess, stop } from "../support/cli.js";
 
 let dir: string;
@@ -69,34 +71,55 @@ describe("keyhouse serve", () => {
     await stop(again.child);
   });
 
-  it("refuses a schema that is behind (pointing at keyhouse migrate) or ahead of the code", async () => {
-    const dbPath = join(dir, "k.db");
-    const env = { KEYHOUSE_DATABASE_URL: dbPath, KEYHOUSE_PORT: String(await freePort()) };
-    // A store that only has the first migration, as an older keyhouse left it.
-    const old = openSqliteStore(dbPath);
-    const migrator = new Migrator({
-      db: old.db as Kysely<unknown>,
-      provider: migrationProvider("sqlite"),
-      migrationTableName: MIGRATION_TABLE,
-      migrationLockTableName: MIGRATION_LOCK_TABLE,
+});
+
+forEachStore((store) => {
+  describe("keyhouse serve and migrate", () => {
+    it("refuse a schema that is behind (pointing at keyhouse migrate) or ahead of the code", async () => {
+      const postgres = store === "postgres" ? await freshPostgresSchema() : undefined;
+      const url = postgres?.url ?? join(dir, "k.db");
+      const env = { KEYHOUSE_DATABASE_URL: url, KEYHOUSE_PORT: String(await freePort()), KEYHOUSE_SECRET: "s".repeat(40) };
+      try {
+        // A store that only has the first migration, as an older keyhouse left it.
+        const old = postgres ? openPostgresStore(url) : openSqliteStore(url);
+        const migrator = new Migrator({
+          db: old.db as Kysely<unknown>,
+          provider: migrationProvider(store),
+          migrationTableName: MIGRATION_TABLE,
+          migrationLockTableName: MIGRATION_LOCK_TABLE,
+        });
+        const first = MIGRATIONS[0]?.name ?? "";
+        const last = MIGRATIONS[MIGRATIONS.length - 1]?.name ?? "";
+        expect((await migrator.migrateTo(first)).error).toBeUndefined();
+        const behind = await runCli(["serve"], env);
+        expect(behind.code).toBe(1);
+        expect(behind.stderr.trim().split("\n")).toHaveLength(1);
+        expect(behind.stderr).toContain("run: keyhouse migrate");
+        const migrate = await runCli(["migrate"], env);
+        expect(migrate.code, migrate.stderr).toBe(0);
+        expect(migrate.stdout).toContain(last);
+        expect((await runCli(["migrate"], env)).stdout).toContain("up to date");
+        await sql`insert into keyhouse_migrations (name, timestamp) values ('9999-future', '2099-01-01')`.execute(old.db);
+        await old.close();
+        const ahead = await runCli(["serve"], env);
+        expect(ahead.code).toBe(1);
+        expect(ahead.stderr).toContain("ahead");
+        expect((await runCli(["migrate"], env)).code).toBe(1);
+      } finally {
+        await postgres?.drop();
+      }
     });
-    const first = MIGRATIONS[0]?.name ?? "";
-    const last = MIGRATIONS[MIGRATIONS.length - 1]?.name ?? "";
-    expect((await migrator.migrateTo(first)).error).toBeUndefined();
-    await old.close();
-    const behind = await runCli(["serve"], env);
-    expect(behind.code).toBe(1);
-    expect(behind.stderr.trim().split("\n")).toHaveLength(1);
-    expect(behind.stderr).toContain("run: keyhouse migrate");
-    const migrate = await runCli(["migrate"], env);
-    expect(migrate.code, migrate.stderr).toBe(0);
-    expect(migrate.stdout).toContain(last);
-    expect((await runCli(["migrate"], env)).stdout).toContain("up to date");
-    const db2 = new BetterSqlite3(dbPath);
-    db2.prepare("insert into keyhouse_migrations (name, timestamp) values ('9999-future', '2099-01-01')").run();
-    db2.close();
-    const ahead = await runCli(["serve"], env);
-    expect(ahead.code).toBe(1);
-    expect(ahead.stderr).toContain("ahead");
+
+    it("init on an empty database applies the migrations itself", async () => {
+      const postgres = store === "postgres" ? await freshPostgresSchema() : undefined;
+      const env = { KEYHOUSE_DATABASE_URL: postgres?.url ?? join(dir, "k.db"), KEYHOUSE_SECRET: "s".repeat(40) };
+      try {
+        const init = await runCli(["init", "--json"], env);
+        expect(init.code, init.stderr).toBe(0);
+        expect((await runCli(["migrate"], env)).stdout).toContain("up to date");
+      } finally {
+        await postgres?.drop();
+      }
+    });
   });
 });
