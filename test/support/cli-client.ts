@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, runCli, type CliResult } from "./cli.js";
+import { BIN, type CliResult } from "./cli.js";
 import type { TestServer } from "./server.js";
 
 /**
@@ -34,10 +34,26 @@ export function cliSession(server?: TestServer, key?: string): CliSession {
     home,
     configDir: join(home, ".config", "keyhouse"),
     env,
-    run: (args, options = {}) => runCli(args, { ...env, ...options.env }, options.input),
+    run: (args, options = {}) => runPiped(args, { ...env, ...options.env }, options.input ?? ""),
     tty: (args, options = {}) => runInTerminal(args, { ...env, ...options.env }, options.answers ?? []),
     cleanup: () => rmSync(home, { recursive: true, force: true }),
   };
+}
+
+/** Runs with stdin, stdout and stderr as pipes; stdin gets `input` then end of file. */
+function runPiped(args: string[], env: Record<string, string>, input: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // A command that never reads its input may exit before the input is written.
+    child.stdin.on("error", () => undefined);
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }
 
 function runInTerminal(args: string[], env: Record<string, string>, answers: { after: RegExp; type: string }[]): Promise<CliResult> {
