@@ -19,6 +19,18 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
   };
 }
 
+/**
+ * The PostgreSQL schema the migration tables live in: the current one. Kysely
+ * looks for its tables by name in every schema unless told which one, so a
+ * keyhouse in another schema of the same database (or a parallel test) would
+ * find the first one's tables and never create its own.
+ */
+async function migrationSchema(db: Kysely<unknown>, dialect: DialectName): Promise<string | undefined> {
+  if (dialect !== "postgres") return undefined;
+  const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return result.rows[0]?.schema ?? undefined;
+}
+
 /** Applies every pending migration; returns the names applied. */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
   const migrator = new Migrator({
@@ -26,6 +38,7 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName)
     provider: migrationProvider(dialect),
     migrationTableName: TABLE,
     migrationLockTableName: LOCK_TABLE,
+    migrationTableSchema: await migrationSchema(db, dialect),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
