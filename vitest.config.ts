@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Opens the run's secret-hygiene folder and, at the end, scans it for raw keys (fails the run on a hit).
+    globalSetup: ["test/support/global-setup.ts"],
   },
 });

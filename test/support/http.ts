@@ -1,4 +1,5 @@
 import { request as httpRequest, type Agent } from "node:http";
+import { recordResponse } from "./hygiene.js";
 
 export interface HttpResponse {
   status: number;
@@ -18,11 +19,14 @@ export interface RequestOptions {
   localAddress?: string;
   /** A keep-alive agent to reuse connections (default: a new connection per request). */
   agent?: Agent;
+  /** Send `path` byte for byte (latin1), without URL normalisation or percent-encoding. */
+  rawPath?: boolean;
 }
 
-/** One real HTTP request over a real socket. */
+/** One real HTTP request over a real socket; the response is recorded for the run's secret scan. */
 export function send(baseUrl: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
-  const url = new URL(path, baseUrl);
+  const url = new URL(options.rawPath ? "/" : path, baseUrl);
+  const requestPath = options.rawPath ? path : url.pathname + url.search;
   const headers: Record<string, string> = { ...options.headers };
   if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
   let payload: Buffer | undefined;
@@ -37,7 +41,7 @@ export function send(baseUrl: string, path: string, options: RequestOptions = {}
   }
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? "GET", headers, localAddress: options.localAddress, agent: options.agent ?? false },
+      { host: url.hostname, port: url.port, path: requestPath, method: options.method ?? "GET", headers, localAddress: options.localAddress, agent: options.agent ?? false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -49,6 +53,7 @@ export function send(baseUrl: string, path: string, options: RequestOptions = {}
           } catch {
             body = undefined;
           }
+          recordResponse(text, body);
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
         });
         res.on("error", reject);

@@ -4,7 +4,7 @@ import { POSTGRES_URL } from "./stores.js";
 import type { TestServer } from "./server.js";
 
 /** Everything the store holds, as bytes: the SQLite files (with WAL) or a pg_dump of the schema. */
-export function storeBytes(t: TestServer): Buffer {
+export function storeBytes(t: Pick<TestServer, "dbPath" | "pgSchema">): Buffer {
   if (t.dbPath !== undefined) {
     const files = [t.dbPath, `${t.dbPath}-wal`, `${t.dbPath}-shm`].filter((f) => existsSync(f));
     return Buffer.concat(files.map((f) => readFileSync(f)));

@@ -3,6 +3,7 @@ import { decodeId, encodeId } from "../../src/http/ids.js";
 import { insertApiKey } from "../../src/store/queries/api-keys.js";
 import { insertOrganization, insertSpace, insertUser, upsertMembership } from "../../src/store/queries/identity.js";
 import type { AccountRole, MemberRole } from "../../src/store/schema.js";
+import { recordIssuedKey } from "./hygiene.js";
 import type { TestServer } from "./server.js";
 
 /**
@@ -69,6 +70,7 @@ export async function seedUser(t: TestServer, options: SeedUserOptions = {}): Pr
     await upsertMembership(db, { user_id: user.id, scope: "space", scope_id: space.id, organization_id: space.organization_id, role: options.spaceRole, created_at: now });
   }
   const key = generateRawKey();
+  recordIssuedKey(key);
   await insertApiKey(db, {
     key_type: "user",
     name: "seed",

@@ -8,6 +8,8 @@ import { loggerOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config/config.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { send, type HttpResponse, type RequestOptions } from "./http.js";
+import { hygieneDir, keepArtifact, keepFiles, recordIssuedKey } from "./hygiene.js";
+import { storeBytes } from "./scan.js";
 import { POSTGRES_URL, type StoreKind } from "./stores.js";
 
 export interface TestServer {
@@ -76,6 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server = await startServer(config, { logger: pino(loggerOptions("info"), destination) });
   const init = server.initialized;
   if (!init) throw new Error("expected a fresh store to be initialized");
+  recordIssuedKey(init.apiKey);
   const url = server.url;
   return {
     store,
@@ -97,6 +100,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logs: () => readFileSync(logPath, "utf8"),
     close: async () => {
       await server.close();
+      // The run's secret scan searches this server's log and everything its store holds.
+      keepFiles(`${store}-server`, [logPath, ...(dbPath ? [dbPath, `${dbPath}-wal`] : [])]);
+      if (postgres && hygieneDir()) keepArtifact(`${postgres.schema}.sql`, storeBytes({ dbPath: undefined, pgSchema: postgres.schema }));
       await postgres?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
