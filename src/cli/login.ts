@@ -79,8 +79,9 @@ export function registerLoginCommands(program: Command): void {
         const name = checkProfileName(ctx.globals.profile ?? DEFAULT_PROFILE);
         const removed = removeProfile(ctx.env, name);
         if (removed === undefined) throw new UsageError(`there is no profile "${name}"`);
-        if (!ctx.output.quiet) {
-          ctx.output.out(`Removed profile "${name}". The key ${removed.redacted_key} still works; to revoke it: keyhouse api-keys delete ${removed.key_id}`);
+        if (ctx.output.format === "json") printJson(ctx.output, { profile: name, removed: true, key_id: removed.key_id });
+        else if (!ctx.output.quiet) {
+          ctx.output.out(`Removed profile "${name}". The key ${cell(removed.redacted_key)} still works; to revoke it: keyhouse api-keys delete ${cell(removed.key_id)}`);
         }
       }),
     );
