@@ -13,8 +13,9 @@ import { AuthCache } from "./auth/cache.js";
 import { authHook } from "./auth/hook.js";
 import type { FailureThrottle } from "./auth/throttle.js";
 import { whoamiRoute } from "./auth/whoami-route.js";
+import { answerClientError, answerFrameworkError } from "./http/client-errors.js";
 import { consoleRoutes } from "./http/console.js";
-import { installErrorHandling } from "./http/errors.js";
+import { installErrorHandling, sendProblem } from "./http/errors.js";
 import { healthRoutes } from "./http/health.js";
 import { IDENTITY_SCHEMAS, identityRoutes } from "./identity/routes.js";
 import { CursorCodec } from "./http/pagination.js";
@@ -23,6 +24,7 @@ import { maskKeys } from "./http/redact.js";
 import { ProblemSchema } from "./http/schemas.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { buildValidatorCompiler } from "./http/validation.js";
+import { installWorkLimiter, WorkLimiter } from "./http/work-limiter.js";
 import type { RandomSource } from "./apikeys/key-format.js";
 import { touchLastUsed } from "./store/queries/api-keys.js";
 import type { Store } from "./store/store.js";
@@ -43,6 +45,11 @@ export interface AppDeps {
   consoleDir?: string;
   /** Entries in the authentication cache; 0 turns it off. */
   authCacheSize?: number;
+  /** Limits that protect the process (docs/reliability.md): request timeouts and the bound on expensive work. */
+  headersTimeoutSeconds?: number;
+  requestTimeoutSeconds?: number;
+  maxConcurrentWork?: number;
+  maxQueuedWork?: number;
 }
 
 /** A cached authentication result is re-read after this long even without an invalidation. */
@@ -53,6 +60,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Builds the Fastify instance; it never listens by itself. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
+  const requestTimeoutMs = (deps.requestTimeoutSeconds ?? 30) * 1000;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.trustProxy ?? false,
@@ -64,15 +72,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     routerOptions: { maxParamLength: 200 },
     connectionTimeout: 30_000,
-    requestTimeout: 30_000,
-    return503OnClosing: true,
+    requestTimeout: requestTimeoutMs,
+    // Slow senders are cut off after these; Node checks them every second (its default is 30 s).
+    http: { headersTimeout: (deps.headersTimeoutSeconds ?? 10) * 1000, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+    // Requests Node or the router cannot take still get problem+json (src/http/client-errors.ts).
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    // Fastify's own 503 while closing is not problem+json; the onRequest hook below answers instead.
+    return503OnClosing: false,
     ajv: undefined,
   });
   app.setValidatorCompiler(buildValidatorCompiler());
   installErrorHandling(app);
   securityHeaders(app);
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    if (closing) {
+      reply.header("connection", "close");
+      return sendProblem(request, reply, "UNAVAILABLE", "the server is shutting down; retry (on another instance)");
+    }
+    return undefined;
   });
 
   await app.register(swagger, {
@@ -107,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (v2) => {
     v2.addHook("onRequest", authHook(authenticator));
     v2.addHook("preValidation", refuseRepeatedQuery);
+    installWorkLimiter(v2, new WorkLimiter(deps.maxConcurrentWork ?? 32, deps.maxQueuedWork ?? 512));
     apiKeyRoutes(v2, keyDeps);
     whoamiRoute(v2);
     identityRoutes(v2, keyDeps);

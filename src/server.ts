@@ -84,6 +84,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       publicUrl: config.publicUrl,
       version: VERSION,
       authCacheSize: config.authCacheSize,
+      headersTimeoutSeconds: config.headersTimeoutSeconds,
+      requestTimeoutSeconds: config.requestTimeoutSeconds,
+      maxConcurrentWork: config.maxConcurrentWork,
+      maxQueuedWork: config.maxQueuedWork,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

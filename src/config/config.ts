@@ -21,6 +21,13 @@ export interface Config {
   bodyLimitBytes: number;
   redisUrl: string | undefined;
   authCacheSize: number;
+  /** Time to receive a request's line and headers (Node's headersTimeout). */
+  headersTimeoutSeconds: number;
+  /** Time to receive a whole request, body included (Node's requestTimeout). */
+  requestTimeoutSeconds: number;
+  /** Expensive requests (writes, list pages) running at once, and waiting beyond those. */
+  maxConcurrentWork: number;
+  maxQueuedWork: number;
 }
 
 /** An invalid setting; its message is the one line printed before refusing to start. */
@@ -102,6 +109,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError("KEYHOUSE_REDIS_URL", "must be a redis:// or rediss:// URL");
   }
+  const headersTimeoutSeconds = integer(env, "KEYHOUSE_HEADERS_TIMEOUT_SECONDS", 10, 1, 3_600);
+  const requestTimeoutSeconds = integer(env, "KEYHOUSE_REQUEST_TIMEOUT_SECONDS", 30, 1, 3_600);
+  if (headersTimeoutSeconds > requestTimeoutSeconds) {
+    throw new ConfigError("KEYHOUSE_HEADERS_TIMEOUT_SECONDS", `must not exceed KEYHOUSE_REQUEST_TIMEOUT_SECONDS (${requestTimeoutSeconds})`);
+  }
   return Object.freeze({
     database,
     host,
@@ -115,5 +127,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     bodyLimitBytes: integer(env, "KEYHOUSE_BODY_LIMIT_BYTES", 65_536, 1_024, 10_485_760),
     redisUrl,
     authCacheSize: integer(env, "KEYHOUSE_AUTH_CACHE_SIZE", 100_000, 0, 10_000_000),
+    headersTimeoutSeconds,
+    requestTimeoutSeconds,
+    maxConcurrentWork: integer(env, "KEYHOUSE_MAX_CONCURRENT_WORK", 32, 1, 100_000),
+    maxQueuedWork: integer(env, "KEYHOUSE_MAX_QUEUED_WORK", 512, 0, 1_000_000),
   });
 }

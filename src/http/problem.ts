@@ -12,14 +12,17 @@ export const PROBLEMS = {
   FORBIDDEN: { status: 403, title: "Forbidden" },
   DEVELOPER_ACCESS_REQUIRED: { status: 403, title: "Developer access required" },
   NOT_FOUND: { status: 404, title: "Not found" },
+  REQUEST_TIMEOUT: { status: 408, title: "Request timeout" },
   ROUTE_NOT_FOUND: { status: 404, title: "Route not found" },
   CONFLICT: { status: 409, title: "Conflict" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Payload too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
   INVALID_STATE: { status: 422, title: "Not allowed in the current state" },
   TOO_MANY_REQUESTS: { status: 429, title: "Too many requests" },
+  HEADERS_TOO_LARGE: { status: 431, title: "Request headers too large" },
   INTERNAL: { status: 500, title: "Internal server error" },
   UNAVAILABLE: { status: 503, title: "Service unavailable" },
+  OVERLOADED: { status: 503, title: "Server busy" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
