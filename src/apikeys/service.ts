@@ -1,4 +1,5 @@
 import type { Caller } from "../auth/authenticate.js";
+import { recordAudit } from "../audit/record.js";
 import {
   accountRoleWithin,
   allowsServiceKeyAction,
@@ -11,7 +12,6 @@ import {
 } from "../identity/permissions.js";
 import { encodeId } from "../http/ids.js";
 import { ProblemError } from "../http/problem.js";
-import { appendAuditEvent } from "../store/queries/audit.js";
 import {
   claimKeyForRotation,
   findApiKey,
@@ -192,16 +192,7 @@ export async function audit(
   targets: Target[],
   details: Record<string, unknown>,
 ): Promise<void> {
-  await appendAuditEvent(tx, {
-    occurredAt: now,
-    action,
-    actorUserId: caller.user.id,
-    actorKeyId: caller.keyId,
-    clientAddress: meta.clientAddress,
-    requestId: meta.requestId,
-    targetIds: targets.map(targetId),
-    details,
-  });
+  await recordAudit(tx, { caller, meta }, now, action, targets.map(targetId), details);
 }
 
 export type KeyAccess = "read" | "manage";

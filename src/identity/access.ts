@@ -18,9 +18,7 @@ export function requireAccountAdmin(principal: Principal, what: string): void {
 /** A live organization the principal holds a role in (account admins: any). */
 export async function visibleOrganization(db: Db, principal: Principal, id: number): Promise<OrganizationRow> {
   const organization = await findOrganization(db, id);
-  if (!organization || organizationRole(principal, id) === undefined) {
-    throw new ProblemError("NOT_FOUND", { detail: `organization ${encodeId("Organization", id)} does not exist` });
-  }
+  if (!organization || organizationRole(principal, id) === undefined) throw organizationNotFound(id);
   return organization;
 }
 
@@ -33,14 +31,20 @@ export function requireOrganizationAdmin(principal: Principal, organizationId: n
 /** A live space the principal holds a role in (admins of its organization: any of its spaces). */
 export async function visibleSpace(db: Db, principal: Principal, id: number): Promise<SpaceRow> {
   const space = await findSpace(db, id);
-  if (!space || spaceRole(principal, space) === undefined) {
-    throw new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", id)} does not exist` });
-  }
+  if (!space || spaceRole(principal, space) === undefined) throw spaceNotFound(id);
   return space;
 }
 
 export function requireSpaceAdmin(principal: Principal, space: SpaceRow, what: string): void {
   if (spaceRole(principal, space) !== "admin") throw new ProblemError("FORBIDDEN", { detail: `only admins of the space may ${what}` });
+}
+
+export function organizationNotFound(id: number): ProblemError {
+  return new ProblemError("NOT_FOUND", { detail: `organization ${encodeId("Organization", id)} does not exist` });
+}
+
+export function spaceNotFound(id: number): ProblemError {
+  return new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", id)} does not exist` });
 }
 
 export function userNotFound(id: number): ProblemError {

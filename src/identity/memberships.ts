@@ -16,7 +16,16 @@ import { lockLive } from "../store/queries/soft-delete.js";
 import { lockHumanUser } from "../store/queries/users.js";
 import type { MemberRole, MembershipScope } from "../store/schema.js";
 import type { Db } from "../store/store.js";
-import { requireHumanUser, requireOrganizationAdmin, requireSpaceAdmin, userNotFound, visibleOrganization, visibleSpace } from "./access.js";
+import {
+  organizationNotFound,
+  requireHumanUser,
+  requireOrganizationAdmin,
+  requireSpaceAdmin,
+  spaceNotFound,
+  userNotFound,
+  visibleOrganization,
+  visibleSpace,
+} from "./access.js";
 import { annotatorConflict } from "./roles.js";
 
 /** An organization or a space, resolved and checked for the caller. */
@@ -53,9 +62,8 @@ async function checkUpsert(tx: Db, target: Scope, userId: number, role: MemberRo
   if (user.status === "inactive") {
     throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", userId)} is deleted and cannot be given roles` });
   }
-  if (!(await lockLive(tx, target.scope === "organization" ? "organizations" : "spaces", target.id))) {
-    throw new ProblemError("NOT_FOUND", { detail: `${target.scope} ${target.wireId} does not exist` });
-  }
+  const live = await lockLive(tx, target.scope === "organization" ? "organizations" : "spaces", target.id);
+  if (!live) throw target.scope === "organization" ? organizationNotFound(target.id) : spaceNotFound(target.id);
   if (target.scope === "space" && !(await lockMembership(tx, "organization", target.organizationId, userId))) {
     throw new ProblemError("INVALID_STATE", {
       detail: `user ${encodeId("User", userId)} must first be a member of the space's organization ${encodeId("Organization", target.organizationId)}`,

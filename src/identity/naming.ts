@@ -1,4 +1,9 @@
+import type { Selectable } from "kysely";
+import type { KeyDeps } from "../apikeys/deps.js";
+import { recordAudit, type Actor } from "../audit/record.js";
 import { ProblemError } from "../http/problem.js";
+import type { Database } from "../store/schema.js";
+import { updateLive, type SoftDeletedTable } from "../store/queries/soft-delete.js";
 import type { Db, Store } from "../store/store.js";
 
 /** A change to a named resource (organization or space). */
@@ -43,4 +48,38 @@ export async function writeUnique<T>(store: Store, conflict: () => ProblemError,
     if (store.isUniqueViolation(error)) throw conflict();
     throw error;
   }
+}
+
+/** An organization or space about to be patched, checked for the caller already. */
+export interface NamedTarget<T extends SoftDeletedTable> {
+  table: T;
+  current: { id: number; name: string; description: string };
+  wireId: string;
+  action: string;
+  /** The live row of the same account or organization holding this name, if any. */
+  holderOf: (name: string) => Promise<{ id: number } | undefined>;
+  nameTaken: (name: string) => ProblemError;
+  gone: () => ProblemError;
+}
+
+/** PATCH of an organization or space: unique name (409), guarded update, one audit event. */
+export async function patchNamed<T extends SoftDeletedTable>(
+  deps: Pick<KeyDeps, "store" | "now">,
+  actor: Actor,
+  target: NamedTarget<T>,
+  patch: NamedPatch,
+): Promise<Selectable<Database[T]>> {
+  const { current } = target;
+  if (patch.name !== undefined) {
+    requireNotBlank(patch.name);
+    const holder = await target.holderOf(patch.name);
+    if (holder && holder.id !== current.id) throw target.nameTaken(patch.name);
+  }
+  const now = deps.now();
+  return writeUnique(deps.store, () => target.nameTaken(patch.name ?? ""), async (tx) => {
+    const updated = await updateLive(tx, target.table, current.id, patch);
+    if (!updated) throw target.gone();
+    await recordAudit(tx, actor, now, target.action, [target.wireId], changesOf(current, patch));
+    return updated;
+  });
 }

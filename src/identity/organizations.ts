@@ -7,10 +7,10 @@ import { ProblemError } from "../http/problem.js";
 import { insertOrganization, type OrganizationRow } from "../store/queries/identity.js";
 import { deleteMembershipsOf } from "../store/queries/memberships.js";
 import { findOrganizationByName, listOrganizations } from "../store/queries/organizations.js";
-import { softDelete, updateLive } from "../store/queries/soft-delete.js";
+import { softDelete } from "../store/queries/soft-delete.js";
 import { countLiveSpaces } from "../store/queries/spaces.js";
-import { requireAccountAdmin, requireOrganizationAdmin, visibleOrganization } from "./access.js";
-import { changesOf, writeUnique, requireChange, requireNotBlank, type NamedPatch } from "./naming.js";
+import { organizationNotFound, requireAccountAdmin, requireOrganizationAdmin, visibleOrganization } from "./access.js";
+import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "./naming.js";
 import { isAccountAdmin } from "./permissions.js";
 
 function nameTaken(name: string): ProblemError {
@@ -62,18 +62,15 @@ export async function updateOrganization(deps: KeyDeps, actor: Actor, id: number
   requireChange(patch);
   const current = await visibleOrganization(deps.store.db, principal, id);
   requireOrganizationAdmin(principal, id, "change it");
-  if (patch.name !== undefined) {
-    requireNotBlank(patch.name);
-    const holder = await findOrganizationByName(deps.store.db, current.account_id, patch.name);
-    if (holder && holder.id !== id) throw nameTaken(patch.name);
-  }
-  const now = deps.now();
-  return writeUnique(deps.store, () => nameTaken(patch.name ?? ""), async (tx) => {
-    const updated = await updateLive(tx, "organizations", id, patch);
-    if (!updated) throw new ProblemError("NOT_FOUND", { detail: `organization ${encodeId("Organization", id)} does not exist` });
-    await recordAudit(tx, actor, now, "organization.updated", [encodeId("Organization", id)], changesOf(current, patch));
-    return updated;
-  });
+  return patchNamed(deps, actor, {
+    table: "organizations",
+    current,
+    wireId: encodeId("Organization", id),
+    action: "organization.updated",
+    holderOf: (name) => findOrganizationByName(deps.store.db, current.account_id, name),
+    nameTaken,
+    gone: () => organizationNotFound(id),
+  }, patch);
 }
 
 /**
@@ -90,9 +87,7 @@ export async function deleteOrganization(deps: KeyDeps, actor: Actor, id: number
   await deps.store.transaction(async (tx) => {
     // The delete locks the row first, so a space created concurrently is either
     // counted below or refused by its own lock on the organization.
-    if (!(await softDelete(tx, "organizations", id, now))) {
-      throw new ProblemError("NOT_FOUND", { detail: `organization ${wireId} does not exist` });
-    }
+    if (!(await softDelete(tx, "organizations", id, now))) throw organizationNotFound(id);
     const spaces = await countLiveSpaces(tx, id);
     if (spaces > 0) {
       throw new ProblemError("INVALID_STATE", {

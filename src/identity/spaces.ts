@@ -6,20 +6,16 @@ import { readPage, type Page } from "../http/page.js";
 import { ProblemError } from "../http/problem.js";
 import { insertSpace, type SpaceRow } from "../store/queries/identity.js";
 import { deleteMembershipsOf } from "../store/queries/memberships.js";
-import { lockLive, softDelete, updateLive } from "../store/queries/soft-delete.js";
+import { lockLive, softDelete } from "../store/queries/soft-delete.js";
 import { countWorkingKeysInSpace, findSpaceByName, listSpaces } from "../store/queries/spaces.js";
-import { requireOrganizationAdmin, visibleOrganization, visibleSpace } from "./access.js";
-import { changesOf, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "./naming.js";
+import { organizationNotFound, requireOrganizationAdmin, spaceNotFound, visibleOrganization, visibleSpace } from "./access.js";
+import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "./naming.js";
 import { isAccountAdmin, type Principal } from "./permissions.js";
 
 function nameTaken(name: string): ProblemError {
   return new ProblemError("CONFLICT", {
     detail: `a space named "${name}" already exists in this organization (names are compared case-insensitively)`,
   });
-}
-
-function spaceGone(id: number): ProblemError {
-  return new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", id)} does not exist` });
 }
 
 export interface SpaceFilters {
@@ -79,9 +75,7 @@ export async function createSpace(
   if (await findSpaceByName(deps.store.db, organization.id, input.name)) throw nameTaken(input.name);
   const now = deps.now();
   return writeUnique(deps.store, () => nameTaken(input.name), async (tx) => {
-    if (!(await lockLive(tx, "organizations", organization.id))) {
-      throw new ProblemError("NOT_FOUND", { detail: `organization ${encodeId("Organization", organization.id)} does not exist` });
-    }
+    if (!(await lockLive(tx, "organizations", organization.id))) throw organizationNotFound(organization.id);
     const space = await insertSpace(tx, { organization_id: organization.id, name: input.name, description: input.description, created_at: now });
     await recordAudit(tx, actor, now, "space.created", [encodeId("Space", space.id), encodeId("Organization", organization.id)], {
       name: input.name,
@@ -97,18 +91,15 @@ export async function updateSpace(deps: KeyDeps, actor: Actor, id: number, patch
   requireChange(patch);
   const current = await visibleSpace(deps.store.db, principal, id);
   requireOrganizationAdmin(principal, current.organization_id, "change its spaces");
-  if (patch.name !== undefined) {
-    requireNotBlank(patch.name);
-    const holder = await findSpaceByName(deps.store.db, current.organization_id, patch.name);
-    if (holder && holder.id !== id) throw nameTaken(patch.name);
-  }
-  const now = deps.now();
-  return writeUnique(deps.store, () => nameTaken(patch.name ?? ""), async (tx) => {
-    const updated = await updateLive(tx, "spaces", id, patch);
-    if (!updated) throw spaceGone(id);
-    await recordAudit(tx, actor, now, "space.updated", [encodeId("Space", id)], changesOf(current, patch));
-    return updated;
-  });
+  return patchNamed(deps, actor, {
+    table: "spaces",
+    current,
+    wireId: encodeId("Space", id),
+    action: "space.updated",
+    holderOf: (name) => findSpaceByName(deps.store.db, current.organization_id, name),
+    nameTaken,
+    gone: () => spaceNotFound(id),
+  }, patch);
 }
 
 /**
@@ -122,7 +113,7 @@ export async function deleteSpace(deps: KeyDeps, actor: Actor, id: number): Prom
   requireOrganizationAdmin(principal, space.organization_id, "delete its spaces");
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
-    if (!(await softDelete(tx, "spaces", id, now))) throw spaceGone(id);
+    if (!(await softDelete(tx, "spaces", id, now))) throw spaceNotFound(id);
     const working = await countWorkingKeysInSpace(tx, id, now);
     if (working > 0) {
       throw new ProblemError("INVALID_STATE", {

@@ -1,4 +1,6 @@
 import type { Position } from "../../http/pagination.js";
+import type { Selectable } from "kysely";
+import type { AuditEventsTable } from "../schema.js";
 import type { Db } from "../store.js";
 import { after } from "./keyset.js";
 
@@ -39,16 +41,7 @@ export async function appendAuditEvent(db: Db, event: NewAuditEvent): Promise<nu
   return row.id;
 }
 
-export interface AuditEventRecord {
-  id: number;
-  occurred_at: number;
-  action: string;
-  actor_user_id: number | null;
-  actor_key_id: number | null;
-  client_address: string | null;
-  request_id: string | null;
-  details: string;
-}
+export type AuditEventRecord = Selectable<AuditEventsTable>;
 
 export interface AuditListQuery {
   action?: string;
@@ -79,7 +72,7 @@ export async function listAuditEvents(db: Db, q: AuditListQuery): Promise<AuditE
   return query.orderBy("occurred_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
 }
 
-/** The target ids of each of these events, in insertion order of the targets table's key. */
+/** The target ids of each of these events, sorted. */
 export async function targetsOf(db: Db, eventIds: number[]): Promise<Map<number, string[]>> {
   const targets = new Map<number, string[]>(eventIds.map((id) => [id, []]));
   if (eventIds.length === 0) return targets;
