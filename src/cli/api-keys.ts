@@ -3,7 +3,7 @@ import type { ApiKeyView } from "../apikeys/view.js";
 import { clientAction, type Context } from "./command.js";
 import { runList, pagingOptions, type ListSpec, type PagingOptions } from "./listing.js";
 import { cell, paint, printJson, renderDetails, statusCell, whenCell, whenDetail, type Column } from "./output.js";
-import { deleteResource, printResource, resourcePath } from "./resource.js";
+import { printResource, registerDeleteCommand, resourcePath } from "./resource.js";
 import { parseDurationSeconds, parseExpiresAt, parseText } from "./parse.js";
 import { resolveSpace, resolveUser } from "./resolve.js";
 import { formatDuration, oneLine } from "./text.js";
@@ -166,26 +166,13 @@ function registerOne(keys: Command): void {
       }),
     );
 
-  keys
-    .command("delete")
-    .description("delete an API key: it stops working at once (asks first unless --yes)")
-    .argument("<id>", "the key's id")
-    .option("-y, --yes", "do not ask for confirmation")
-    .action(
-      clientAction<{ yes?: boolean }>(async (ctx, [id = ""], options) => {
-        const path = resourcePath("/v2/api-keys", id);
-        await deleteResource(ctx, {
-          path,
-          id,
-          noun: "API key",
-          yes: options.yes,
-          describe: async () => {
-            const key = await ctx.client.get<ApiKeyView>(path);
-            return `Delete ${key.key_type} key "${oneLine(key.name)}" (${oneLine(key.redacted_key)})? It stops working at once.`;
-          },
-        });
-      }),
-    );
+  registerDeleteCommand<ApiKeyView>(keys, {
+    noun: "API key",
+    description: "delete an API key: it stops working at once",
+    argument: ["<id>", "the key's id"],
+    base: "/v2/api-keys",
+    question: (key) => `Delete ${key.key_type} key "${oneLine(key.name)}" (${oneLine(key.redacted_key)})? It stops working at once.`,
+  });
 
   keys
     .command("refresh")

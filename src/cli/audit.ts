@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { AuditEventView } from "../audit/list.js";
 import { clientAction, type Context } from "./command.js";
 import { runList, pagingOptions, type PagingOptions } from "./listing.js";
 import { cell, whenCell, type Column } from "./output.js";
@@ -6,17 +7,7 @@ import { parsePastTime } from "./parse.js";
 import { resolveUser } from "./resolve.js";
 
 /** An audit event as the server returns it (SPEC §10). */
-interface AuditEvent {
-  id: string;
-  occurred_at: string;
-  action: string;
-  actor_user_id?: string;
-  actor_key_id?: string;
-  target_ids: string[];
-  client_address?: string;
-  request_id?: string;
-  details: Record<string, unknown>;
-}
+type AuditEvent = AuditEventView;
 
 function auditColumns(ctx: Context): Column<AuditEvent>[] {
   return [

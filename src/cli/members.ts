@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import type { toMembershipView } from "../identity/views.js";
 import type { ApiClient } from "./client.js";
 import { clientAction } from "./command.js";
 import { runList, pagingOptions, type PagingOptions } from "./listing.js";
@@ -10,13 +11,7 @@ import { oneLine } from "./text.js";
 const MEMBER_ROLES = ["admin", "member", "read-only", "annotator"];
 
 /** A membership as the server returns it (SPEC §7). */
-interface Membership {
-  id: string;
-  user_id: string;
-  role: { type: string; name: string };
-  organization_id?: string;
-  space_id?: string;
-}
+type Membership = ReturnType<typeof toMembershipView>;
 
 /** An organization or a space: the two things users are members of. */
 export interface MemberScope {

@@ -1,18 +1,13 @@
 import type { Command } from "commander";
+import type { toOrganizationView, toSpaceView } from "../identity/views.js";
 import { clientAction, type Context } from "./command.js";
 import { registerMemberCommands, type MemberScope } from "./members.js";
 import { cell, whenCell, whenDetail, type Column } from "./output.js";
-import { deleteResource, patchBody, printResource, resourcePath } from "./resource.js";
+import { patchBody, printResource, registerDeleteCommand, resourcePath } from "./resource.js";
 import { oneLine } from "./text.js";
 
-/** An organization or a space as the server returns it (SPEC §7). */
-export interface NamedResource {
-  id: string;
-  name: string;
-  description: string;
-  created_at: string;
-  organization_id?: string;
-}
+/** An organization or a space as the server returns it (SPEC §7); only spaces have `organization_id`. */
+export type NamedResource = ReturnType<typeof toOrganizationView> & Partial<ReturnType<typeof toSpaceView>>;
 
 /** Label/value lines of an organization or space. */
 export function namedDetails(ctx: Context, item: NamedResource): [string, string][] {
@@ -67,24 +62,14 @@ export function registerNamedResourceCommands(group: Command, scope: MemberScope
       }),
     );
 
-  group
-    .command("delete")
-    .description(`delete a ${scope.noun} (asks first unless --yes)`)
-    .argument(`<${scope.noun}>`, "name or id")
-    .option("-y, --yes", "do not ask for confirmation")
-    .action(
-      clientAction<{ yes?: boolean }>(async (ctx, [reference = ""], options) => {
-        const id = await scope.resolve(ctx.client, reference);
-        const path = resourcePath(scope.base, id);
-        await deleteResource(ctx, {
-          path,
-          id,
-          noun: scope.noun,
-          yes: options.yes,
-          describe: async () => `Delete ${scope.noun} "${oneLine((await ctx.client.get<NamedResource>(path)).name)}"? ${scope.consequence}`,
-        });
-      }),
-    );
+  registerDeleteCommand<NamedResource>(group, {
+    noun: scope.noun,
+    description: `delete a ${scope.noun}`,
+    argument: [`<${scope.noun}>`, "name or id"],
+    base: scope.base,
+    resolve: scope.resolve,
+    question: (item) => `Delete ${scope.noun} "${oneLine(item.name)}"? ${scope.consequence}`,
+  });
 
   registerMemberCommands(group, scope);
 }

@@ -16,7 +16,6 @@ export function stdinIsTerminal(): boolean {
  */
 function readHiddenLine(question: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(question);
   return new Promise((resolve, reject) => {
     let value = "";
     const finish = (error?: Error) => {
@@ -36,10 +35,12 @@ function readHiddenLine(question: string): Promise<string> {
         else if (c >= " ") value += c;
       }
     };
+    // Echo goes off before the prompt appears, so nothing typed after it is ever shown.
     stdin.setRawMode(true);
     stdin.setEncoding("utf8");
     stdin.on("data", onData);
     stdin.resume();
+    process.stderr.write(question);
   });
 }
 

@@ -1,4 +1,6 @@
-import type { Context } from "./command.js";
+import type { Command } from "commander";
+import type { ApiClient } from "./client.js";
+import { clientAction, type Context } from "./command.js";
 import { UsageError } from "./failure.js";
 import { printJson, renderDetails } from "./output.js";
 import { oneLine } from "./text.js";
@@ -23,16 +25,35 @@ export function resourcePath(base: string, id: string, ...rest: string[]): strin
 }
 
 /**
- * Deletes after confirmation (`describe` names the thing in the question, and
- * runs only when asking), then says so.
+ * Registers `<group> delete <ref> [--yes]`: resolves the reference, asks on a
+ * terminal (naming the thing, read with one GET, only when asking), deletes,
+ * and says so.
  */
-export async function deleteResource(
-  ctx: Context,
-  spec: { path: string; id: string; noun: string; yes: boolean | undefined; describe: () => Promise<string> },
-): Promise<void> {
-  await ctx.confirm(spec.yes, spec.describe);
-  await ctx.client.delete(spec.path);
-  printDone(ctx, `Deleted ${spec.noun} ${oneLine(spec.id)}.`, spec.id, { id: spec.id, deleted: true });
+export function registerDeleteCommand<T>(
+  group: Command,
+  spec: {
+    noun: string;
+    description: string;
+    argument: [string, string];
+    base: string;
+    resolve?: (client: ApiClient, reference: string) => Promise<string>;
+    question: (item: T) => string;
+  },
+): void {
+  group
+    .command("delete")
+    .description(`${spec.description} (asks first unless --yes)`)
+    .argument(...spec.argument)
+    .option("-y, --yes", "do not ask for confirmation")
+    .action(
+      clientAction<{ yes?: boolean }>(async (ctx, [reference = ""], options) => {
+        const id = spec.resolve ? await spec.resolve(ctx.client, reference) : reference;
+        const path = resourcePath(spec.base, id);
+        await ctx.confirm(options.yes, async () => spec.question(await ctx.client.get<T>(path)));
+        await ctx.client.delete(path);
+        printDone(ctx, `Deleted ${spec.noun} ${oneLine(id)}.`, id, { id, deleted: true });
+      }),
+    );
 }
 
 /** The body of a PATCH: only the fields given; at least one is needed. */

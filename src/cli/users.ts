@@ -1,23 +1,16 @@
 import { Option, type Command } from "commander";
+import type { UserView } from "../identity/views.js";
 import { printIssuedKey, userKeyBody, expiryOption, type IssuedKey } from "./api-keys.js";
 import { clientAction, type Context } from "./command.js";
 import { runList, pagingOptions, type PagingOptions } from "./listing.js";
 import { cell, statusCell, whenCell, whenDetail, type Column } from "./output.js";
 import { parseText } from "./parse.js";
-import { deleteResource, patchBody, printResource, resourcePath } from "./resource.js";
+import { patchBody, printResource, registerDeleteCommand, resourcePath } from "./resource.js";
 import { resolveUser } from "./resolve.js";
 import { oneLine } from "./text.js";
 
 /** A user as the server returns it (SPEC §7). */
-interface User {
-  id: string;
-  name: string;
-  email: string;
-  created_at: string;
-  status: string;
-  role: { type: string; name: string };
-  is_developer: boolean;
-}
+type User = UserView;
 
 const ACCOUNT_ROLES = ["admin", "member", "annotator"];
 
@@ -98,27 +91,14 @@ function registerUserLifecycle(users: Command): void {
     }),
   );
 
-  users
-    .command("delete")
-    .description("delete a user: inactive for good, memberships removed, their user keys deleted (asks first unless --yes)")
-    .argument("<user>", "id or email")
-    .option("-y, --yes", "do not ask for confirmation")
-    .action(
-      clientAction<{ yes?: boolean }>(async (ctx, [reference = ""], options) => {
-        const id = await resolveUser(ctx.client, reference);
-        const path = resourcePath("/v2/users", id);
-        await deleteResource(ctx, {
-          path,
-          id,
-          noun: "user",
-          yes: options.yes,
-          describe: async () => {
-            const user = await ctx.client.get<User>(path);
-            return `Delete user ${oneLine(user.name)} <${oneLine(user.email)}>? Their user keys stop working at once.`;
-          },
-        });
-      }),
-    );
+  registerDeleteCommand<User>(users, {
+    noun: "user",
+    description: "delete a user: inactive for good, memberships removed, their user keys deleted",
+    argument: ["<user>", "id or email"],
+    base: "/v2/users",
+    resolve: resolveUser,
+    question: (user) => `Delete user ${oneLine(user.name)} <${oneLine(user.email)}>? Their user keys stop working at once.`,
+  });
 }
 
 /** `keyhouse users ...` (SPEC §7), including `issue-key`. */

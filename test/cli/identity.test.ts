@@ -148,6 +148,10 @@ describe("keyhouse users and memberships", () => {
 
     const bad = await cli.run(["spaces", "add-member", space.id, email, "--role", "owner"]);
     expect(bad.code).toBe(2);
+    const left = await cli.run(["spaces", "remove-member", `cobol ${n}`, email, "-q"]);
+    expect(left.stdout).toBe(`${user.id}\n`);
+    expect((await json(["spaces", "members", space.id])).memberships).toEqual([]);
+    await json(["spaces", "add-member", space.id, email, "--role", "member"]);
     const removed = await cli.run(["organizations", "remove-member", org.id, email]);
     expect(removed.code, removed.stderr).toBe(0);
     expect((await json(["spaces", "members", space.id])).memberships).toEqual([]);

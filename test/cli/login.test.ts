@@ -144,7 +144,7 @@ describe("keyhouse whoami", () => {
     expect(res.stderr).toContain("keyhouse login --url");
   });
 
-  it("lets KEYHOUSE_API_KEY override the profile, but never sends a stored key to another KEYHOUSE_URL", async () => {
+  it("lets KEYHOUSE_API_KEY override the default profile and --profile override both, but never sends a stored key to another KEYHOUSE_URL", async () => {
     await cli.run(["login", "--url", t.url], { input: t.adminKey });
     const service = await t.call("/v2/api-keys", { method: "POST", body: { name: "svc", key_type: "service", space_id: t.spaceId } });
     const viaEnv = await cli.run(["whoami", "-o", "json"], { env: { KEYHOUSE_API_KEY: service.body.key } });
@@ -154,6 +154,9 @@ describe("keyhouse whoami", () => {
     expect(elsewhere.stderr).toContain("a stored key is only sent to its own server");
     const same = await cli.run(["whoami", "-q"], { env: { KEYHOUSE_URL: `${t.url}/` } });
     expect(same.stdout).toBe(`${t.adminUserId}\n`);
+    // An explicit --profile wins over the environment.
+    const flag = await cli.run(["whoami", "-q", "--profile", "default"], { env: { KEYHOUSE_API_KEY: service.body.key, KEYHOUSE_URL: "http://127.0.0.1:9" } });
+    expect(flag.stdout).toBe(`${t.adminUserId}\n`);
   });
 });
 
