@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -22,6 +21,19 @@ beforeEach(() => {
 });
 afterEach(() => cli.cleanup());
 
+/** What `ps` shows: the command line of every process on the machine (NUL-separated arguments). */
+function everyCommandLine(): string {
+  const lines: string[] = [];
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      lines.push(readFileSync(`/proc/${entry}/cmdline`, "utf8"));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return lines.join("\n");
+}
+
 function profilesFile(): string {
   return join(cli.configDir, "profiles.json");
 }
@@ -43,8 +55,8 @@ describe("keyhouse login", () => {
     expect(cmdline).toContain("login");
     expect(cmdline).not.toContain(t.adminKey);
     expect(environ).not.toContain(t.adminKey);
-    const everyProcess = execFileSync("ps", ["-eww", "-o", "args"], { encoding: "utf8" });
-    expect(everyProcess).toContain(`${BIN} login`);
+    const everyProcess = everyCommandLine();
+    expect(everyProcess).toContain(`${BIN}\0login`);
     expect(everyProcess).not.toContain(t.adminKey);
     child.stdin.end();
     expect(await exited, output).toBe(0);
