@@ -26,9 +26,13 @@ if (chromiumProblem !== undefined) {
   console.warn(`[keyhouse tests] browser tests skipped: ${chromiumProblem}`);
 }
 
-/** A describe block that needs Chromium: skipped with the reason outside CI, a failure in CI. */
+/**
+ * A describe block that needs Chromium: skipped with the reason outside CI, a
+ * failure in CI. Browser steps get generous timeouts: CI machines are shared.
+ */
 export function describeInBrowser(name: string, suite: () => void): void {
-  describe.skipIf(chromiumProblem !== undefined)(chromiumProblem === undefined ? name : `${name} (skipped: ${chromiumProblem})`, suite);
+  const title = chromiumProblem === undefined ? name : `${name} (skipped: ${chromiumProblem})`;
+  describe.skipIf(chromiumProblem !== undefined)(title, { timeout: 90_000 }, suite);
 }
 
 const WEB = join(import.meta.dirname, "..", "..", "web");
@@ -82,7 +86,7 @@ export interface ConsoleTab {
 export async function openConsole(browser: Browser, t: TestServer, viewport = { width: 1280, height: 900 }): Promise<ConsoleTab> {
   const context = await browser.newContext({ viewport, baseURL: t.url });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: t.url });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const consoleLines: string[] = [];
   const requestUrls: string[] = [];
@@ -97,6 +101,13 @@ export async function signIn(page: Page, key: string): Promise<void> {
   await page.getByLabel("API key").fill(key);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "API keys", level: 1 }).waitFor();
+}
+
+/** A new tab on the console, signed in with `key`. */
+export async function openSignedIn(browser: Browser, t: TestServer, key: string, viewport?: { width: number; height: number }): Promise<ConsoleTab> {
+  const tab = await openConsole(browser, t, viewport);
+  await signIn(tab.page, key);
+  return tab;
 }
 
 /** Saves a full-page screenshot as test-output/e2e/<name>.png. */

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 import { send } from "../support/http.js";
 import { seedUser } from "../support/seed.js";
-import { describeInBrowser, expectNoLeaks, openConsole, requireConsoleBuild, screenshot, serverAndBrowser, signIn } from "./browser.js";
+import { describeInBrowser, expectNoLeaks, openSignedIn, requireConsoleBuild, screenshot, serverAndBrowser } from "./browser.js";
 import { dialog, rowNames, settled, shownKey } from "./keys-page.js";
 
 requireConsoleBuild();
@@ -23,9 +23,8 @@ describeInBrowser("console: administration", () => {
 
   it("an admin creates a user, issues their first key, changes their role, then removes them and their key stops working", async () => {
     const { t, browser } = suite;
-    const tab = await openConsole(browser, t);
+    const tab = await openSignedIn(browser, t, t.adminKey);
     const { page } = tab;
-    await signIn(page, t.adminKey);
     await goTo(page, "Users");
     await page.getByRole("button", { name: "Create user" }).click();
     await dialog(page).getByLabel("Name").fill("Dana Scully");
@@ -69,9 +68,8 @@ describeInBrowser("console: administration", () => {
     const { t, browser } = suite;
     const member = await seedUser(t, { role: "member" });
     const { name: memberName, email: memberEmail } = (await t.call(`/v2/users/${member.wireId}`)).body as { name: string; email: string };
-    const tab = await openConsole(browser, t);
+    const tab = await openSignedIn(browser, t, t.adminKey);
     const { page } = tab;
-    await signIn(page, t.adminKey);
 
     await goTo(page, "Organizations");
     await page.getByRole("button", { name: "Create organization" }).click();
@@ -125,9 +123,8 @@ describeInBrowser("console: administration", () => {
   it("the audit trail lists changes newest first and filters by action", async () => {
     const { t, browser } = suite;
     await t.call("/v2/api-keys", { method: "POST", body: { name: "audited" } });
-    const tab = await openConsole(browser, t);
+    const tab = await openSignedIn(browser, t, t.adminKey);
     const { page } = tab;
-    await signIn(page, t.adminKey);
     await goTo(page, "Audit trail");
     expect(await page.locator("tbody tr").count()).toBeGreaterThan(0);
     const newest = (await t.call("/v2/audit-events?limit=1")).body.audit_events[0];
@@ -142,14 +139,13 @@ describeInBrowser("console: administration", () => {
     await expectNoLeaks(tab, t, []);
   });
 
-  it("a member sees no admin-only pages and an admin action is refused with the server's detail", async () => {
+  it("a member sees no admin-only pages and an admin action is refused with the server's detail (at 375 px)", async () => {
     const { t, browser } = suite;
     const member = await seedUser(t, { role: "member" });
     const refused = await t.call("/v2/organizations", { method: "POST", key: member.key, body: { name: "mine" } });
     expect(refused.status).toBe(403);
-    const tab = await openConsole(browser, t);
+    const tab = await openSignedIn(browser, t, member.key, { width: 375, height: 812 });
     const { page } = tab;
-    await signIn(page, member.key);
     const nav = page.getByRole("navigation", { name: "Console" });
     expect(await nav.getByRole("link").allTextContents()).toEqual(["API keys", "Organizations", "Spaces"]);
     await page.goto("/#/users");
@@ -161,6 +157,7 @@ describeInBrowser("console: administration", () => {
     await dialog(page).getByRole("button", { name: "Create organization" }).click();
     await dialog(page).getByRole("alert").waitFor();
     expect(await dialog(page).getByRole("alert").textContent()).toBe(refused.body.detail);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await screenshot(page, "member-refused-admin-action");
     await expectNoLeaks(tab, t, []);
   });

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { send } from "../support/http.js";
 import { seedUser } from "../support/seed.js";
-import { describeInBrowser, expectNoLeaks, openConsole, requireConsoleBuild, screenshot, serverAndBrowser, signIn } from "./browser.js";
+import { describeInBrowser, expectNoLeaks, openConsole, openSignedIn, requireConsoleBuild, screenshot, serverAndBrowser, signIn } from "./browser.js";
 import { createKeyOverHttp, dialog, rowNames, settled, shownKey } from "./keys-page.js";
 
 requireConsoleBuild();
@@ -11,13 +11,13 @@ const RAW_KEY = /^ak-[A-Za-z0-9]{48}$/;
 describeInBrowser("console: API keys", () => {
   const suite = serverAndBrowser();
   const open = (viewport?: { width: number; height: number }) => openConsole(suite.browser, suite.t, viewport);
+  const signedIn = (key: string) => openSignedIn(suite.browser, suite.t, key);
 
 
   it("signs in with a key, creates a user key shown once, copies it, and the copy authenticates", async () => {
     const { t } = suite;
-    const tab = await open();
+    const tab = await signedIn(t.adminKey);
     const { page } = tab;
-    await signIn(page, t.adminKey);
     await page.getByRole("button", { name: "Create key" }).click();
     await dialog(page).getByLabel("Name").fill("laptop");
     await dialog(page).getByLabel("Description (optional)").fill("my dev machine");
@@ -43,9 +43,8 @@ describeInBrowser("console: API keys", () => {
 
   it("creates a service key for a space with chosen roles", async () => {
     const { t } = suite;
-    const tab = await open();
+    const tab = await signedIn(t.adminKey);
     const { page } = tab;
-    await signIn(page, t.adminKey);
     await page.getByRole("tab", { name: "Service keys" }).click();
     await page.getByRole("button", { name: "Create key" }).click();
     expect(await dialog(page).getByLabel("Service key (acts as a bot in one space)").isChecked()).toBe(true);
@@ -70,9 +69,8 @@ describeInBrowser("console: API keys", () => {
   it("rotates a key with a grace period: the new key shows once and both keys work", async () => {
     const { t } = suite;
     const old = await createKeyOverHttp(t, { name: "ci-deploy" });
-    const tab = await open();
+    const tab = await signedIn(t.adminKey);
     const { page } = tab;
-    await signIn(page, t.adminKey);
     await page.getByRole("button", { name: `Rotate ci-deploy (${old.redacted_key})` }).click();
     await dialog(page).getByLabel("Grace period for the old key").selectOption({ label: "1 hour" });
     await dialog(page).getByRole("button", { name: "Rotate key" }).click();
@@ -94,9 +92,8 @@ describeInBrowser("console: API keys", () => {
   it("deletes a key after a confirmation that names it; the key stops working", async () => {
     const { t } = suite;
     const doomed = await createKeyOverHttp(t, { name: "to-delete" });
-    const tab = await open();
+    const tab = await signedIn(t.adminKey);
     const { page } = tab;
-    await signIn(page, t.adminKey);
     await page.getByRole("button", { name: `Delete to-delete (${doomed.redacted_key})` }).click();
     await dialog(page).getByRole("heading", { name: "Delete “to-delete”?" }).waitFor();
     expect(await dialog(page).textContent()).toContain(doomed.redacted_key);
@@ -115,9 +112,8 @@ describeInBrowser("console: API keys", () => {
   it("rotating the session's own key without grace shows the new key, then signs out", async () => {
     const { t } = suite;
     const own = await createKeyOverHttp(t, { name: "session-key" });
-    const tab = await open();
+    const tab = await signedIn(own.key);
     const { page } = tab;
-    await signIn(page, own.key);
     const row = page.locator("tbody tr", { hasText: own.redacted_key });
     await row.getByText("this session").waitFor();
     await row.getByRole("button", { name: /^Rotate/ }).click();
@@ -138,9 +134,8 @@ describeInBrowser("console: API keys", () => {
     const reader = await seedUser(t, { role: "member", spaceRole: "read-only" });
     const refused = await t.call("/v2/api-keys", { method: "POST", key: reader.key, body: { name: "nope", key_type: "service", space_id: t.spaceId } });
     expect(refused.status).toBe(403);
-    const tab = await open();
+    const tab = await signedIn(reader.key);
     const { page } = tab;
-    await signIn(page, reader.key);
     await page.getByRole("tab", { name: "Service keys" }).click();
     await page.getByRole("button", { name: "Create key" }).click();
     await dialog(page).getByLabel("Name").fill("nope");
@@ -189,7 +184,14 @@ describeInBrowser("console: API keys", () => {
     await dialog(page).waitFor({ state: "detached" });
     await settled(page);
     expect(await rowNames(page)).toContain("phone");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Create key");
     await screenshot(page, "narrow-375-list");
+
+    await page.getByRole("tab", { name: "User keys" }).focus();
+    await page.keyboard.press("ArrowRight");
+    expect(await page.getByRole("tab", { name: "Service keys" }).getAttribute("aria-selected")).toBe("true");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Service keys");
+    await page.getByLabel("Space", { exact: true }).waitFor();
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("button", { name: "Sign in" }).waitFor();

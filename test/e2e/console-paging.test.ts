@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from "vitest";
-import { describeInBrowser, expectNoLeaks, openConsole, requireConsoleBuild, screenshot, serverAndBrowser, signIn } from "./browser.js";
+import { describeInBrowser, expectNoLeaks, openSignedIn, requireConsoleBuild, screenshot, serverAndBrowser } from "./browser.js";
 import { createKeyOverHttp, rowNames, settled, type CreatedKey } from "./keys-page.js";
 
 requireConsoleBuild();
@@ -20,9 +20,8 @@ describeInBrowser("console: filtering and paging", () => {
 
   it("pages through 120 keys, newest first, each exactly once, and back", async () => {
     const { t, browser } = suite;
-    const tab = await openConsole(browser, t);
+    const tab = await openSignedIn(browser, t, t.adminKey);
     const { page } = tab;
-    await signIn(page, t.adminKey);
     const next = page.getByRole("button", { name: "Next" });
     const seen: string[] = [];
     const firstPage = await rowNames(page);
@@ -62,9 +61,8 @@ describeInBrowser("console: filtering and paging", () => {
     for (const key of created.slice(0, 3)) expect((await t.call(`/v2/api-keys/${key.id}`, { method: "DELETE" })).status).toBe(204);
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
-    const tab = await openConsole(browser, t);
+    const tab = await openSignedIn(browser, t, t.adminKey);
     const { page } = tab;
-    await signIn(page, t.adminKey);
     await page.getByLabel("Per page").selectOption("100");
     const active = await rowNames(page);
     expect(active).not.toContain("expiring-a");

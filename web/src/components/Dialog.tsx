@@ -1,16 +1,21 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
 /**
- * A modal on the native <dialog>: the browser traps focus, Escape closes it,
- * and focus returns to the button that opened it.
+ * A modal on the native <dialog>: the browser keeps focus inside and Escape
+ * closes it; focus returns to the control that opened it.
  */
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
+    // The dialog is unmounted rather than closed, so give focus back by hand.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog
