@@ -77,6 +77,11 @@ export async function confirm(question: string): Promise<boolean> {
   try {
     const answer = await new Promise<string>((resolve) => {
       prompt.once("close", () => resolve(""));
+      // Ctrl-C (or Ctrl-D) at the question is a "no".
+      prompt.once("SIGINT", () => {
+        process.stderr.write("\n");
+        prompt.close();
+      });
       prompt.question(`${question} [y/N] `, resolve);
     });
     return /^y(es)?$/i.test(answer.trim());
