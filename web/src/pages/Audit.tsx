@@ -9,6 +9,27 @@ import { useUserNames } from "../people";
 import { useSession } from "../session";
 import type { AuditEvent } from "../types";
 
+/** The actions docs/audit.md lists, offered as suggestions (the field takes any action name). */
+const ACTIONS = [
+  "api_key.created",
+  "api_key.issued",
+  "api_key.refreshed",
+  "api_key.deleted",
+  "api_key.deleted_by_user_removal",
+  "user.created",
+  "user.updated",
+  "user.deleted",
+  "organization.created",
+  "organization.updated",
+  "organization.deleted",
+  "space.created",
+  "space.updated",
+  "space.deleted",
+  "membership.upserted",
+  "membership.removed",
+  "keyhouse.initialized",
+];
+
 const NO_FILTERS = { action: "", actor_user_id: "", target_id: "", since: "", until: "" };
 type Filters = typeof NO_FILTERS;
 
@@ -19,8 +40,10 @@ function toRfc3339(local: string): string {
 
 function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
   const [draft, setDraft] = useState(NO_FILTERS);
-  const input = (name: keyof Filters, label: string, type = "search") => (
-    <Field label={label}>{(id) => <input id={id} type={type} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} />}</Field>
+  const input = (name: keyof Filters, label: string, type = "search", list?: string) => (
+    <Field label={label}>
+      {(id) => <input id={id} type={type} list={list} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} />}
+    </Field>
   );
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -28,7 +51,12 @@ function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
   };
   return (
     <form className="filters" onSubmit={submit} aria-label="Audit filters">
-      {input("action", "Action (such as api_key.created)")}
+      {input("action", "Action", "search", "audit-actions")}
+      <datalist id="audit-actions">
+        {ACTIONS.map((action) => (
+          <option key={action} value={action} />
+        ))}
+      </datalist>
       {input("actor_user_id", "Actor user id")}
       {input("target_id", "Target id")}
       {input("since", "From", "datetime-local")}
