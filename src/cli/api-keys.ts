@@ -200,6 +200,6 @@ function registerOne(keys: Command): void {
 export function registerApiKeyCommands(program: Command): void {
   const keys = program.command("api-keys").description("list, create, rotate and delete API keys");
   registerList(keys);
-  registerOne(keys);
   registerCreate(keys);
+  registerOne(keys);
 }
