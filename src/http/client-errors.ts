@@ -28,7 +28,7 @@ const answered = new WeakSet<Duplex>();
  * timed out) with a problem, then closes the connection. The socket lingers a
  * moment, discarding input, so the client is not reset before it reads the answer.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+export function answerClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
   if (error.code === "ECONNRESET" || socket.destroyed || answered.has(socket)) return;
   answered.add(socket);
   const { code, detail } = PARSER_ERRORS[error.code ?? ""] ?? MALFORMED;
@@ -42,7 +42,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   };
   const status = problemBody(code, detail, "", "").status;
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
-  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${head}\r\n${body}`);
+  // The answer to a HEAD request has no body, even when the request could not be parsed.
+  const isHead = Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString("latin1") === "HEAD ";
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${head}\r\n${isHead ? "" : body}`);
   socket.on("data", () => undefined);
   socket.on("error", () => undefined);
   setTimeout(() => socket.destroy(), LINGER_MS).unref();

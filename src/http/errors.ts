@@ -36,6 +36,12 @@ function classify(error: FastifyError): { code: ProblemCode; detail: string; hea
   if (error instanceof SyntaxError || error.statusCode === 400) return { code: "MALFORMED_BODY", detail: "the request could not be parsed" };
   if (error.statusCode === 413) return FASTIFY_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE as { code: ProblemCode; detail: string };
   if (error.statusCode === 415) return FASTIFY_ERRORS.FST_ERR_CTP_INVALID_MEDIA_TYPE as { code: ProblemCode; detail: string };
+  // Plugins (the console's static files) report client errors by status alone, such as
+  // 403 for a path that climbs out of the assets folder or 416 for a bad Range: never a 500.
+  if (error.statusCode === 403 || error.statusCode === 404) return { code: "ROUTE_NOT_FOUND", detail: "no such file" };
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return { code: "VALIDATION_FAILED", detail: "the request cannot be served as sent" };
+  }
   return { code: "INTERNAL", detail: "" };
 }
 

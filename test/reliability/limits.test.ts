@@ -1,4 +1,11 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consoleRoutes } from "../../src/http/console.js";
+import { installErrorHandling } from "../../src/http/errors.js";
+import { send } from "../support/http.js";
 import { expectProblem } from "../support/keys.js";
 import { rawExchange, requestBytes, type RawResponse } from "../support/raw-http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -45,6 +52,12 @@ describe("limits that protect the process", () => {
   it("answers 400 problem+json to bytes that are not HTTP", async () => {
     const exchange = await rawExchange(t.url, ["HELLO THERE\r\n\r\n"]);
     expectRawProblem(exchange.responses[0], 400, "VALIDATION_FAILED");
+  });
+
+  it("answers a HEAD request it cannot parse without a body", async () => {
+    const exchange = await rawExchange(t.url, [Buffer.from("HEAD /\xff HTTP/1.1\r\nhost: keyhouse.test\r\n\r\n", "latin1")]);
+    expect(exchange.responses[0]?.status).toBe(400);
+    expect(exchange.raw.toString("latin1").endsWith("\r\n\r\n")).toBe(true);
   });
 
   it("answers 400 problem+json to a path it cannot decode and to an over-long path parameter", async () => {
@@ -94,5 +107,40 @@ describe("a request that arrives while the server shuts down", () => {
     await closing;
     expect(exchange.responses[0]?.status).toBe(201);
     expectRawProblem(exchange.responses[1], 503, "UNAVAILABLE");
+  });
+});
+
+describe("the console's static files under hostile requests", () => {
+  let app: FastifyInstance;
+  let url: string;
+  const dir = mkdtempSync(join(tmpdir(), "keyhouse-console-"));
+  beforeAll(async () => {
+    mkdirSync(join(dir, "assets"));
+    writeFileSync(join(dir, "index.html"), "<!doctype html><div id=root></div>");
+    writeFileSync(join(dir, "assets", "app-1234.js"), "console.log(1)");
+    app = Fastify();
+    installErrorHandling(app);
+    await consoleRoutes(app, dir);
+    url = await app.listen({ host: "127.0.0.1", port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers a path that climbs out of the assets with 404 problem+json, never 500", async () => {
+    for (const path of ["/assets/../../package.json", "/assets/%2e%2e/%2e%2e/package.json", "/assets/..%2f..%2fpackage.json"]) {
+      expectProblem(await send(url, path, { rawPath: true }), 404, "ROUTE_NOT_FOUND");
+    }
+  });
+
+  it("answers an unsatisfiable Range or failed precondition with a 4xx problem, never 500", async () => {
+    expect((await send(url, "/assets/app-1234.js")).status).toBe(200);
+    const cases: Record<string, string>[] = [{ range: "bytes=99999-" }, { "if-match": '"nope"' }, { "if-unmodified-since": "Thu, 01 Jan 1970 00:00:00 GMT" }];
+    for (const headers of cases) {
+      const res = await send(url, "/assets/app-1234.js", { headers });
+      expect(res.status, JSON.stringify(headers)).toBeLessThan(500);
+      if (res.status >= 400) expectProblem(res, res.status);
+    }
   });
 });

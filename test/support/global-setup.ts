@@ -76,9 +76,14 @@ function readKeys(dir: string): Set<string> {
 }
 
 function printFigures(dir: string): void {
+  let fuzzCases = 0;
   for (const file of filesBelow(join(dir, "figures")).sort()) {
-    console.log(`[reliability] ${file.split("/").pop()?.replace(/\.json$/, "")}: ${JSON.stringify(JSON.parse(readFileSync(file, "utf8")))}`);
+    const name = file.split("/").pop()?.replace(/\.json$/, "") ?? "";
+    const figures = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    if (name.startsWith("fuzz-") && typeof figures.cases === "number") fuzzCases += figures.cases;
+    console.log(`[reliability] ${name}: ${JSON.stringify(figures)}`);
   }
+  if (fuzzCases > 0) console.log(`[reliability] fuzz cases in this run: ${fuzzCases}`);
 }
 
 export default function setup(): () => void {

@@ -16,6 +16,8 @@ export interface RawResponse {
 
 export interface RawExchange {
   responses: RawResponse[];
+  /** Every byte the server sent. */
+  raw: Buffer;
   /** True when the server closed the connection before `timeoutMs`. */
   closedByServer: boolean;
   /** Set when the server reset the connection. */
@@ -67,7 +69,8 @@ export function rawExchange(baseUrl: string, steps: readonly RawStep[], timeoutM
       done = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve({ responses: parseResponses(Buffer.concat(chunks)), closedByServer, error });
+      const raw = Buffer.concat(chunks);
+      resolve({ responses: parseResponses(raw), raw, closedByServer, error });
     };
     const timer = setTimeout(finish, timeoutMs);
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
