@@ -1,6 +1,5 @@
 import type { Caller } from "../auth/authenticate.js";
-import { allowsServiceKeyAction, isAccountAdmin, type Principal } from "../identity/permissions.js";
-import { encodeId } from "../http/ids.js";
+import { allowsServiceKeyAction, isAccountAdmin, spaceRole, type Principal } from "../identity/permissions.js";
 import { splitPage, type CursorFilters, type Position } from "../http/pagination.js";
 import { ProblemError } from "../http/problem.js";
 import { listApiKeys, type ApiKeyRecord, type StatusFilter } from "../store/queries/api-keys.js";
@@ -9,7 +8,6 @@ import type { KeyType } from "../store/schema.js";
 import type { Db } from "../store/store.js";
 import type { KeyDeps } from "./deps.js";
 import { requireApiAccess, requireSpace } from "./service.js";
-import { spaceRole } from "../identity/permissions.js";
 
 export interface ListInput {
   keyType: KeyType | undefined;

@@ -7,7 +7,8 @@ import { ProblemError } from "../http/problem.js";
 import type { KeyDeps, RequestMeta } from "./deps.js";
 import { listKeys } from "./list.js";
 import { ApiKeySchema, ApiKeyWithSecretSchema, CreateBody, KeyIdParams, ListQuery, ListResponse, RefreshBody } from "./schemas.js";
-import { createKey, deleteKey, refreshKey, requireKeyAccess, type CreateKeyInput } from "./service.js";
+import { refreshKey } from "./refresh.js";
+import { createKey, deleteKey, requireKeyAccess, type CreateKeyInput } from "./service.js";
 import { toApiKeyView } from "./view.js";
 
 const TAGS = ["API keys"];

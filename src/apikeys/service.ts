@@ -13,7 +13,6 @@ import {
 import { encodeId } from "../http/ids.js";
 import { ProblemError } from "../http/problem.js";
 import {
-  claimKeyForRotation,
   findApiKey,
   insertApiKey,
   markKeyDeleted,
@@ -23,6 +22,8 @@ import { findSpace, insertUser, upsertMembership, type SpaceRow } from "../store
 import type { AccountRole, MemberRole } from "../store/schema.js";
 import type { Db } from "../store/store.js";
 import { generateRawKey, hashKey, redactKey } from "./key-format.js";
+import { lockLive } from "../store/queries/soft-delete.js";
+import { readUserStatusLocked } from "../store/queries/users.js";
 import type { KeyDeps, RequestMeta } from "./deps.js";
 
 export interface ServiceRoles {
@@ -55,7 +56,7 @@ export function requireApiAccess(principal: Principal): void {
   }
 }
 
-function keyMaterial(deps: KeyDeps): { rawKey: string; hash: Buffer; redacted: string } {
+export function keyMaterial(deps: KeyDeps): { rawKey: string; hash: Buffer; redacted: string } {
   const rawKey = generateRawKey(deps.random);
   return { rawKey, hash: hashKey(deps.secret, rawKey), redacted: redactKey(rawKey) };
 }
@@ -106,6 +107,10 @@ export async function createKey(deps: KeyDeps, caller: Caller, input: CreateKeyI
   const now = deps.now();
   const material = keyMaterial(deps);
   const record = await deps.store.transaction(async (tx) => {
+    // The space must still exist when this commits: a concurrent deletion waits or wins.
+    if (!(await lockLive(tx, "spaces", space.id))) {
+      throw new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", space.id)} does not exist` });
+    }
     const bot = await insertUser(tx, {
       account_id: caller.user.account_id,
       kind: "bot",
@@ -155,6 +160,11 @@ export async function issueUserKey(
   const now = deps.now();
   const material = keyMaterial(deps);
   const record = await deps.store.transaction(async (tx) => {
+    // The owner must still be a user when this commits: a key for a deleted user would never work.
+    const status = await readUserStatusLocked(tx, deps.store.dialect, ownerUserId);
+    if (status === undefined || status === "inactive") {
+      throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", ownerUserId)} is deleted; no key was issued` });
+    }
     const key = await insertApiKey(tx, {
       key_type: "user",
       name: input.name,
@@ -204,16 +214,18 @@ export type KeyAccess = "read" | "manage";
 export async function requireKeyAccess(deps: KeyDeps, caller: Caller, keyId: number, access: KeyAccess): Promise<ApiKeyRecord> {
   requireApiAccess(caller.principal);
   const key = await findApiKey(deps.store.db, keyId);
-  const missing = new ProblemError("NOT_FOUND", { detail: `API key ${encodeId("ApiKey", keyId)} does not exist` });
-  if (!key) throw missing;
+  // Built only when thrown: an Error captures a stack trace, which the hot path
+  // (a caller reading its own key) should not pay for.
+  const missing = () => new ProblemError("NOT_FOUND", { detail: `API key ${encodeId("ApiKey", keyId)} does not exist` });
+  if (!key) throw missing();
   const principal = caller.principal;
   if (key.key_type === "user") {
-    if (key.created_by_user_id !== principal.userId && !isAccountAdmin(principal)) throw missing;
+    if (key.created_by_user_id !== principal.userId && !isAccountAdmin(principal)) throw missing();
     return key;
   }
   const space = key.space_id === null ? undefined : await findSpace(deps.store.db, key.space_id);
   const role = space ? spaceRole(principal, space) : isAccountAdmin(principal) ? "admin" : undefined;
-  if (!allowsServiceKeyAction(role, "read")) throw missing;
+  if (!allowsServiceKeyAction(role, "read")) throw missing();
   if (access === "read") return key;
   const own = key.created_by_user_id === principal.userId;
   if (allowsServiceKeyAction(role, "manage-any") || (own && allowsServiceKeyAction(role, "manage-own"))) return key;
@@ -232,60 +244,4 @@ export async function deleteKey(deps: KeyDeps, caller: Caller, keyId: number, me
       await audit(tx, caller, meta, now, "api_key.deleted", [key], { key_type: key.key_type });
     }
   });
-}
-
-export interface RefreshInput {
-  expiresAt: number | null;
-  gracePeriodSeconds: number;
-}
-
-function refuseRotation(key: ApiKeyRecord, now: number): ProblemError | undefined {
-  const id = encodeId("ApiKey", key.id);
-  if (key.status === "deleted") return new ProblemError("INVALID_STATE", { detail: `API key ${id} is deleted and cannot be refreshed` });
-  if (key.rotated_at !== null) return new ProblemError("INVALID_STATE", { detail: `API key ${id} has already been refreshed` });
-  if (key.expires_at !== null && key.expires_at <= now) {
-    return new ProblemError("INVALID_STATE", { detail: `API key ${id} has expired and cannot be refreshed` });
-  }
-  return undefined;
-}
-
-/**
- * POST /v2/api-keys/{id}/refresh: in one transaction, claims the old key (the
- * guarded update lets exactly one concurrent refresh win) and issues its successor.
- */
-export async function refreshKey(deps: KeyDeps, caller: Caller, keyId: number, input: RefreshInput, meta: RequestMeta): Promise<IssuedKey> {
-  const key = await requireKeyAccess(deps, caller, keyId, "manage");
-  const now = deps.now();
-  const refused = refuseRotation(key, now);
-  if (refused) throw refused;
-  const graceEndsAt =
-    input.gracePeriodSeconds === 0 ? null : Math.min(key.expires_at ?? Number.MAX_SAFE_INTEGER, now + input.gracePeriodSeconds * 1000);
-  const material = keyMaterial(deps);
-  const record = await deps.store.transaction(async (tx) => {
-    if (!(await claimKeyForRotation(tx, key.id, now, graceEndsAt))) {
-      const current = await findApiKey(tx, key.id);
-      throw (current && refuseRotation(current, now)) ??
-        new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} cannot be refreshed now` });
-    }
-    const successor = await insertApiKey(tx, {
-      key_type: key.key_type,
-      name: key.name,
-      description: key.description,
-      key_hash: material.hash,
-      redacted_key: material.redacted,
-      principal_user_id: key.principal_user_id,
-      created_by_user_id: key.created_by_user_id,
-      space_id: key.space_id,
-      created_at: now,
-      expires_at: input.expiresAt,
-      rotated_from_id: key.id,
-    });
-    await audit(tx, caller, meta, now, "api_key.refreshed", [key, successor], {
-      replaced_key_id: encodeId("ApiKey", key.id),
-      new_key_id: encodeId("ApiKey", successor.id),
-      grace_period_seconds: input.gracePeriodSeconds,
-    });
-    return successor;
-  });
-  return { record, rawKey: material.rawKey };
 }

@@ -28,6 +28,18 @@ export async function lockHumanUser(db: Db, id: number): Promise<UserRow | undef
     .executeTakeFirst();
 }
 
+/**
+ * Reads a user's status inside a transaction so that it holds at commit without
+ * writing the row (a write would empty every authentication cache): PostgreSQL
+ * takes a row lock with FOR SHARE, which a concurrent deletion must wait for;
+ * SQLite's BEGIN IMMEDIATE already excludes every other writer.
+ */
+export async function readUserStatusLocked(db: Db, dialect: "sqlite" | "postgres", id: number): Promise<UserRow["status"] | undefined> {
+  const query = db.selectFrom("users").select("status").where("id", "=", id);
+  const row = await (dialect === "postgres" ? query.forShare() : query).executeTakeFirst();
+  return row?.status;
+}
+
 export interface UserPatch {
   name?: string;
   role?: AccountRole;
