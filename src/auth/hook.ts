@@ -7,7 +7,7 @@ export function authHook(authenticator: Authenticator) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const outcome = await authenticator.authenticate(request.headers.authorization, request.ip);
     if (outcome.ok) {
-      Object.assign(request, { auth: { caller: outcome.caller, meta: { clientAddress: request.ip, requestId: request.id } } });
+      (request as FastifyRequest & { auth: unknown }).auth = { caller: outcome.caller, meta: { clientAddress: request.ip, requestId: request.id } };
       return undefined;
     }
     if (outcome.reason === "throttled") {

@@ -1,7 +1,8 @@
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type { Position } from "../../http/pagination.js";
 import type { ApiKeysTable, KeyType, UsersTable } from "../schema.js";
 import type { Db } from "../store.js";
+import { preparedSelect } from "./prepared.js";
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 
@@ -48,8 +49,11 @@ export async function insertApiKey(db: Db, key: NewApiKey): Promise<ApiKeyRecord
     .executeTakeFirstOrThrow();
 }
 
+const selectApiKey = preparedSelect([-1] as [number], (db, id) => db.selectFrom("api_keys").select(KEY_COLUMNS).where("id", "=", id));
+
 export async function findApiKey(db: Db, id: number): Promise<ApiKeyRecord | undefined> {
-  return db.selectFrom("api_keys").select(KEY_COLUMNS).where("id", "=", id).executeTakeFirst();
+  const [row] = await selectApiKey(db, id);
+  return row;
 }
 
 export interface AuthRecord {
@@ -57,9 +61,8 @@ export interface AuthRecord {
   user: Selectable<UsersTable>;
 }
 
-/** The key with this hash and the user it acts as, whatever their state. */
-export async function findKeyByHash(db: Db, hash: Buffer): Promise<AuthRecord | undefined> {
-  const row = await db
+const selectKeyByHash = preparedSelect([Buffer.alloc(0)] as [Buffer], (db, hash) =>
+  db
     .selectFrom("api_keys as k")
     .innerJoin("users as u", "u.id", "k.principal_user_id")
     .select([...KEY_COLUMNS.map((c) => `k.${c}` as const), "k.key_hash"])
@@ -76,8 +79,12 @@ export async function findKeyByHash(db: Db, hash: Buffer): Promise<AuthRecord | 
       "u.created_at as u_created_at",
       "u.updated_at as u_updated_at",
     ])
-    .where("k.key_hash", "=", hash)
-    .executeTakeFirst();
+    .where("k.key_hash", "=", hash),
+);
+
+/** The key with this hash and the user it acts as, whatever their state. */
+export async function findKeyByHash(db: Db, hash: Buffer): Promise<AuthRecord | undefined> {
+  const [row] = await selectKeyByHash(db, hash);
   if (!row) return undefined;
   const { u_id, u_account_id, u_kind, u_name, u_email, u_email_key, u_role, u_is_developer, u_status, u_created_at, u_updated_at, ...key } = row;
   return {
@@ -132,12 +139,11 @@ export async function listApiKeys(db: Db, q: KeyListQuery): Promise<ApiKeyRecord
   }
   const after = q.after;
   if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb("created_at", "<", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
-      ]),
-    );
+    // A row-value comparison, not `created_at < ? or (created_at = ? and id < ?)`:
+    // both stores turn it into one range of the index, so a page at depth 500,000
+    // costs what the first does. With the OR form SQLite merged two index scans
+    // and sorted everything older than the cursor, once per page.
+    query = query.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
   }
   return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
 }
@@ -194,14 +200,33 @@ export async function deleteKeysOfPrincipal(db: Db, userId: number, now: number)
   return rows.map((r) => r.id);
 }
 
-/** Writes batched last-used times; never moves a time backwards. */
+/** Keys per statement when writing last-used times: far below every store's parameter limit. */
+const TOUCH_CHUNK = 500;
+
+/**
+ * Writes batched last-used times; never moves a time backwards. One statement
+ * per 500 keys, not one per key: on SQLite every autocommit statement is an
+ * fsync and holds the only connection, so a per-key loop over a busy minute's
+ * keys stalled every request for as long as the loop ran.
+ */
 export async function touchLastUsed(db: Db, entries: ReadonlyMap<number, number>): Promise<void> {
-  for (const [id, at] of entries) {
+  const all = [...entries];
+  for (let i = 0; i < all.length; i += TOUCH_CHUNK) {
+    const chunk = all.slice(i, i + TOUCH_CHUNK);
+    // The cast gives PostgreSQL the type of the otherwise untyped parameters.
+    const usedAt = sql<number>`case ${sql.ref("id")} ${sql.join(
+      chunk.map(([id, at]) => sql`when ${id} then cast(${at} as bigint)`),
+      sql` `,
+    )} end`;
     await db
       .updateTable("api_keys")
-      .set({ last_used_at: at })
-      .where("id", "=", id)
-      .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)]))
+      .set({ last_used_at: usedAt })
+      .where(
+        "id",
+        "in",
+        chunk.map(([id]) => id),
+      )
+      .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", usedAt)]))
       .execute();
   }
 }

@@ -1,7 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+} from "kysely";
 import { Invalidations, type InvalidationFeed } from "../invalidation.js";
 import { migrateToLatest, readSchemaStatus } from "../migrator.js";
 import type { Database } from "../schema.js";
@@ -59,12 +69,41 @@ function sqliteFeed(database: BetterSqlite3.Database, invalidations: Invalidatio
   };
 }
 
+/** How many distinct SQL texts keep their prepared statement. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 behind a cache of prepared statements. Kysely prepares every
+ * query it runs, and SQLite's prepare (parse and plan) costs more than the
+ * indexed lookup the statement then does; the same SQL text now reuses its
+ * statement. A statement that is mid-iteration (a streamed query) is never
+ * handed out twice: a busy one is replaced by a fresh one.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (statement === undefined || statement.busy) {
+        statement = database.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = statements.keys().next();
+          if (!oldest.done) statements.delete(oldest.value);
+        }
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /** Opens (creating if needed) the SQLite store at `path`. */
 export function openSqliteStore(path: string): Store {
   mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
   configure(database);
-  const raw = new Kysely<Database>({ dialect: new ImmediateDialect({ database }) });
+  const raw = new Kysely<Database>({ dialect: new ImmediateDialect({ database: withStatementCache(database) }) });
   const invalidations = new Invalidations();
   const db = raw.withPlugin(new AutocommitWatch(async () => invalidations.emit()));
   return {
