@@ -8,8 +8,8 @@ import { resolveSecret } from "./config/secret.js";
 import { bootstrap, type BootstrapResult } from "./identity/bootstrap.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
+import { packageVersion } from "./version.js";
 
-export const VERSION = "0.1.0";
 
 /** A refusal to start, with the one line to print. */
 export class StartupError extends Error {
@@ -82,7 +82,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       trustProxy: config.trustProxy,
       bodyLimitBytes: config.bodyLimitBytes,
       publicUrl: config.publicUrl,
-      version: VERSION,
+      version: packageVersion(),
       authCacheSize: config.authCacheSize,
       headersTimeoutSeconds: config.headersTimeoutSeconds,
       requestTimeoutSeconds: config.requestTimeoutSeconds,

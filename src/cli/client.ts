@@ -1,4 +1,4 @@
-import { cliVersion } from "./version.js";
+import { packageVersion } from "../version.js";
 
 /** Where to send requests and which key to send. */
 export interface Connection {
@@ -96,7 +96,7 @@ export class ApiClient {
     const headers: Record<string, string> = {
       authorization: `Bearer ${options.key ?? this.connection.apiKey}`,
       accept: "application/json, application/problem+json",
-      "user-agent": `keyhouse-cli/${cliVersion()}`,
+      "user-agent": `keyhouse-cli/${packageVersion()}`,
     };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     let response: Response;

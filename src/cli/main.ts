@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { cliVersion } from "./version.js";
+import { packageVersion } from "../version.js";
 import { registerApiKeyCommands } from "./api-keys.js";
 import { registerAuditCommands } from "./audit.js";
 import { registerCompletionCommand } from "./completion.js";
@@ -14,7 +14,7 @@ import { registerUserCommands } from "./users.js";
 export function buildProgram(): Command {
   const program = new Command("keyhouse")
     .description("keyhouse: a self-hostable API key service")
-    .version(cliVersion())
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "keyhouse: ")) })
     .showHelpAfterError("(add --help for usage)")
