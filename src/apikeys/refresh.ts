@@ -2,8 +2,9 @@ import type { Caller } from "../auth/authenticate.js";
 import { encodeId } from "../http/ids.js";
 import { ProblemError } from "../http/problem.js";
 import { claimKeyForRotation, findApiKey, insertApiKey, type ApiKeyRecord } from "../store/queries/api-keys.js";
+import { readUserStatusLocked } from "../store/queries/users.js";
 import type { KeyDeps, RequestMeta } from "./deps.js";
-import { audit, keyMaterial, requireKeyAccess, type IssuedKey } from "./service.js";
+import { audit, keyMaterial, requireCallerKeyWorks, requireCallerUserActive, requireKeyAccess, type IssuedKey } from "./service.js";
 
 export interface RefreshInput {
   expiresAt: number | null;
@@ -33,11 +34,23 @@ export async function refreshKey(deps: KeyDeps, caller: Caller, keyId: number, i
     input.gracePeriodSeconds === 0 ? null : Math.min(key.expires_at ?? Number.MAX_SAFE_INTEGER, now + input.gracePeriodSeconds * 1000);
   const material = keyMaterial(deps);
   const record = await deps.store.transaction(async (tx) => {
+    // Users first (the order every writer locks in): the caller's, and the key's own,
+    // so that deleting either waits for this rotation (and then deletes its
+    // successor too) or this rotation sees the deletion.
+    await requireCallerUserActive(tx, deps, caller);
+    if (key.principal_user_id !== caller.user.id && (await readUserStatusLocked(tx, deps.store.dialect, key.principal_user_id)) === "inactive") {
+      throw new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} belongs to a deleted user` });
+    }
+    // Then keys, in id order (the caller's, the claimed one), so two keys rotating each other cannot deadlock.
+    // A key refreshing itself is guarded by the claim alone.
+    const ownKey = caller.keyId === key.id;
+    if (!ownKey && caller.keyId < key.id) await requireCallerKeyWorks(tx, deps, caller, now);
     if (!(await claimKeyForRotation(tx, key.id, now, graceEndsAt))) {
       const current = await findApiKey(tx, key.id);
       throw (current && refuseRotation(current, now)) ??
         new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} cannot be refreshed now` });
     }
+    if (!ownKey && caller.keyId > key.id) await requireCallerKeyWorks(tx, deps, caller, now);
     const successor = await insertApiKey(tx, {
       key_type: key.key_type,
       name: key.name,

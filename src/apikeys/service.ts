@@ -16,6 +16,7 @@ import {
   findApiKey,
   insertApiKey,
   markKeyDeleted,
+  readKeyStateLocked,
   type ApiKeyRecord,
 } from "../store/queries/api-keys.js";
 import { findSpace, insertUser, upsertMembership, type SpaceRow } from "../store/queries/identity.js";
@@ -89,6 +90,34 @@ function checkRolesWithin(principal: Principal, space: SpaceRow, roles: ServiceR
   }
 }
 
+/**
+ * Re-checks, inside a transaction that issues a key, that the caller may still
+ * act: their user is not deleted and the key they authenticated with still
+ * works. Without it a request authenticated a moment before its key or user was
+ * revoked mints a key after the revocation, one that outlives it. The rows are
+ * read so that the answer holds at commit (FOR SHARE on PostgreSQL: the
+ * revocation waits for this transaction, or this one sees it). Every writer
+ * locks users before keys, so the user half must come before any key lock.
+ */
+export async function requireCallerStillValid(tx: Db, deps: KeyDeps, caller: Caller, now: number): Promise<void> {
+  await requireCallerUserActive(tx, deps, caller);
+  await requireCallerKeyWorks(tx, deps, caller, now);
+}
+
+const revoked = () => new ProblemError("UNAUTHENTICATED", { detail: "a valid API key is required: send Authorization: Bearer <key>" });
+
+/** The user half of requireCallerStillValid. */
+export async function requireCallerUserActive(tx: Db, deps: KeyDeps, caller: Caller): Promise<void> {
+  const status = await readUserStatusLocked(tx, deps.store.dialect, caller.user.id);
+  if (status === undefined || status === "inactive") throw revoked();
+}
+
+/** The key half of requireCallerStillValid. */
+export async function requireCallerKeyWorks(tx: Db, deps: KeyDeps, caller: Caller, now: number): Promise<void> {
+  const key = await readKeyStateLocked(tx, deps.store.dialect, caller.keyId);
+  if (key === undefined || key.status !== "active" || (key.expires_at !== null && key.expires_at <= now)) throw revoked();
+}
+
 /** POST /v2/api-keys: creates a user key for the caller, or a service key in a space. */
 export async function createKey(deps: KeyDeps, caller: Caller, input: CreateKeyInput, meta: RequestMeta): Promise<IssuedKey> {
   requireApiAccess(caller.principal);
@@ -107,6 +136,7 @@ export async function createKey(deps: KeyDeps, caller: Caller, input: CreateKeyI
   const now = deps.now();
   const material = keyMaterial(deps);
   const record = await deps.store.transaction(async (tx) => {
+    await requireCallerStillValid(tx, deps, caller, now);
     // The space must still exist when this commits: a concurrent deletion waits or wins.
     if (!(await lockLive(tx, "spaces", space.id))) {
       throw new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", space.id)} does not exist` });
@@ -160,11 +190,13 @@ export async function issueUserKey(
   const now = deps.now();
   const material = keyMaterial(deps);
   const record = await deps.store.transaction(async (tx) => {
+    await requireCallerUserActive(tx, deps, caller);
     // The owner must still be a user when this commits: a key for a deleted user would never work.
     const status = await readUserStatusLocked(tx, deps.store.dialect, ownerUserId);
     if (status === undefined || status === "inactive") {
       throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", ownerUserId)} is deleted; no key was issued` });
     }
+    await requireCallerKeyWorks(tx, deps, caller, now);
     const key = await insertApiKey(tx, {
       key_type: "user",
       name: input.name,

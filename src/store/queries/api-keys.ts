@@ -200,6 +200,21 @@ export async function deleteKeysOfPrincipal(db: Db, userId: number, now: number)
   return rows.map((r) => r.id);
 }
 
+/**
+ * Reads a key's state inside a transaction so that it holds at commit without
+ * writing the row: PostgreSQL takes a row lock with FOR SHARE, which a
+ * concurrent delete or rotation must wait for; SQLite's BEGIN IMMEDIATE already
+ * excludes every other writer.
+ */
+export async function readKeyStateLocked(
+  db: Db,
+  dialect: "sqlite" | "postgres",
+  id: number,
+): Promise<Pick<ApiKeyRow, "status" | "expires_at"> | undefined> {
+  const query = db.selectFrom("api_keys").select(["status", "expires_at"]).where("id", "=", id);
+  return (dialect === "postgres" ? query.forShare() : query).executeTakeFirst();
+}
+
 /** Keys per statement when writing last-used times: far below every store's parameter limit. */
 const TOUCH_CHUNK = 500;
 
