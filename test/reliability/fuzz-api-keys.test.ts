@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import type { HttpResponse } from "../support/http.js";
 import { createKey } from "../support/keys.js";
 import { forEachStore } from "../support/stores.js";
@@ -9,7 +9,7 @@ import {
   fixture,
   freshName,
   FuzzTarget,
-  fuzzParameters,
+  fuzzEach,
   hostileString,
   idLike,
   keyOf,
@@ -122,17 +122,11 @@ describe("fuzzing /v2/api-keys and /v2/whoami through HTTP", () => {
           return { method, path, key: keyOf(f, who), body: method === "POST" || method === "PATCH" ? body : undefined };
         });
 
-    for (const [name, arbitrary] of [
-      ["lists and whoami with hostile query strings", listCase],
-      ["creates with bodies near and far from valid", createCase],
-      ["gets, deletes and refreshes hostile key ids", keyRouteCase],
-    ] as const) {
-      it(`keeps every invariant when it ${name}`, async () => {
-        await fc.assert(
-          fc.asyncProperty(arbitrary(), async (req) => learn(await target.run(req))),
-          fuzzParameters(),
-        );
-      }, 600_000);
-    }
+    fuzzEach(
+      "keeps every invariant on",
+      { "hostile query strings of lists and whoami": listCase, "create bodies near and far from valid": createCase, "hostile key ids to get, delete and refresh": keyRouteCase },
+      () => target,
+      learn,
+    );
   });
 });

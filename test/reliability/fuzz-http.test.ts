@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { generateRawKey } from "../../src/apikeys/key-format.js";
 import { createKey } from "../support/keys.js";
 import { forEachStore } from "../support/stores.js";
-import { CALLERS, fixture, freshName, FuzzTarget, fuzzParameters, hostileString, keyOf, type Fixture, type FuzzRequest } from "./fuzz-support.js";
+import { CALLERS, fixture, freshName, FuzzTarget, fuzzEach, hostileString, keyOf, type Fixture, type FuzzRequest } from "./fuzz-support.js";
 
 /**
  * The transport layer of every route: hostile Authorization and other headers,
@@ -154,20 +154,11 @@ describe("fuzzing headers, bodies, paths and methods of every route through HTTP
         .tuple(fc.constantFrom("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "get"), rawPath(), fc.constantFrom(...CALLERS), fc.boolean())
         .map(([method, path, who, withBody]): FuzzRequest => ({ method, path, rawPath: true, key: keyOf(f, who), body: withBody && method !== "GET" && method !== "HEAD" ? { name: "x" } : undefined }));
 
-    for (const [name, arbitrary] of [
-      ["Authorization and other headers", headerCase],
-      ["content types and raw bodies", bodyCase],
-      ["raw paths and methods", methodCase],
-    ] as const) {
-      it(`keeps every invariant under hostile ${name}`, async () => {
-        await fc.assert(
-          fc.asyncProperty(arbitrary(), async (req) => {
-            await target.run(req);
-          }),
-          fuzzParameters(),
-        );
-      }, 600_000);
-    }
+    fuzzEach(
+      "keeps every invariant under hostile",
+      { "Authorization and other headers": headerCase, "content types and raw bodies": bodyCase, "raw paths and methods": methodCase },
+      () => target,
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import type { IdType } from "../../src/http/ids.js";
 import type { HttpResponse } from "../support/http.js";
 import { newOrganization, newSpace, newUser } from "../support/identity.js";
@@ -10,7 +10,7 @@ import {
   fixture,
   freshName,
   FuzzTarget,
-  fuzzParameters,
+  fuzzEach,
   hostileString,
   idLike,
   keyOf,
@@ -142,18 +142,11 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
         .map(([who, q]): FuzzRequest => ({ method: "GET", path: `/v2/audit-events${q}`, key: keyOf(f, who) }));
     };
 
-    for (const [name, arbitrary] of [
-      ["organizations and their members", organizations],
-      ["spaces and their members", spaces],
-      ["users and the keys issued for them", users],
-      ["the audit trail", audit],
-    ] as const) {
-      it(`keeps every invariant on ${name}`, async () => {
-        await fc.assert(
-          fc.asyncProperty(arbitrary(), async (req) => learn(await target.run(req))),
-          fuzzParameters(),
-        );
-      }, 600_000);
-    }
+    fuzzEach(
+      "keeps every invariant on",
+      { "organizations and their members": organizations, "spaces and their members": spaces, "users and the keys issued for them": users, "the audit trail": audit },
+      () => target,
+      learn,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Agent } from "node:http";
 import fc from "fast-check";
 import { sql } from "kysely";
+import { it } from "vitest";
 import { generateRawKey } from "../../src/apikeys/key-format.js";
 import { encodeId, type IdType } from "../../src/http/ids.js";
 import { send, type HttpResponse } from "../support/http.js";
@@ -153,6 +154,23 @@ export class FuzzTarget {
   close(name: string, extra: Record<string, unknown> = {}): void {
     this.agent.destroy();
     recordFigures(name, { ...this.figures, ...extra, seed: FUZZ_SEED ?? "random" });
+  }
+}
+
+/** One test per property: each sends FUZZ_RUNS cases through the target and shows every answer to `learn`. */
+export function fuzzEach(
+  title: string,
+  properties: Record<string, () => fc.Arbitrary<FuzzRequest>>,
+  target: () => FuzzTarget,
+  learn: (res: HttpResponse) => void = () => undefined,
+): void {
+  for (const [name, arbitrary] of Object.entries(properties)) {
+    it(`${title} ${name}`, async () => {
+      await fc.assert(
+        fc.asyncProperty(arbitrary(), async (req) => learn(await target().run(req))),
+        fuzzParameters(),
+      );
+    }, 600_000);
   }
 }
 

@@ -47,12 +47,7 @@ export function send(baseUrl: string, path: string, options: RequestOptions = {}
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
-          let body: unknown;
-          try {
-            body = text === "" ? undefined : JSON.parse(text);
-          } catch {
-            body = undefined;
-          }
+          const body = parseBody(text);
           recordResponse(text, body);
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
         });
@@ -63,4 +58,13 @@ export function send(baseUrl: string, path: string, options: RequestOptions = {}
     if (payload) req.write(payload);
     req.end();
   });
+}
+
+/** A response body as JSON, or undefined when it is empty or not JSON. */
+export function parseBody(text: string): unknown {
+  try {
+    return text === "" ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

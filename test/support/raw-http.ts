@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import { parseBody } from "./http.js";
 import { recordResponse } from "./hygiene.js";
 
 /**
@@ -42,12 +43,7 @@ export function parseResponses(raw: Buffer): RawResponse[] {
     }
     const length = headers["content-length"] === undefined ? rest.length - end - 4 : Number(headers["content-length"]);
     const text = rest.subarray(end + 4, end + 4 + length).toString("utf8");
-    let body: unknown;
-    try {
-      body = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+    const body = parseBody(text);
     recordResponse(text, body);
     responses.push({ status: Number(statusLine.split(" ")[1]), headers, text, body });
     rest = rest.subarray(end + 4 + length);
