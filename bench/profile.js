@@ -3,7 +3,7 @@
 // where the time went by package or source area, the functions with the most
 // self time, and optionally the folded stacks a flame graph tool reads.
 //   node bench/profile.js <file.cpuprofile> [--top N] [--folded out.folded]
-// Profile a run with: npm run bench -- --only sqlite --hot-only --keys 100000 --profile /tmp/prof
+// Profile a run with: npm run bench -- --only sqlite --figures hot --keys 100000 --profile /tmp/prof
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 

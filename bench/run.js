@@ -6,7 +6,8 @@
 // writes it into docs/benchmarks.md.
 //
 //   node bench/run.js [--smoke] [--keys N] [--seconds S] [--runs R] [--only refs,peer,sqlite,postgres]
-//                     [--no-docs] [--keep] [--env KEY=VALUE ...] [--profile DIR] [--hot-only] [--json FILE]
+//                     [--no-docs] [--keep] [--env KEY=VALUE ...] [--profile DIR] [--figures hot,list10,walk,page,create,rss]
+//                     [--json FILE]
 //
 // --smoke: 2,000 keys, 1 s runs, one run each, no warm-up; checks that every row
 // was produced (not the numbers) and exits non-zero if one was not.
@@ -34,7 +35,7 @@ const { values: flags } = parseArgs({
     keep: { type: "boolean", default: false },
     env: { type: "string", multiple: true, default: [] },
     profile: { type: "string" },
-    "hot-only": { type: "boolean", default: false },
+    figures: { type: "string" },
     json: { type: "string" },
   },
 });
@@ -57,7 +58,8 @@ const ctx = {
   keyhouseEnv: Object.fromEntries(flags.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
   walkDeadlineSeconds: smoke ? 60 : 180,
   profileDir: flags.profile,
-  hotOnly: flags["hot-only"],
+  // Which keyhouse figures to measure (default all): hot,list10,walk,page,create,rss.
+  figures: new Set((flags.figures ?? "hot,list10,walk,page,create,rss").split(",")),
   info: {},
 };
 
@@ -183,9 +185,10 @@ async function main() {
   const missing = rowIds().filter((id) => {
     const prefix = id.split(".")[0];
     const group = prefix === "ref" ? "refs" : prefix;
-    return only.has(group) && !(ctx.hotOnly && (prefix === "sqlite" || prefix === "postgres") && !id.endsWith(".hot")) && !results[id]?.ok;
+    const figure = id.slice(prefix.length + 1).split(".")[0];
+    return only.has(group) && (group === "refs" || group === "peer" || ctx.figures.has(figure)) && !results[id]?.ok;
   });
-  if (!smoke && !flags["no-docs"] && only.size === 4 && !ctx.hotOnly) {
+  if (!smoke && !flags["no-docs"] && only.size === 4 && ctx.figures.size === 6) {
     writeDocs(section);
     log("wrote the table into docs/benchmarks.md");
   }

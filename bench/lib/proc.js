@@ -1,7 +1,7 @@
 // Child processes of the benchmark: servers pinned to one core, helpers run to
 // completion, and the small waits between them.
 import { spawn } from "node:child_process";
-import { createWriteStream, readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 /** The core the server under test runs on, and the one the load generator runs on. */
@@ -49,14 +49,16 @@ export async function waitForHttp(url, timeoutMs, child, statuses = [200]) {
  */
 export function startProcess({ command, args, env, cpu, cwd, logFile }) {
   const argv = cpu === undefined ? [command, ...args] : ["taskset", "-c", cpu, command, ...args];
+  // The log file is the child's own stdout and stderr: a pipe through this
+  // process would throttle a server that logs synchronously (pino does)
+  // whenever this process is slow to drain it.
+  const log = openSync(logFile, "a");
   const child = spawn(argv[0], argv.slice(1), {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", log, log],
   });
-  const log = createWriteStream(logFile, { flags: "a" });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  closeSync(log);
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   return {
     child,
@@ -73,7 +75,6 @@ export function startProcess({ command, args, env, cpu, cwd, logFile }) {
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;
       clearTimeout(timer);
-      await new Promise((resolve) => log.end(resolve));
     },
   };
 }

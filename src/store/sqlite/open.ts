@@ -17,6 +17,7 @@ import { migrateToLatest, readSchemaStatus } from "../migrator.js";
 import type { Database } from "../schema.js";
 import type { Db, Store } from "../store.js";
 import { AutocommitWatch, TransactionWatch } from "../write-watch.js";
+import { GroupCommit } from "./group-commit.js";
 
 /**
  * Takes SQLite's write lock when a transaction begins, so two writers never
@@ -106,18 +107,21 @@ export function openSqliteStore(path: string): Store {
   const raw = new Kysely<Database>({ dialect: new ImmediateDialect({ database: withStatementCache(database) }) });
   const invalidations = new Invalidations();
   const db = raw.withPlugin(new AutocommitWatch(async () => invalidations.emit()));
+  // Concurrent transactions share one COMMIT (one fsync); see group-commit.ts.
+  let watch = new TransactionWatch();
+  const group = new GroupCommit(
+    (body) => raw.transaction().execute((tx) => body(tx.withPlugin(watch))),
+    () => {
+      const dirty = watch.dirty;
+      watch = new TransactionWatch();
+      if (dirty) invalidations.emit();
+    },
+  );
   return {
     dialect: "sqlite",
     db,
     invalidation: sqliteFeed(database, invalidations),
-    transaction: async <T>(fn: (tx: Db) => Promise<T>) => {
-      const watch = new TransactionWatch();
-      try {
-        return await raw.transaction().execute((tx) => fn(tx.withPlugin(watch)));
-      } finally {
-        if (watch.dirty) invalidations.emit();
-      }
-    },
+    transaction: <T>(fn: (tx: Db) => Promise<T>) => group.run(fn),
     isUniqueViolation: (error) =>
       typeof error === "object" && error !== null && "code" in error &&
       String((error as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT_UNIQUE"),
