@@ -104,6 +104,7 @@ export function violation(req: FuzzRequest, res: HttpResponse, changed: boolean)
   const own = res.status < 300 && typeof res.body?.key === "string" ? res.body.key : undefined;
   const foreign = keys.filter((k) => k !== own);
   if (foreign.length > 0 || keys.length > 1) return `a raw key in the response (${foreign.length} foreign, ${keys.length} in all)`;
+  if (own !== undefined && !/no-store/.test(String(res.headers["cache-control"]))) return "a raw key without Cache-Control: no-store";
   return undefined;
 }
 

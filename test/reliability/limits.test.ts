@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consoleRoutes } from "../../src/http/console.js";
+import { CONSOLE_CSP, consoleRoutes } from "../../src/http/console.js";
 import { installErrorHandling } from "../../src/http/errors.js";
 import { send } from "../support/http.js";
 import { expectProblem } from "../support/keys.js";
@@ -126,6 +126,16 @@ describe("the console's static files under hostile requests", () => {
   afterAll(async () => {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("serves the console and its assets under the strict CSP", async () => {
+    for (const path of ["/", "/assets/app-1234.js"]) {
+      const res = await send(url, path);
+      expect(res.status).toBe(200);
+      expect(res.headers["content-security-policy"]).toBe(CONSOLE_CSP);
+      expect(CONSOLE_CSP).toContain("default-src 'none'");
+      expect(CONSOLE_CSP).not.toContain("unsafe-");
+    }
   });
 
   it("answers a path that climbs out of the assets with 404 problem+json, never 500", async () => {

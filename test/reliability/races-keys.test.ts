@@ -27,7 +27,7 @@ const OPS: Op[] = [
 describe("races on one key", () => {
   forEachStore((store) => {
     let cluster: Cluster;
-    const figures = { rounds: 0, requests: 0, probes: 0, refresh_wins: 0, deletes: 0, revocation_rounds: 0 };
+    const figures = { rounds: 0, requests: 0, probes: 0, refresh_wins: 0, deletes: 0, mutual_rotation_rounds: 0, revocation_rounds: 0 };
     beforeAll(async () => {
       cluster = await startCluster(store, 2, { KEYHOUSE_AUTH_FAILURE_LIMIT: "1000000" });
     }, 60_000);
@@ -130,6 +130,7 @@ describe("races on one key", () => {
         ]);
         for (const res of results) expect([200, 401, 422], res.text).toContain(res.status);
         figures.requests += results.length;
+        figures.mutual_rotation_rounds += 1;
       }
     }, 300_000);
 

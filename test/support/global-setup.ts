@@ -75,15 +75,25 @@ function readKeys(dir: string): Set<string> {
   return keys;
 }
 
+/** Prints each test's figures and the run's totals (docs/reliability.md quotes them). */
 function printFigures(dir: string): void {
-  let fuzzCases = 0;
+  const totals = { fuzz_cases: 0, crashes_injected: 0, race_rounds: 0, keys_lost: 0 };
+  const add = (key: keyof typeof totals, value: unknown) => {
+    if (typeof value === "number") totals[key] += value;
+  };
   for (const file of filesBelow(join(dir, "figures")).sort()) {
     const name = file.split("/").pop()?.replace(/\.json$/, "") ?? "";
     const figures = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    if (name.startsWith("fuzz-") && typeof figures.cases === "number") fuzzCases += figures.cases;
+    if (name.startsWith("fuzz-")) add("fuzz_cases", figures.cases);
+    if (name.startsWith("crash-")) {
+      add("crashes_injected", figures.crashes);
+      add("crashes_injected", figures.writer_crashes);
+      add("keys_lost", figures.keys_lost);
+    }
+    if (name.startsWith("races-")) for (const [field, value] of Object.entries(figures)) if (field.endsWith("_rounds") || field === "rounds") add("race_rounds", value);
     console.log(`[reliability] ${name}: ${JSON.stringify(figures)}`);
   }
-  if (fuzzCases > 0) console.log(`[reliability] fuzz cases in this run: ${fuzzCases}`);
+  if (Object.values(totals).some((n) => n > 0)) console.log(`[reliability] totals: ${JSON.stringify(totals)}`);
 }
 
 export default function setup(): () => void {
