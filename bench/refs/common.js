@@ -1,10 +1,24 @@
 // What the reference servers share: the response they send (shaped like a
 // keyhouse ApiKey), bearer parsing, and key generation in keyhouse's own format.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { generateRawKey } from "../../dist/apikeys/key-format.js";
+import { generateRawKey as generate } from "../../dist/apikeys/key-format.js";
 
-export { generateRawKey };
+let pool = Buffer.alloc(0);
+let used = 0;
+function pooledRandom(size) {
+  if (used + size > pool.length) {
+    pool = randomBytes(1 << 20);
+    used = 0;
+  }
+  used += size;
+  return pool.subarray(used - size, used);
+}
+
+/** A key in keyhouse's format; random bytes are drawn a megabyte at a time. */
+export function generateRawKey() {
+  return generate(pooledRandom);
+}
 
 /** A record shaped like keyhouse's ApiKey wire object. */
 export function keyRecord(n) {
