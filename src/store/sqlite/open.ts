@@ -56,11 +56,14 @@ function configure(database: BetterSqlite3.Database): void {
  * pragma, so caches in this process can notice them before every use.
  */
 function sqliteFeed(database: BetterSqlite3.Database, invalidations: Invalidations): InvalidationFeed {
-  let seen = database.pragma("data_version", { simple: true });
+  // Prepared once: database.pragma() prepares its statement on every call, and
+  // this runs before every cached authentication.
+  const dataVersion = database.prepare("pragma data_version").pluck();
+  let seen = dataVersion.get();
   return {
     subscribe: (listener) => invalidations.subscribe(listener),
     poll: () => {
-      const now = database.pragma("data_version", { simple: true });
+      const now = dataVersion.get();
       if (now !== seen) {
         seen = now;
         invalidations.emit();
