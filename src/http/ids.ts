@@ -8,15 +8,27 @@ const SUFFIX_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs
 const DECODED_PATTERN = /^([A-Za-z]+):([1-9][0-9]{0,15}):([0-9A-Za-z]{4})$/;
 
 /**
+ * Suffixes already computed. Every request decodes one id and encodes two or
+ * more (a list page: two per key, the creator's the same on every row), each a
+ * SHA-256; ids are public and deterministic, so remembering them is safe.
+ */
+const suffixes = new Map<string, string>();
+const MAX_REMEMBERED_SUFFIXES = 10_000;
+
+/**
  * A four-character check derived from type and number. It is not a secret: it
  * makes hand-edited ids fail to decode instead of naming some other row.
  */
 function suffixOf(type: IdType, n: number): string {
-  // The one-shot hash: every id in every response passes here, and building a
-  // Hash object per call cost half again as much.
-  const digest = hash("sha256", `keyhouse:${type}:${n}`, "buffer");
+  const name = `${type}:${n}`;
+  const known = suffixes.get(name);
+  if (known !== undefined) return known;
+  // The one-shot hash: building a Hash object per call cost half again as much.
+  const digest = hash("sha256", `keyhouse:${name}`, "buffer");
   let out = "";
   for (let i = 0; i < 4; i++) out += SUFFIX_ALPHABET.charAt((digest[i] ?? 0) % 62);
+  if (suffixes.size >= MAX_REMEMBERED_SUFFIXES) suffixes.clear();
+  suffixes.set(name, out);
   return out;
 }
 
