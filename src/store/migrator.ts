@@ -5,11 +5,8 @@ import type { SchemaStatus } from "./store.js";
 const TABLE = "keyhouse_migrations";
 const LOCK_TABLE = "keyhouse_migrations_lock";
 
-export const MIGRATION_TABLE = TABLE;
-export const MIGRATION_LOCK_TABLE = LOCK_TABLE;
-
 /** The migrations, as Kysely's Migrator wants them. */
-export function migrationProvider(dialect: DialectName): MigrationProvider {
+function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
     async getMigrations() {
       return Object.fromEntries(
@@ -31,15 +28,20 @@ async function migrationSchema(db: Kysely<unknown>, dialect: DialectName): Promi
   return result.rows[0]?.schema ?? undefined;
 }
 
-/** Applies every pending migration; returns the names applied. */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
-  const migrator = new Migrator({
+/** Kysely's Migrator over keyhouse's migrations and tables (in the current schema). */
+export async function createMigrator(db: Kysely<unknown>, dialect: DialectName): Promise<Migrator> {
+  return new Migrator({
     db,
     provider: migrationProvider(dialect),
     migrationTableName: TABLE,
     migrationLockTableName: LOCK_TABLE,
     migrationTableSchema: await migrationSchema(db, dialect),
   });
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
+  const migrator = await createMigrator(db, dialect);
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Migrator, sql, type Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
-import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from "../../src/store/migrator.js";
+import { createMigrator } from "../../src/store/migrator.js";
 import { openPostgresStore } from "../../src/store/postgres/open.js";
 import { openSqliteStore } from "../../src/store/sqlite/open.js";
 import { freshPostgresSchema } from "../support/server.js";
@@ -82,12 +82,7 @@ forEachStore((store) => {
       try {
         // A store that only has the first migration, as an older keyhouse left it.
         const old = postgres ? openPostgresStore(url) : openSqliteStore(url);
-        const migrator = new Migrator({
-          db: old.db as Kysely<unknown>,
-          provider: migrationProvider(store),
-          migrationTableName: MIGRATION_TABLE,
-          migrationLockTableName: MIGRATION_LOCK_TABLE,
-        });
+        const migrator = await createMigrator(old.db as Kysely<unknown>, store);
         const first = MIGRATIONS[0]?.name ?? "";
         const last = MIGRATIONS[MIGRATIONS.length - 1]?.name ?? "";
         expect((await migrator.migrateTo(first)).error).toBeUndefined();
