@@ -33,13 +33,15 @@ export function truncate(text: string, max: number): string {
 }
 
 const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 86_400_000],
-  ["month", 30 * 86_400_000],
-  ["day", 86_400_000],
-  ["hour", 3_600_000],
-  ["minute", 60_000],
-  ["second", 1000],
+const DAY = 86_400_000;
+/** Unit, its length, and the distance from which it is used: days up to 60, so "in 30 days" never reads "next month". */
+const UNITS: [Intl.RelativeTimeFormatUnit, number, number][] = [
+  ["year", 365 * DAY, 365 * DAY],
+  ["month", 30 * DAY, 60 * DAY],
+  ["day", DAY, DAY],
+  ["hour", 3_600_000, 3_600_000],
+  ["minute", 60_000, 60_000],
+  ["second", 1000, 1000],
 ];
 
 /** "3 minutes ago", "in 30 days", "now": the largest unit that fits at least once, rounded to the nearest. */
@@ -48,8 +50,8 @@ export function relativeTime(iso: string, now: number): string {
   if (Number.isNaN(at)) return oneLine(iso);
   const delta = at - now;
   if (Math.abs(delta) < 5000) return "now";
-  for (const [unit, ms] of UNITS) {
-    if (Math.abs(delta) >= ms) return RELATIVE.format(Math.round(delta / ms), unit);
+  for (const [unit, ms, from] of UNITS) {
+    if (Math.abs(delta) >= from) return RELATIVE.format(Math.round(delta / ms), unit);
   }
   return "now";
 }

@@ -56,6 +56,9 @@ describe("command-line text", () => {
     expect(relativeTime("2030-01-15T10:29:58Z", NOW)).toBe("now");
     expect(relativeTime("2030-01-15T10:27:00Z", NOW)).toBe("3 minutes ago");
     expect(relativeTime("2030-02-14T10:29:00Z", NOW)).toBe("in 30 days");
+    // Exactly 30 days (an expiry set "30d" from now, shown at once) is still days, not "next month".
+    expect(relativeTime(new Date(NOW + 30 * 86_400_000).toISOString(), NOW)).toBe("in 30 days");
+    expect(relativeTime("2030-05-15T10:30:00Z", NOW)).toBe("in 4 months");
     expect(relativeTime("2030-01-14T09:00:00Z", NOW)).toBe("yesterday");
     expect(relativeTime("not a time", NOW)).toBe("not a time");
   });
