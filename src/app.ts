@@ -8,8 +8,7 @@ import { ApiKeySchema } from "./apikeys/schemas.js";
 import { auditRoutes } from "./audit/routes.js";
 import { AUDIT_SCHEMAS } from "./audit/schemas.js";
 import { LastUsedTracker } from "./auth/last-used.js";
-import { Authenticator } from "./auth/authenticate.js";
-import { AuthCache } from "./auth/cache.js";
+import { Authenticator, type CachedAuth } from "./auth/authenticate.js";
 import { authHook } from "./auth/hook.js";
 import type { FailureThrottle } from "./auth/throttle.js";
 import { whoamiRoute } from "./auth/whoami-route.js";
@@ -27,6 +26,8 @@ import { buildValidatorCompiler } from "./http/validation.js";
 import { installWorkLimiter, WorkLimiter } from "./http/work-limiter.js";
 import type { RandomSource } from "./apikeys/key-format.js";
 import { touchLastUsed } from "./store/queries/api-keys.js";
+import { StoreCache } from "./store/cache.js";
+import type { ApiKeyRecord } from "./store/queries/api-keys.js";
 import type { Store } from "./store/store.js";
 
 /** Everything the app needs from outside, so tests can fix time and randomness. */
@@ -45,6 +46,8 @@ export interface AppDeps {
   consoleDir?: string;
   /** Entries in the authentication cache; 0 turns it off. */
   authCacheSize?: number;
+  /** Key records in the cache behind GET /v2/api-keys/{id}; 0 turns it off. */
+  keyCacheSize?: number;
   /** Limits that protect the process (docs/reliability.md): request timeouts and the bound on expensive work. */
   headersTimeoutSeconds?: number;
   requestTimeoutSeconds?: number;
@@ -52,8 +55,13 @@ export interface AppDeps {
   maxQueuedWork?: number;
 }
 
-/** A cached authentication result is re-read after this long even without an invalidation. */
-const AUTH_CACHE_MAX_AGE_MS = 60_000;
+/**
+ * A cached value is re-read after this long even without an invalidation. It is
+ * also the bound on how stale a cached `last_used_at` can be when another
+ * PostgreSQL process wrote it (those writes send no invalidation; SPEC §6 calls
+ * the field approximate, updated about once a minute).
+ */
+const CACHE_MAX_AGE_MS = 60_000;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -131,13 +139,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(ApiKeySchema);
   for (const schema of [...IDENTITY_SCHEMAS, ...AUDIT_SCHEMAS]) app.addSchema(schema);
 
+  const keyCache = new StoreCache<number, ApiKeyRecord>(deps.store.invalidation, deps.keyCacheSize ?? 10_000, CACHE_MAX_AGE_MS);
   const lastUsed = new LastUsedTracker(
-    (batch) => touchLastUsed(deps.store.db, batch),
+    async (batch) => {
+      // Last-use writes invalidate nothing else (they change no authentication),
+      // but cached key records show the field: drop them once it may have moved.
+      try {
+        await touchLastUsed(deps.store.db, batch);
+      } finally {
+        keyCache.clear();
+      }
+    },
     (error) => app.log.warn({ err: error }, "could not record last use of keys"),
   );
-  const cache = new AuthCache(deps.store.invalidation, deps.authCacheSize ?? 100_000, AUTH_CACHE_MAX_AGE_MS);
-  const authenticator = new Authenticator(deps.store, deps.secret, now, deps.throttle, lastUsed, cache);
-  const keyDeps: KeyDeps = { store: deps.store, now, random: deps.random ?? randomBytes, secret: deps.secret, cursors: new CursorCodec(deps.secret) };
+  const authCache = new StoreCache<string, CachedAuth>(deps.store.invalidation, deps.authCacheSize ?? 100_000, CACHE_MAX_AGE_MS);
+  const authenticator = new Authenticator(deps.store, deps.secret, now, deps.throttle, lastUsed, authCache);
+  const keyDeps: KeyDeps = {
+    store: deps.store,
+    now,
+    random: deps.random ?? randomBytes,
+    secret: deps.secret,
+    cursors: new CursorCodec(deps.secret),
+    keyCache,
+  };
 
   healthRoutes(app, deps.store);
   app.get("/v2/openapi.json", { schema: { hide: true } }, async () => app.swagger());

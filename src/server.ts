@@ -85,6 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       publicUrl: config.publicUrl,
       version: packageVersion(),
       authCacheSize: config.authCacheSize,
+      keyCacheSize: config.keyCacheSize,
       headersTimeoutSeconds: config.headersTimeoutSeconds,
       requestTimeoutSeconds: config.requestTimeoutSeconds,
       maxConcurrentWork: config.maxConcurrentWork,

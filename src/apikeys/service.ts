@@ -240,12 +240,27 @@ export async function audit(
 export type KeyAccess = "read" | "manage";
 
 /**
+ * A key by id for reading, from the cache of key records when it holds it. The
+ * returned record may be shared with the cache: never modify it. Changes go
+ * through findApiKey, which always asks the store.
+ */
+async function readKey(deps: KeyDeps, keyId: number): Promise<ApiKeyRecord | undefined> {
+  const now = deps.now();
+  const cached = deps.keyCache.get(keyId, now);
+  if (cached !== undefined) return cached;
+  const generation = deps.keyCache.generation;
+  const key = await findApiKey(deps.store.db, keyId);
+  if (key !== undefined) deps.keyCache.set(keyId, key, now, generation);
+  return key;
+}
+
+/**
  * Loads a key the caller may act on. A key the caller may not even read answers
  * 404 like a missing one; a readable key the caller may not manage answers 403.
  */
 export async function requireKeyAccess(deps: KeyDeps, caller: Caller, keyId: number, access: KeyAccess): Promise<ApiKeyRecord> {
   requireApiAccess(caller.principal);
-  const key = await findApiKey(deps.store.db, keyId);
+  const key = access === "read" ? await readKey(deps, keyId) : await findApiKey(deps.store.db, keyId);
   // Built only when thrown: an Error captures a stack trace, which the hot path
   // (a caller reading its own key) should not pay for.
   const missing = () => new ProblemError("NOT_FOUND", { detail: `API key ${encodeId("ApiKey", keyId)} does not exist` });

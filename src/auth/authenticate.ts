@@ -5,7 +5,7 @@ import { findKeyByHash, type AuthRecord } from "../store/queries/api-keys.js";
 import type { UserRow } from "../store/queries/identity.js";
 import type { KeyType } from "../store/schema.js";
 import type { Store } from "../store/store.js";
-import type { AuthCache } from "./cache.js";
+import type { StoreCache } from "../store/cache.js";
 import type { LastUsedTracker } from "./last-used.js";
 import type { FailureThrottle } from "./throttle.js";
 
@@ -18,6 +18,15 @@ export interface Caller {
   /** The space of a service key. */
   keySpaceId: number | null;
 }
+
+/** A cached authentication: the key and user as read, and the principal they resolved to. */
+export interface CachedAuth {
+  record: AuthRecord;
+  principal: Principal;
+}
+
+/** Authentication results by key hash (base64), so the hot path skips the store. */
+export type AuthCache = StoreCache<string, CachedAuth>;
 
 export type AuthOutcome =
   | { ok: true; caller: Caller }
@@ -80,7 +89,7 @@ export class Authenticator {
     const record = await findKeyByHash(this.store.db, hash);
     if (!record || !hashesEqual(record.key.key_hash, hash)) return undefined;
     const principal = await loadPrincipal(this.store.db, record.user);
-    this.cache.set(cacheKey, { record, principal, cachedAt: now }, generation);
+    this.cache.set(cacheKey, { record, principal }, now, generation);
     return this.admit(record, principal, now);
   }
 

@@ -21,6 +21,7 @@ export interface Config {
   bodyLimitBytes: number;
   redisUrl: string | undefined;
   authCacheSize: number;
+  keyCacheSize: number;
   /** Time to receive a request's line and headers (Node's headersTimeout). */
   headersTimeoutSeconds: number;
   /** Time to receive a whole request, body included (Node's requestTimeout). */
@@ -127,6 +128,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     bodyLimitBytes: integer(env, "KEYHOUSE_BODY_LIMIT_BYTES", 65_536, 1_024, 10_485_760),
     redisUrl,
     authCacheSize: integer(env, "KEYHOUSE_AUTH_CACHE_SIZE", 100_000, 0, 10_000_000),
+    keyCacheSize: integer(env, "KEYHOUSE_KEY_CACHE_SIZE", 10_000, 0, 10_000_000),
     headersTimeoutSeconds,
     requestTimeoutSeconds,
     maxConcurrentWork: integer(env, "KEYHOUSE_MAX_CONCURRENT_WORK", 32, 1, 100_000),

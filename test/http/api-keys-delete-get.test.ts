@@ -16,6 +16,8 @@ forEachStore((store) => {
     it("soft-deletes with 204 and an empty body; the key stops authenticating at once", async () => {
       const { id, key } = await createKey(t, { name: "doomed" });
       expect((await t.call("/v2/api-keys", { key })).status).toBe(200);
+      // Read it first: the server now holds it in its cache of key records.
+      expect((await t.call(`/v2/api-keys/${id}`)).body.status).toBe("active");
       const res = await t.call(`/v2/api-keys/${id}`, { method: "DELETE" });
       expect(res.status).toBe(204);
       expect(res.text).toBe("");

@@ -31,6 +31,8 @@ forEachStore((store) => {
 
     it("with grace keeps the old key working until now + grace, and both keys work meanwhile", async () => {
       const old = await createKey(t, { name: "graceful" });
+      // Read it first: the server now holds it, without an expiry, in its cache of key records.
+      expect((await t.call(`/v2/api-keys/${old.id}`)).body.expires_at).toBeUndefined();
       const before = Date.now();
       const res = await refresh(old.id, { grace_period_seconds: 2, expires_at: inSeconds(7200) });
       expect(res.status).toBe(200);

@@ -18,6 +18,7 @@ const { loadPrincipal } = await import(`${dist}/identity/principal.js`);
 const { createKey } = await import(`${dist}/apikeys/service.js`);
 const { refreshKey } = await import(`${dist}/apikeys/refresh.js`);
 const { CursorCodec } = await import(`${dist}/http/pagination.js`);
+const { StoreCache } = await import(`${dist}/store/cache.js`);
 
 const config = loadConfig(process.env);
 const secret = Buffer.from(config.secret, "utf8");
@@ -30,7 +31,7 @@ const caller = {
   keyType: found.key.key_type,
   keySpaceId: found.key.space_id,
 };
-const deps = { store, now: Date.now, random: randomBytes, secret, cursors: new CursorCodec(secret) };
+const deps = { store, now: Date.now, random: randomBytes, secret, cursors: new CursorCodec(secret), keyCache: new StoreCache(store.invalidation, 0, 0) };
 const meta = { clientAddress: "crash-writer", requestId: `crash-writer-${process.pid}` };
 const roles = { spaceRole: "member", orgRole: "read-only", accountRole: "member" };
 const spaceId = Number(process.env.CRASH_SPACE);

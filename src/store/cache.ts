@@ -1,0 +1,69 @@
+import type { InvalidationFeed } from "./invalidation.js";
+
+interface Entry<V> {
+  value: V;
+  cachedAt: number;
+}
+
+/**
+ * Values read from the store, kept in memory until the store says they may be
+ * stale. Correctness rests on invalidation, not on age: every committed write
+ * that can change a cached value (here or, through the store's feed, in another
+ * process) empties the cache before the writing request answers. Callers check
+ * expiry-like conditions on every use; `maxAgeMs` bounds what the feed does not
+ * report (and the damage of a bug). Only values that were found are cached: a
+ * miss is always asked of the store again.
+ */
+export class StoreCache<K, V> {
+  readonly #entries = new Map<K, Entry<V>>();
+  #generation = 0;
+
+  constructor(
+    private readonly feed: InvalidationFeed,
+    private readonly maxEntries: number,
+    private readonly maxAgeMs: number,
+  ) {
+    feed.subscribe(() => this.clear());
+  }
+
+  get enabled(): boolean {
+    return this.maxEntries > 0;
+  }
+
+  /** Bumped by every invalidation; a fill that started before one is discarded. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+    this.#generation += 1;
+  }
+
+  get(key: K, now: number): V | undefined {
+    if (!this.enabled) return undefined;
+    this.feed.poll();
+    if (!this.feed.healthy) return undefined;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (now - entry.cachedAt > this.maxAgeMs) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  /** Stores a value read from the store at `now`, unless an invalidation happened since `generation`. */
+  set(key: K, value: V, now: number, generation: number): void {
+    if (!this.enabled || !this.feed.healthy || generation !== this.#generation) return;
+    if (this.#entries.size >= this.maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(key, { value, cachedAt: now });
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
