@@ -75,8 +75,20 @@ class CompletionOnlyLogController extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, "request errored");
-    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, "request completed");
+    if (error) {
+      reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, "request errored");
+      return;
+    }
+    if (!(reply.log as Logger).isLevelEnabled("info")) return;
+    // Flat fields, no serializers: this line is written for every request.
+    const line = {
+      method: request.method,
+      url: maskKeys(request.url),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      ip: request.ip,
+    };
+    reply.log.info(line, "request completed");
   }
 }
 

@@ -2,7 +2,7 @@ import type { Caller } from "../auth/authenticate.js";
 import { allowsServiceKeyAction, isAccountAdmin, spaceRole, type Principal } from "../identity/permissions.js";
 import { splitPage, type CursorFilters, type Position } from "../http/pagination.js";
 import { ProblemError } from "../http/problem.js";
-import { listApiKeys, type ApiKeyRecord, type StatusFilter } from "../store/queries/api-keys.js";
+import { listApiKeys, type ApiKeyViewRow, type StatusFilter } from "../store/queries/api-keys.js";
 import { spaceIdsIn } from "../store/queries/identity.js";
 import type { KeyType } from "../store/schema.js";
 import type { Db } from "../store/store.js";
@@ -19,7 +19,7 @@ export interface ListInput {
 }
 
 export interface KeyPage {
-  keys: ApiKeyRecord[];
+  keys: ApiKeyViewRow[];
   nextCursor: string | undefined;
 }
 

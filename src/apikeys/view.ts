@@ -1,5 +1,5 @@
 import { encodeId } from "../http/ids.js";
-import type { ApiKeyRecord } from "../store/queries/api-keys.js";
+import type { ApiKeyViewRow } from "../store/queries/api-keys.js";
 import type { KeyStatus, KeyType } from "../store/schema.js";
 
 /** The wire form of an API key (SPEC §6); unset optional fields are omitted. */
@@ -21,7 +21,7 @@ export function rfc3339(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function toApiKeyView(key: ApiKeyRecord): ApiKeyView {
+export function toApiKeyView(key: ApiKeyViewRow): ApiKeyView {
   const view: ApiKeyView = {
     id: encodeId("ApiKey", key.id),
     name: key.name,

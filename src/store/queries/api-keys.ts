@@ -118,26 +118,49 @@ export interface KeyListQuery {
   now: number;
 }
 
-/** One page (limit + 1 rows, to tell whether more follow), newest first. */
-export async function listApiKeys(db: Db, q: KeyListQuery): Promise<ApiKeyRecord[]> {
-  let query = db.selectFrom("api_keys").select(KEY_COLUMNS).where("key_type", "=", q.keyType);
-  if (q.spaceIds !== undefined) {
-    if (q.spaceIds.length === 0) return [];
-    query = q.spaceIds.length === 1 && q.spaceIds[0] !== undefined
-      ? query.where("space_id", "=", q.spaceIds[0])
-      : query.where("space_id", "in", q.spaceIds);
+/** The columns of the wire form (SPEC §6): all a list page returns. */
+const VIEW_COLUMNS = [
+  "id",
+  "key_type",
+  "name",
+  "description",
+  "redacted_key",
+  "created_by_user_id",
+  "space_id",
+  "status",
+  "created_at",
+  "expires_at",
+  "last_used_at",
+] as const;
+
+export type ApiKeyViewRow = Pick<ApiKeyRecord, (typeof VIEW_COLUMNS)[number]>;
+
+/** A list query with `fetch` rows, the form its builder takes (every value may be a slot of preparedSelect). */
+interface ListParams {
+  keyType: string;
+  status: StatusFilter;
+  spaceIds: number[] | undefined;
+  createdByUserId: number | undefined;
+  now: number;
+  after: Position | undefined;
+  fetch: number;
+}
+
+function buildList(db: Db, p: ListParams) {
+  let query = db.selectFrom("api_keys").select(VIEW_COLUMNS).where("key_type", "=", p.keyType as KeyType);
+  if (p.spaceIds !== undefined) {
+    const [only] = p.spaceIds;
+    query = p.spaceIds.length === 1 && only !== undefined ? query.where("space_id", "=", only) : query.where("space_id", "in", p.spaceIds);
   }
-  if (q.createdByUserId !== undefined) query = query.where("created_by_user_id", "=", q.createdByUserId);
-  if (q.status === "deleted") {
+  if (p.createdByUserId !== undefined) query = query.where("created_by_user_id", "=", p.createdByUserId);
+  if (p.status === "deleted") {
     query = query.where("status", "=", "deleted");
-  } else if (q.status === "expired") {
-    query = query.where("status", "=", "active").where("expires_at", "<=", q.now);
+  } else if (p.status === "expired") {
+    query = query.where("status", "=", "active").where("expires_at", "<=", p.now);
   } else {
-    query = query
-      .where("status", "=", "active")
-      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", q.now)]));
+    query = query.where("status", "=", "active").where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", p.now)]));
   }
-  const after = q.after;
+  const after = p.after;
   if (after) {
     // A row-value comparison, not `created_at < ? or (created_at = ? and id < ?)`:
     // both stores turn it into one range of the index, so a page at depth 500,000
@@ -145,7 +168,57 @@ export async function listApiKeys(db: Db, q: KeyListQuery): Promise<ApiKeyRecord
     // and sorted everything older than the cursor, once per page.
     query = query.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
   }
-  return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+  return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(p.fetch);
+}
+
+type ListRunner = (db: Db, ...args: Array<string | number>) => Promise<ApiKeyViewRow[]>;
+
+/** Compiled list queries by shape (which filters are set); bounded, since `in` lists make shapes. */
+const listShapes = new Map<string, ListRunner>();
+const MAX_LIST_SHAPES = 256;
+
+/** A list query's shape and its values, in the order of the slots its compiled form binds. */
+function listArguments(q: KeyListQuery): { shape: string; args: Array<string | number> } {
+  const args: Array<string | number> = [q.keyType, ...(q.spaceIds ?? [])];
+  if (q.createdByUserId !== undefined) args.push(q.createdByUserId);
+  if (q.status !== "deleted") args.push(q.now);
+  if (q.after) args.push(q.after.createdAt, q.after.id);
+  args.push(q.limit + 1);
+  const shape = `${q.status}|${q.spaceIds?.length ?? "-"}|${q.createdByUserId !== undefined}|${q.after !== undefined}`;
+  return { shape, args };
+}
+
+/** The compiled form of a shape: its builder runs once, on distinct slot values. */
+function prepareList(q: KeyListQuery, args: Array<string | number>): ListRunner {
+  const slots = args.map((arg, i) => (typeof arg === "string" ? `\u0000slot${i}` : -1 - i));
+  let i = 0;
+  const next = () => slots[i++] as number;
+  const params: ListParams = {
+    keyType: slots[i++] as string,
+    status: q.status,
+    spaceIds: q.spaceIds?.map(next),
+    createdByUserId: q.createdByUserId === undefined ? undefined : next(),
+    now: q.status === "deleted" ? 0 : next(),
+    after: q.after ? { createdAt: next(), id: next() } : undefined,
+    fetch: next(),
+  };
+  return preparedSelect<Array<string | number>, ApiKeyViewRow>(slots, (db) => buildList(db, params));
+}
+
+/**
+ * One page (limit + 1 rows, to tell whether more follow), newest first. Each
+ * shape of query is built and compiled once (Kysely's builders cost more than
+ * SQLite's read of a short page, docs/benchmarks.md).
+ */
+export async function listApiKeys(db: Db, q: KeyListQuery): Promise<ApiKeyViewRow[]> {
+  if (q.spaceIds !== undefined && q.spaceIds.length === 0) return [];
+  const { shape, args } = listArguments(q);
+  let run = listShapes.get(shape);
+  if (run === undefined) {
+    run = prepareList(q, args);
+    if (listShapes.size < MAX_LIST_SHAPES) listShapes.set(shape, run);
+  }
+  return run(db, ...args);
 }
 
 /**
