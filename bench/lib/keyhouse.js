@@ -1,6 +1,7 @@
 // The keyhouse rows, on one store: the real CLI (`node bin/keyhouse.js init`
 // then `serve`) over a fresh SQLite file or PostgreSQL schema, seeded with N keys.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeId } from "../../dist/http/ids.js";
 import { freePort, lastJsonLine, LOAD_CPU, run, SERVER_CPU, startProcess, waitForHttp } from "./proc.js";
@@ -9,6 +10,8 @@ import { measure } from "./wrk.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CLI = join(ROOT, "bin", "keyhouse.js");
+/** The Node flags keyhouse's launcher declares (`#!/usr/bin/env -S node <flags>`): the server runs with them, as installed. */
+const LAUNCHER_FLAGS = (/^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(CLI, "utf8").split("\n")[0] ?? "")?.[1] ?? "").split(/\s+/).filter(Boolean);
 const LIB = new URL("./", import.meta.url).pathname;
 
 export const POSTGRES_URL = process.env.KEYHOUSE_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -115,7 +118,7 @@ export async function measureKeyhouse(ctx, store, record) {
     const nodeArgs = ctx.profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${ctx.profileDir}`] : [];
     server = startProcess({
       command: process.execPath,
-      args: [...nodeArgs, CLI, "serve"],
+      args: [...LAUNCHER_FLAGS, ...nodeArgs, CLI, "serve"],
       env,
       cwd: ctx.dir,
       cpu: SERVER_CPU,
