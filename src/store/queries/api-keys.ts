@@ -1,4 +1,4 @@
-import { sql, type Selectable } from "kysely";
+import type { Selectable } from "kysely";
 import type { Position } from "../../http/pagination.js";
 import type { ApiKeysTable, KeyType, UsersTable } from "../schema.js";
 import type { Db } from "../store.js";
@@ -292,29 +292,30 @@ export async function readKeyStateLocked(
 const TOUCH_CHUNK = 500;
 
 /**
- * Writes batched last-used times; never moves a time backwards. One statement
- * per 500 keys, not one per key: on SQLite every autocommit statement is an
- * fsync and holds the only connection, so a per-key loop over a busy minute's
- * keys stalled every request for as long as the loop ran.
+ * Writes batched last-used times, to the second (the field is approximate,
+ * SPEC §6); never moves a time backwards. Keys used in the same second share
+ * one `UPDATE ... WHERE id IN (...)` of up to 500 keys: a batch spans a few
+ * seconds, so a flush is a few indexed statements whatever its size. (One
+ * statement per key cost an fsync each on SQLite; one `CASE id WHEN ...` per
+ * 500 keys compared every row with every branch, 8-19 ms per 1,000 keys with
+ * the event loop blocked.)
  */
 export async function touchLastUsed(db: Db, entries: ReadonlyMap<number, number>): Promise<void> {
-  const all = [...entries];
-  for (let i = 0; i < all.length; i += TOUCH_CHUNK) {
-    const chunk = all.slice(i, i + TOUCH_CHUNK);
-    // The cast gives PostgreSQL the type of the otherwise untyped parameters.
-    const usedAt = sql<number>`case ${sql.ref("id")} ${sql.join(
-      chunk.map(([id, at]) => sql`when ${id} then cast(${at} as bigint)`),
-      sql` `,
-    )} end`;
-    await db
-      .updateTable("api_keys")
-      .set({ last_used_at: usedAt })
-      .where(
-        "id",
-        "in",
-        chunk.map(([id]) => id),
-      )
-      .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", usedAt)]))
-      .execute();
+  const bySecond = new Map<number, number[]>();
+  for (const [id, at] of entries) {
+    const second = at - (at % 1000);
+    const ids = bySecond.get(second);
+    if (ids === undefined) bySecond.set(second, [id]);
+    else ids.push(id);
+  }
+  for (const [at, ids] of bySecond) {
+    for (let i = 0; i < ids.length; i += TOUCH_CHUNK) {
+      await db
+        .updateTable("api_keys")
+        .set({ last_used_at: at })
+        .where("id", "in", ids.slice(i, i + TOUCH_CHUNK))
+        .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)]))
+        .execute();
+    }
   }
 }
