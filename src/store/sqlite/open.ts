@@ -9,7 +9,6 @@ import {
   sql,
   type DatabaseConnection,
   type Driver,
-  type SqliteDatabase,
   type SqliteDialectConfig,
 } from "kysely";
 import { Invalidations, type InvalidationFeed } from "../invalidation.js";
@@ -18,6 +17,7 @@ import type { Database } from "../schema.js";
 import type { Db, Store } from "../store.js";
 import { AutocommitWatch, TransactionWatch } from "../write-watch.js";
 import { GroupCommit } from "./group-commit.js";
+import { withStatementCache } from "./statements.js";
 
 /**
  * Takes SQLite's write lock when a transaction begins, so two writers never
@@ -79,35 +79,6 @@ function sqliteFeed(database: BetterSqlite3.Database, invalidations: Invalidatio
       }
     },
     healthy: true,
-  };
-}
-
-/** How many distinct SQL texts keep their prepared statement. */
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * better-sqlite3 behind a cache of prepared statements. Kysely prepares every
- * query it runs, and SQLite's prepare (parse and plan) costs more than the
- * indexed lookup the statement then does; the same SQL text now reuses its
- * statement. A statement that is mid-iteration (a streamed query) is never
- * handed out twice: a busy one is replaced by a fresh one.
- */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => database.close(),
-    prepare: (text: string) => {
-      let statement = statements.get(text);
-      if (statement === undefined || statement.busy) {
-        statement = database.prepare(text);
-        if (statements.size >= STATEMENT_CACHE_SIZE) {
-          const oldest = statements.keys().next();
-          if (!oldest.done) statements.delete(oldest.value);
-        }
-        statements.set(text, statement);
-      }
-      return statement;
-    },
   };
 }
 
