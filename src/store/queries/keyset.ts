@@ -4,11 +4,13 @@ import type { Position } from "../../http/pagination.js";
 /**
  * The keyset condition of a page that follows `position` in (time desc, id desc)
  * order. `timeColumn` is the list's time column (created_at, or occurred_at for
- * audit events).
+ * audit events). A row-value comparison: both stores read it as one range of an
+ * index ending in (time, id), so a deep page costs what the first does (the
+ * `time < ? or (time = ? and id < ?)` form made each page cost its depth, see
+ * docs/benchmarks.md).
  */
 export function after(position: Position, timeColumn = "created_at"): RawBuilder<SqlBool> {
-  const time = sql.ref(timeColumn);
-  return sql<SqlBool>`(${time} < ${position.createdAt} or (${time} = ${position.createdAt} and ${sql.ref("id")} < ${position.id}))`;
+  return sql<SqlBool>`((${sql.ref(timeColumn)}, ${sql.ref("id")}) < (${position.createdAt}, ${position.id}))`;
 }
 
 /**
