@@ -68,8 +68,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * One access-log line per request, written when it completes (with its method,
  * masked URL, status and duration). Fastify's default also logs every arrival:
- * each line is a synchronous write, and the pair cost about a quarter of the
- * authenticated hot path's throughput (docs/benchmarks.md).
+ * the pair cost about a quarter of the authenticated hot path's throughput
+ * (docs/benchmarks.md).
  */
 class CompletionOnlyLogController extends LogController {
   override incomingRequest(): void {}

@@ -244,14 +244,8 @@ export type KeyAccess = "read" | "manage";
  * returned record may be shared with the cache: never modify it. Changes go
  * through findApiKey, which always asks the store.
  */
-async function readKey(deps: KeyDeps, keyId: number): Promise<ApiKeyRecord | undefined> {
-  const now = deps.now();
-  const cached = deps.keyCache.get(keyId, now);
-  if (cached !== undefined) return cached;
-  const generation = deps.keyCache.generation;
-  const key = await findApiKey(deps.store.db, keyId);
-  if (key !== undefined) deps.keyCache.set(keyId, key, now, generation);
-  return key;
+function readKey(deps: KeyDeps, keyId: number): Promise<ApiKeyRecord | undefined> {
+  return deps.keyCache.read(keyId, deps.now(), () => findApiKey(deps.store.db, keyId));
 }
 
 /**

@@ -85,17 +85,17 @@ export class Authenticator {
     // times cheaper than the HMAC): keys carry 256 random bits, so it names one
     // key as surely as the HMAC does, and it never leaves this process's memory.
     // The store is only ever asked with the HMAC.
-    const cacheKey = hash("sha256", token, "base64");
     const now = this.now();
-    const cached = this.cache.get(cacheKey, now);
-    if (cached) return this.admit(cached.record, cached.principal, now);
-    const generation = this.cache.generation;
+    const found = await this.cache.read(hash("sha256", token, "base64"), now, () => this.load(token));
+    return found && this.admit(found.record, found.principal, now);
+  }
+
+  /** The key with this token's HMAC and the principal it acts as, read from the store. */
+  private async load(token: string): Promise<CachedAuth | undefined> {
     const keyHash = hashKey(this.secret, token);
     const record = await findKeyByHash(this.store.db, keyHash);
     if (!record || !hashesEqual(record.key.key_hash, keyHash)) return undefined;
-    const principal = await loadPrincipal(this.store.db, record.user);
-    this.cache.set(cacheKey, { record, principal }, now, generation);
-    return this.admit(record, principal, now);
+    return { record, principal: await loadPrincipal(this.store.db, record.user) };
   }
 
   /** The caller a found key stands for, if the key and its user may authenticate now. */

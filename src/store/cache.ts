@@ -30,11 +30,6 @@ export class StoreCache<K, V> {
     return this.maxEntries > 0;
   }
 
-  /** Bumped by every invalidation; a fill that started before one is discarded. */
-  get generation(): number {
-    return this.#generation;
-  }
-
   clear(): void {
     this.#entries.clear();
     this.#generation += 1;
@@ -53,8 +48,22 @@ export class StoreCache<K, V> {
     return entry.value;
   }
 
-  /** Stores a value read from the store at `now`, unless an invalidation happened since `generation`. */
-  set(key: K, value: V, now: number, generation: number): void {
+  /**
+   * The cached value, or else what `load` reads from the store (undefined: not
+   * found, not cached). The fill is discarded when an invalidation happened
+   * while `load` ran (the generation moved), so a value read before a write can
+   * never be cached after it.
+   */
+  async read(key: K, now: number, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    const cached = this.get(key, now);
+    if (cached !== undefined) return cached;
+    const generation = this.#generation;
+    const value = await load();
+    if (value !== undefined) this.#fill(key, value, now, generation);
+    return value;
+  }
+
+  #fill(key: K, value: V, now: number, generation: number): void {
     if (!this.enabled || !this.feed.healthy || generation !== this.#generation) return;
     if (this.#entries.size >= this.maxEntries) {
       const oldest = this.#entries.keys().next();
