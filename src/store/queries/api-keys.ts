@@ -177,31 +177,31 @@ type ListRunner = (db: Db, ...args: Array<string | number>) => Promise<ApiKeyVie
 const listShapes = new Map<string, ListRunner>();
 const MAX_LIST_SHAPES = 256;
 
-/** A list query's shape and its values, in the order of the slots its compiled form binds. */
-function listArguments(q: KeyListQuery): { shape: string; args: Array<string | number> } {
-  const args: Array<string | number> = [q.keyType, ...(q.spaceIds ?? [])];
-  if (q.createdByUserId !== undefined) args.push(q.createdByUserId);
-  if (q.status !== "deleted") args.push(q.now);
-  if (q.after) args.push(q.after.createdAt, q.after.id);
-  args.push(q.limit + 1);
-  const shape = `${q.status}|${q.spaceIds?.length ?? "-"}|${q.createdByUserId !== undefined}|${q.after !== undefined}`;
-  return { shape, args };
+/**
+ * A list query's parameters, each bindable value passed through `bind` in one
+ * fixed order: with the real values it collects the arguments of a run, with
+ * slot values it gives the parameters the compiled form is built on.
+ */
+function listParams(q: KeyListQuery, bind: <T extends string | number>(value: T) => T): ListParams {
+  return {
+    keyType: bind(q.keyType),
+    status: q.status,
+    spaceIds: q.spaceIds?.map((id) => bind(id)),
+    createdByUserId: q.createdByUserId === undefined ? undefined : bind(q.createdByUserId),
+    now: q.status === "deleted" ? 0 : bind(q.now),
+    after: q.after ? { createdAt: bind(q.after.createdAt), id: bind(q.after.id) } : undefined,
+    fetch: bind(q.limit + 1),
+  };
 }
 
-/** The compiled form of a shape: its builder runs once, on distinct slot values. */
-function prepareList(q: KeyListQuery, args: Array<string | number>): ListRunner {
-  const slots = args.map((arg, i) => (typeof arg === "string" ? `\u0000slot${i}` : -1 - i));
-  let i = 0;
-  const next = () => slots[i++] as number;
-  const params: ListParams = {
-    keyType: slots[i++] as string,
-    status: q.status,
-    spaceIds: q.spaceIds?.map(next),
-    createdByUserId: q.createdByUserId === undefined ? undefined : next(),
-    now: q.status === "deleted" ? 0 : next(),
-    after: q.after ? { createdAt: next(), id: next() } : undefined,
-    fetch: next(),
-  };
+/** The compiled form of a shape: its builder runs once, on a distinct slot value per argument. */
+function prepareList(q: KeyListQuery): ListRunner {
+  const slots: Array<string | number> = [];
+  const params = listParams(q, (value) => {
+    const slot = typeof value === "string" ? `\u0000slot${slots.length}` : -1 - slots.length;
+    slots.push(slot);
+    return slot as typeof value;
+  });
   return preparedSelect<Array<string | number>, ApiKeyViewRow>(slots, (db) => buildList(db, params));
 }
 
@@ -212,10 +212,15 @@ function prepareList(q: KeyListQuery, args: Array<string | number>): ListRunner 
  */
 export async function listApiKeys(db: Db, q: KeyListQuery): Promise<ApiKeyViewRow[]> {
   if (q.spaceIds !== undefined && q.spaceIds.length === 0) return [];
-  const { shape, args } = listArguments(q);
+  const args: Array<string | number> = [];
+  listParams(q, (value) => {
+    args.push(value);
+    return value;
+  });
+  const shape = `${q.status}|${q.spaceIds?.length ?? "-"}|${q.createdByUserId !== undefined}|${q.after !== undefined}`;
   let run = listShapes.get(shape);
   if (run === undefined) {
-    run = prepareList(q, args);
+    run = prepareList(q);
     if (listShapes.size < MAX_LIST_SHAPES) listShapes.set(shape, run);
   }
   return run(db, ...args);
