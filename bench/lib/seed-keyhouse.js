@@ -7,10 +7,10 @@
 //   node seed-keyhouse.js <json options>
 // Options: { store: "sqlite"|"postgres", target: <file or URL>, secret, userId, count, sampleFile }
 // Prints { seconds, total, samples } as one JSON line.
-import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
-import { generateRawKey, hashKey, redactKey } from "../../dist/apikeys/key-format.js";
+import { hashKey, redactKey } from "../../dist/apikeys/key-format.js";
 import { encodeId } from "../../dist/http/ids.js";
+// Keys in keyhouse's format from CSPRNG bytes drawn a megabyte at a time (one call per key cost more than hashing it).
+import { generateRawKey, writeSamples } from "../refs/common.js";
 
 const options = JSON.parse(process.argv[2]);
 const secret = Buffer.from(options.secret, "utf8");
@@ -18,18 +18,6 @@ const count = options.count;
 const BATCH = 10_000;
 const sampleEvery = Math.max(1, Math.floor(count / 1000));
 const started = performance.now();
-
-/** CSPRNG bytes drawn a megabyte at a time: one call per key cost more than hashing it. */
-let pool = Buffer.alloc(0);
-let used = 0;
-function pooledRandom(size) {
-  if (used + size > pool.length) {
-    pool = randomBytes(1 << 20);
-    used = 0;
-  }
-  used += size;
-  return pool.subarray(used - size, used);
-}
 
 /**
  * Keys are older than the bootstrap key and two share each millisecond, so a
@@ -39,7 +27,7 @@ function makeBatch(from, to, newestAt) {
   const rows = [];
   const samples = [];
   for (let i = from; i < to; i++) {
-    const raw = generateRawKey(pooledRandom);
+    const raw = generateRawKey();
     const row = {
       name: `seed ${i}`,
       hash: hashKey(secret, raw),
@@ -111,5 +99,5 @@ async function seedPostgres() {
 }
 
 const { resolved, total } = options.store === "sqlite" ? await seedSqlite() : await seedPostgres();
-writeFileSync(options.sampleFile, resolved.map((s) => `${s.raw} /v2/api-keys/${encodeId("ApiKey", s.id)}`).join("\n") + "\n");
+writeSamples(options.sampleFile, resolved.map((s) => ({ key: s.raw, path: `/v2/api-keys/${encodeId("ApiKey", s.id)}` })));
 process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - started) / 1000, total, samples: resolved.length })}\n`);

@@ -1,5 +1,6 @@
-// What the reference servers share: the response they send (shaped like a
-// keyhouse ApiKey), bearer parsing, and key generation in keyhouse's own format.
+// What the reference servers share (key generation and sample files also serve
+// bench/lib/seed-keyhouse.js): the response they send (shaped like a keyhouse
+// ApiKey), bearer parsing, and key generation in keyhouse's own format.
 import { createHash, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { generateRawKey as generate } from "../../dist/apikeys/key-format.js";
