@@ -54,7 +54,7 @@ export async function postgresVersion() {
  * Only used when the walk is too slow to get there within its deadline.
  */
 async function mintCursor({ store, database, secret, userId, depth }) {
-  const { CursorCodec } = await import("../../dist/http/pagination.js");
+  const { CursorCodec } = await import("../../dist/http/cursor.js");
   const order = "where created_by_user_id = $1 and key_type = 'user' and status = 'active' order by created_at desc, id desc limit 1 offset $2";
   let position;
   if (store === "sqlite") {

@@ -7,7 +7,7 @@
 //   node seed-keyhouse.js <json options>
 // Options: { store: "sqlite"|"postgres", target: <file or URL>, secret, userId, count, sampleFile }
 // Prints { seconds, total, samples } as one JSON line.
-import { hashKey, redactKey } from "../../dist/apikeys/key-format.js";
+import { hashKey, redactKey } from "../../dist/auth/key-format.js";
 import { encodeId } from "../../dist/http/ids.js";
 // Keys in keyhouse's format from CSPRNG bytes drawn a megabyte at a time (one call per key cost more than hashing it).
 import { generateRawKey, writeSamples } from "../refs/common.js";

@@ -3,7 +3,7 @@
 // ApiKey), bearer parsing, and key generation in keyhouse's own format.
 import { createHash, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { generateRawKey as generate } from "../../dist/apikeys/key-format.js";
+import { generateRawKey as generate } from "../../dist/auth/key-format.js";
 
 let pool = Buffer.alloc(0);
 let used = 0;

@@ -1,7 +1,7 @@
 import { hash } from "node:crypto";
-import { hashKey, hashesEqual, isWellFormedKey } from "../apikeys/key-format.js";
-import { loadPrincipal } from "../identity/principal.js";
-import type { Principal } from "../identity/permissions.js";
+import { hashKey, hashesEqual, isWellFormedKey } from "./key-format.js";
+import { loadPrincipal } from "./principal.js";
+import type { Principal } from "./permissions.js";
 import { findKeyByHash, type AuthRecord } from "../store/queries/api-keys.js";
 import type { UserRow } from "../store/queries/identity.js";
 import type { KeyType } from "../store/schema.js";

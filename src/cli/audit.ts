@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { AuditEventView } from "../audit/list.js";
+import type { AuditEventView } from "../features/audit/list.js";
 import { clientAction, type Context } from "./command.js";
 import { runList, pagingOptions, type PagingOptions } from "./listing.js";
 import { cell, whenCell, type Column } from "./output.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { isWellFormedKey, redactKey } from "../apikeys/key-format.js";
+import { isWellFormedKey, redactKey } from "../auth/key-format.js";
 import { ApiClient } from "./client.js";
 import { clientAction, type Context } from "./command.js";
 import { UsageError } from "./failure.js";

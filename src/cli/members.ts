@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import type { toMembershipView } from "../identity/views.js";
+import type { toMembershipView } from "../features/identity/common/views.js";
 import type { ApiClient } from "./client.js";
 import { clientAction } from "./command.js";
 import { runList, pagingOptions, type PagingOptions } from "./listing.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { toOrganizationView, toSpaceView } from "../identity/views.js";
+import type { toOrganizationView, toSpaceView } from "../features/identity/common/views.js";
 import { clientAction, type Context } from "./command.js";
 import { registerMemberCommands, type MemberScope } from "./members.js";
 import { cell, whenCell, whenDetail, type Column } from "./output.js";

@@ -1,4 +1,4 @@
-import type { CursorCodec, CursorFilters, Position } from "./pagination.js";
+import type { CursorCodec, CursorFilters, Position } from "./cursor.js";
 import { ProblemError } from "./problem.js";
 
 /** One page of a keyset-paginated list and the signed cursor of the next one. */

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { generateRawKey, redactKey } from "../../src/apikeys/key-format.js";
+import { generateRawKey, redactKey } from "../../src/auth/key-format.js";
 import { BIN } from "../support/cli.js";
 import { cliSession, type CliSession } from "../support/cli-client.js";
 import { startTestServer, type TestServer } from "../support/server.js";

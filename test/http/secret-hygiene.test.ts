@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateRawKey } from "../../src/apikeys/key-format.js";
+import { generateRawKey } from "../../src/auth/key-format.js";
 import { createKey } from "../support/keys.js";
 import { leakedKeys, storeBytes } from "../support/scan.js";
 import { startTestServer, type TestServer } from "../support/server.js";

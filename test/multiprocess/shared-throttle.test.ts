@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateRawKey } from "../../src/apikeys/key-format.js";
+import { generateRawKey } from "../../src/auth/key-format.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { forEachStore } from "../support/stores.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe } from "vitest";
-import { generateRawKey } from "../../src/apikeys/key-format.js";
+import { generateRawKey } from "../../src/auth/key-format.js";
 import { createKey } from "../support/keys.js";
 import { forEachStore } from "../support/stores.js";
 import { CALLERS, fixture, freshName, FuzzTarget, fuzzEach, hostileString, keyOf, type Fixture, type FuzzRequest } from "./fuzz-support.js";

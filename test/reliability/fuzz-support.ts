@@ -2,7 +2,7 @@ import { Agent } from "node:http";
 import fc from "fast-check";
 import { sql } from "kysely";
 import { it } from "vitest";
-import { generateRawKey } from "../../src/apikeys/key-format.js";
+import { generateRawKey } from "../../src/auth/key-format.js";
 import { encodeId, type IdType } from "../../src/http/ids.js";
 import { send, type HttpResponse } from "../support/http.js";
 import { recordFigures } from "../support/hygiene.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateRawKey } from "../../src/apikeys/key-format.js";
+import { generateRawKey } from "../../src/auth/key-format.js";
 import { scanForKeys } from "../support/global-setup.js";
 import { withoutFirstKeyBanner } from "../support/cluster.js";
 

@@ -1,4 +1,4 @@
-import { generateRawKey, hashKey, redactKey } from "../../src/apikeys/key-format.js";
+import { generateRawKey, hashKey, redactKey } from "../../src/auth/key-format.js";
 import { decodeId, encodeId } from "../../src/http/ids.js";
 import { insertApiKey } from "../../src/store/queries/api-keys.js";
 import { insertOrganization, insertSpace, insertUser, upsertMembership } from "../../src/store/queries/identity.js";

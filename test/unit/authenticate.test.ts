@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateRawKey } from "../../src/apikeys/key-format.js";
+import { generateRawKey } from "../../src/auth/key-format.js";
 import { Authenticator, bearerToken, type CachedAuth } from "../../src/auth/authenticate.js";
 import { StoreCache } from "../../src/store/cache.js";
 import { LastUsedTracker } from "../../src/auth/last-used.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CursorCodec } from "../../src/http/pagination.js";
+import { CursorCodec } from "../../src/http/cursor.js";
 
 const codec = new CursorCodec(Buffer.from("s".repeat(32)));
 const filters = { list: "api-keys", status: "active", key_type: "user" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checksumOf, generateRawKey, hashKey, hashesEqual, isWellFormedKey, redactKey } from "../../src/apikeys/key-format.js";
+import { checksumOf, generateRawKey, hashKey, hashesEqual, isWellFormedKey, redactKey } from "../../src/auth/key-format.js";
 
 describe("key format", () => {
   it("generates ak- plus 48 base62 characters", () => {

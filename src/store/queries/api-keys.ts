@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import type { Position } from "../../http/pagination.js";
+import type { Position } from "../../http/cursor.js";
 import type { ApiKeysTable, KeyType, UsersTable } from "../schema.js";
 import type { Db } from "../store.js";
 import { preparedSelect } from "./prepared.js";

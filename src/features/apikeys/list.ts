@@ -1,0 +1,90 @@
+import type { Caller } from "../../auth/authenticate.js";
+import { allowsServiceKeyAction, isAccountAdmin, spaceRole, type Principal } from "../../auth/permissions.js";
+import { splitPage, type CursorFilters, type Position } from "../../http/cursor.js";
+import { ProblemError } from "../../http/problem.js";
+import { listApiKeys, type ApiKeyViewRow, type StatusFilter } from "../../store/queries/api-keys.js";
+import { spaceIdsIn } from "../../store/queries/identity.js";
+import type { KeyType } from "../../store/schema.js";
+import type { Db } from "../../store/store.js";
+import type { KeyDeps } from "../../auth/deps.js";
+import { requireApiAccess, requireSpace } from "./service.js";
+
+export interface ListInput {
+  keyType: KeyType | undefined;
+  status: StatusFilter;
+  spaceId: number | undefined;
+  userId: number | undefined;
+  limit: number;
+  cursor: string | undefined;
+}
+
+export interface KeyPage {
+  keys: ApiKeyViewRow[];
+  nextCursor: string | undefined;
+}
+
+/** Spaces whose service keys the principal may read; undefined means every space. */
+async function readableSpaceIds(db: Db, principal: Principal): Promise<number[] | undefined> {
+  if (isAccountAdmin(principal)) return undefined;
+  const adminOf = [...principal.organizationRoles].filter(([, role]) => role === "admin").map(([id]) => id);
+  const ids = new Set(await spaceIdsIn(db, adminOf));
+  for (const [spaceId, role] of principal.spaceRoles) {
+    if (allowsServiceKeyAction(role, "read")) ids.add(spaceId);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** GET /v2/api-keys: resolves the filters of SPEC §6, then reads one keyset page. */
+export async function listKeys(deps: KeyDeps, caller: Caller, input: ListInput): Promise<KeyPage> {
+  const principal = caller.principal;
+  requireApiAccess(principal);
+  let keyType: KeyType;
+  let spaceIds: number[] | undefined;
+  let createdBy: number | undefined = input.userId;
+  if (input.spaceId !== undefined) {
+    if (input.keyType === "user") {
+      throw new ProblemError("VALIDATION_FAILED", { detail: "key_type=user cannot be combined with space_id: spaces hold service keys" });
+    }
+    keyType = "service";
+    const space = await requireSpace(deps.store.db, input.spaceId);
+    if (!allowsServiceKeyAction(spaceRole(principal, space), "read")) {
+      throw new ProblemError("FORBIDDEN", { detail: "you may not read the service keys of this space" });
+    }
+    spaceIds = [space.id];
+  } else {
+    keyType = input.keyType ?? "user";
+    if (input.userId !== undefined && input.userId !== principal.userId && !isAccountAdmin(principal)) {
+      throw new ProblemError("FORBIDDEN", { detail: "only account admins may list the keys of other users" });
+    }
+    if (keyType === "user") createdBy = input.userId ?? principal.userId;
+    else spaceIds = await readableSpaceIds(deps.store.db, principal);
+  }
+  const filters: CursorFilters = {
+    list: "api-keys",
+    caller: principal.userId,
+    key_type: keyType,
+    status: input.status,
+    space_id: input.spaceId,
+    user_id: input.userId,
+  };
+  let after: Position | undefined;
+  if (input.cursor !== undefined) {
+    after = deps.cursors.decode(input.cursor, filters);
+    if (!after) {
+      throw new ProblemError("INVALID_CURSOR", {
+        detail: "cursor is invalid, corrupted, or was issued for other filters; start again without it",
+      });
+    }
+  }
+  const rows = await listApiKeys(deps.store.db, {
+    keyType,
+    status: input.status,
+    spaceIds,
+    createdByUserId: createdBy,
+    after,
+    limit: input.limit,
+    now: deps.now(),
+  });
+  const { page, next } = splitPage(rows, input.limit);
+  return { keys: page, nextCursor: next && deps.cursors.encode(next, filters) };
+}

@@ -1,0 +1,75 @@
+import type { Caller } from "../../auth/authenticate.js";
+import { encodeId } from "../../http/ids.js";
+import { ProblemError } from "../../http/problem.js";
+import { claimKeyForRotation, findApiKey, insertApiKey, type ApiKeyRecord } from "../../store/queries/api-keys.js";
+import { readUserStatusLocked } from "../../store/queries/users.js";
+import type { KeyDeps, RequestMeta } from "../../auth/deps.js";
+import { audit, keyMaterial, requireCallerKeyWorks, requireCallerUserActive, requireKeyAccess, type IssuedKey } from "./service.js";
+
+export interface RefreshInput {
+  expiresAt: number | null;
+  gracePeriodSeconds: number;
+}
+
+function refuseRotation(key: ApiKeyRecord, now: number): ProblemError | undefined {
+  const id = encodeId("ApiKey", key.id);
+  if (key.status === "deleted") return new ProblemError("INVALID_STATE", { detail: `API key ${id} is deleted and cannot be refreshed` });
+  if (key.rotated_at !== null) return new ProblemError("INVALID_STATE", { detail: `API key ${id} has already been refreshed` });
+  if (key.expires_at !== null && key.expires_at <= now) {
+    return new ProblemError("INVALID_STATE", { detail: `API key ${id} has expired and cannot be refreshed` });
+  }
+  return undefined;
+}
+
+/**
+ * POST /v2/api-keys/{id}/refresh: in one transaction, claims the old key (the
+ * guarded update lets exactly one concurrent refresh win) and issues its successor.
+ */
+export async function refreshKey(deps: KeyDeps, caller: Caller, keyId: number, input: RefreshInput, meta: RequestMeta): Promise<IssuedKey> {
+  const key = await requireKeyAccess(deps, caller, keyId, "manage");
+  const now = deps.now();
+  const refused = refuseRotation(key, now);
+  if (refused) throw refused;
+  const graceEndsAt =
+    input.gracePeriodSeconds === 0 ? null : Math.min(key.expires_at ?? Number.MAX_SAFE_INTEGER, now + input.gracePeriodSeconds * 1000);
+  const material = keyMaterial(deps);
+  const record = await deps.store.transaction(async (tx) => {
+    // Users first (the order every writer locks in): the caller's, and the key's own,
+    // so that deleting either waits for this rotation (and then deletes its
+    // successor too) or this rotation sees the deletion.
+    await requireCallerUserActive(tx, deps, caller);
+    if (key.principal_user_id !== caller.user.id && (await readUserStatusLocked(tx, deps.store.dialect, key.principal_user_id)) === "inactive") {
+      throw new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} belongs to a deleted user` });
+    }
+    // Then keys, in id order (the caller's, the claimed one), so two keys rotating each other cannot deadlock.
+    // A key refreshing itself is guarded by the claim alone.
+    const ownKey = caller.keyId === key.id;
+    if (!ownKey && caller.keyId < key.id) await requireCallerKeyWorks(tx, deps, caller, now);
+    if (!(await claimKeyForRotation(tx, key.id, now, graceEndsAt))) {
+      const current = await findApiKey(tx, key.id);
+      throw (current && refuseRotation(current, now)) ??
+        new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} cannot be refreshed now` });
+    }
+    if (!ownKey && caller.keyId > key.id) await requireCallerKeyWorks(tx, deps, caller, now);
+    const successor = await insertApiKey(tx, {
+      key_type: key.key_type,
+      name: key.name,
+      description: key.description,
+      key_hash: material.hash,
+      redacted_key: material.redacted,
+      principal_user_id: key.principal_user_id,
+      created_by_user_id: key.created_by_user_id,
+      space_id: key.space_id,
+      created_at: now,
+      expires_at: input.expiresAt,
+      rotated_from_id: key.id,
+    });
+    await audit(tx, caller, meta, now, "api_key.refreshed", [key, successor], {
+      replaced_key_id: encodeId("ApiKey", key.id),
+      new_key_id: encodeId("ApiKey", successor.id),
+      grace_period_seconds: input.gracePeriodSeconds,
+    });
+    return successor;
+  });
+  return { record, rawKey: material.rawKey };
+}

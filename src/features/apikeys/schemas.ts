@@ -1,0 +1,90 @@
+import { Type, type Static } from "typebox";
+import { CursorQuery, StringEnum, IdString, LimitQuery, LINE_PATTERN, PaginationSchema, TEXT_PATTERN, Timestamp } from "../../http/schemas.js";
+
+const KeyType = StringEnum(["user", "service"], {
+  description: "user: acts as the user who created it; service: acts as its bot user in one space",
+});
+const MemberRole = StringEnum(["admin", "member", "read-only"]);
+
+export const ApiKeySchema = Type.Object(
+  {
+    id: IdString("API key id"),
+    name: Type.String(),
+    description: Type.Optional(Type.String()),
+    key_type: KeyType,
+    status: StringEnum(["active", "deleted"]),
+    redacted_key: Type.String({ examples: ["ak-abc...xyz"] }),
+    created_at: Timestamp("When the key was created"),
+    expires_at: Type.Optional(Timestamp("When the key stops working")),
+    created_by_user_id: IdString("The user who created the key"),
+    last_used_at: Type.Optional(Timestamp("Approximate time of last use (updated at most about once a minute)")),
+    space_id: Type.Optional(IdString("The space of a service key")),
+  },
+  { $id: "ApiKey", additionalProperties: false },
+);
+
+export const ApiKeyWithSecretSchema = Type.Object(
+  {
+    ...ApiKeySchema.properties,
+    key: Type.String({ description: "The raw API key. Shown only in this response; store it now." }),
+  },
+  { $id: "ApiKeyWithSecret", additionalProperties: false },
+);
+
+export const ListQuery = Type.Object(
+  {
+    key_type: Type.Optional(KeyType),
+    status: Type.Optional(
+      StringEnum(["active", "deleted", "expired"], {
+        description: "active (default), deleted, or expired (extension)",
+      }),
+    ),
+    space_id: Type.Optional(IdString("Service keys of this space")),
+    user_id: Type.Optional(IdString("Keys created by this user")),
+    limit: Type.Optional(LimitQuery),
+    cursor: Type.Optional(CursorQuery),
+  },
+  { additionalProperties: false },
+);
+export type ListQuery = Static<typeof ListQuery>;
+
+export const ListResponse = Type.Object({
+  api_keys: Type.Array(Type.Ref("ApiKey")),
+  pagination: PaginationSchema,
+});
+
+export const CreateBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 256, pattern: LINE_PATTERN, description: "1 to 256 characters, not blank" }),
+    description: Type.Optional(Type.String({ maxLength: 1000, pattern: TEXT_PATTERN })),
+    key_type: Type.Optional(KeyType),
+    expires_at: Type.Optional(Timestamp("Optional expiry; must be in the future")),
+    space_id: Type.Optional(IdString("Required for service keys, forbidden for user keys")),
+    roles: Type.Optional(
+      Type.Object(
+        {
+          space_role: Type.Optional(MemberRole),
+          org_role: Type.Optional(MemberRole),
+          account_role: Type.Optional(StringEnum(["admin", "member"])),
+        },
+        { additionalProperties: false, description: "Service keys only" },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreateBody = Static<typeof CreateBody>;
+
+export const RefreshBody = Type.Object(
+  {
+    expires_at: Type.Optional(Timestamp("Expiry of the new key; omitted means it never expires")),
+    grace_period_seconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 86_400, default: 0, description: "How long the old key keeps working" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RefreshBody = Static<typeof RefreshBody>;
+
+export const KeyIdParams = Type.Object({ api_key_id: IdString("API key id") }, { additionalProperties: false });
+export type KeyIdParams = Static<typeof KeyIdParams>;

@@ -1,0 +1,288 @@
+import type { Caller } from "../../auth/authenticate.js";
+import { recordAudit } from "../audit/record.js";
+import {
+  accountRoleWithin,
+  allowsServiceKeyAction,
+  isAccountAdmin,
+  mayUseApi,
+  memberRoleWithin,
+  organizationRole,
+  spaceRole,
+  type Principal,
+} from "../../auth/permissions.js";
+import { encodeId } from "../../http/ids.js";
+import { ProblemError } from "../../http/problem.js";
+import {
+  findApiKey,
+  insertApiKey,
+  markKeyDeleted,
+  readKeyStateLocked,
+  type ApiKeyRecord,
+} from "../../store/queries/api-keys.js";
+import { findSpace, insertUser, upsertMembership, type SpaceRow } from "../../store/queries/identity.js";
+import type { AccountRole, MemberRole } from "../../store/schema.js";
+import type { Db } from "../../store/store.js";
+import { generateRawKey, hashKey, redactKey } from "../../auth/key-format.js";
+import { lockLive } from "../../store/queries/soft-delete.js";
+import { readUserStatusLocked } from "../../store/queries/users.js";
+import type { KeyDeps, RequestMeta } from "../../auth/deps.js";
+
+export interface ServiceRoles {
+  spaceRole: MemberRole;
+  orgRole: MemberRole;
+  accountRole: AccountRole;
+}
+
+export interface CreateKeyInput {
+  name: string;
+  description: string | null;
+  expiresAt: number | null;
+  keyType: "user" | "service";
+  spaceId: number | null;
+  roles: ServiceRoles;
+}
+
+export interface IssuedKey {
+  record: ApiKeyRecord;
+  /** The raw key: returned to the client once, never stored or logged. */
+  rawKey: string;
+}
+
+/** Refuses callers without the developer flag (account admins pass). */
+export function requireApiAccess(principal: Principal): void {
+  if (!mayUseApi(principal)) {
+    throw new ProblemError("DEVELOPER_ACCESS_REQUIRED", {
+      detail: "this user does not have developer access; ask an account admin to enable it",
+    });
+  }
+}
+
+export function keyMaterial(deps: KeyDeps): { rawKey: string; hash: Buffer; redacted: string } {
+  const rawKey = generateRawKey(deps.random);
+  return { rawKey, hash: hashKey(deps.secret, rawKey), redacted: redactKey(rawKey) };
+}
+
+/** Loads a space or answers 404. */
+export async function requireSpace(db: Db, spaceId: number): Promise<SpaceRow> {
+  const space = await findSpace(db, spaceId);
+  if (!space) throw new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", spaceId)} does not exist` });
+  return space;
+}
+
+/** Checks the requested service-key roles against the caller's own (SPEC §6). */
+function checkRolesWithin(principal: Principal, space: SpaceRow, roles: ServiceRoles): void {
+  const held = spaceRole(principal, space);
+  if (!memberRoleWithin(roles.spaceRole, held)) {
+    throw new ProblemError("VALIDATION_FAILED", {
+      detail: `roles.space_role "${roles.spaceRole}" is above your own role in this space (${held ?? "none"})`,
+    });
+  }
+  const heldOrg = organizationRole(principal, space.organization_id);
+  if (!memberRoleWithin(roles.orgRole, heldOrg)) {
+    throw new ProblemError("VALIDATION_FAILED", {
+      detail: `roles.org_role "${roles.orgRole}" is above your own role in the organization (${heldOrg ?? "none"})`,
+    });
+  }
+  if (!accountRoleWithin(roles.accountRole, principal.accountRole)) {
+    throw new ProblemError("VALIDATION_FAILED", {
+      detail: `roles.account_role "${roles.accountRole}" is above your own account role (${principal.accountRole})`,
+    });
+  }
+}
+
+/**
+ * Re-checks, inside a transaction that issues a key, that the caller may still
+ * act: their user is not deleted and the key they authenticated with still
+ * works. Without it a request authenticated a moment before its key or user was
+ * revoked mints a key after the revocation, one that outlives it. The rows are
+ * read so that the answer holds at commit (FOR SHARE on PostgreSQL: the
+ * revocation waits for this transaction, or this one sees it). Every writer
+ * locks users before keys, so the user half must come before any key lock.
+ */
+export async function requireCallerStillValid(tx: Db, deps: KeyDeps, caller: Caller, now: number): Promise<void> {
+  await requireCallerUserActive(tx, deps, caller);
+  await requireCallerKeyWorks(tx, deps, caller, now);
+}
+
+const revoked = () => new ProblemError("UNAUTHENTICATED", { detail: "a valid API key is required: send Authorization: Bearer <key>" });
+
+/** The user half of requireCallerStillValid. */
+export async function requireCallerUserActive(tx: Db, deps: KeyDeps, caller: Caller): Promise<void> {
+  const status = await readUserStatusLocked(tx, deps.store.dialect, caller.user.id);
+  if (status === undefined || status === "inactive") throw revoked();
+}
+
+/** The key half of requireCallerStillValid. */
+export async function requireCallerKeyWorks(tx: Db, deps: KeyDeps, caller: Caller, now: number): Promise<void> {
+  const key = await readKeyStateLocked(tx, deps.store.dialect, caller.keyId);
+  if (key === undefined || key.status !== "active" || (key.expires_at !== null && key.expires_at <= now)) throw revoked();
+}
+
+/** POST /v2/api-keys: creates a user key for the caller, or a service key in a space. */
+export async function createKey(deps: KeyDeps, caller: Caller, input: CreateKeyInput, meta: RequestMeta): Promise<IssuedKey> {
+  requireApiAccess(caller.principal);
+  if (input.keyType === "user") {
+    if (caller.keyType === "service") {
+      throw new ProblemError("FORBIDDEN", { detail: "a service key cannot create user keys" });
+    }
+    return issueUserKey(deps, caller, caller.user.id, input, meta, "api_key.created");
+  }
+  if (input.spaceId === null) throw new ProblemError("VALIDATION_FAILED", { detail: "space_id is required for service keys" });
+  const space = await requireSpace(deps.store.db, input.spaceId);
+  if (!allowsServiceKeyAction(spaceRole(caller.principal, space), "create")) {
+    throw new ProblemError("FORBIDDEN", { detail: "you may not create service keys in this space" });
+  }
+  checkRolesWithin(caller.principal, space, input.roles);
+  const now = deps.now();
+  const material = keyMaterial(deps);
+  const record = await deps.store.transaction(async (tx) => {
+    await requireCallerStillValid(tx, deps, caller, now);
+    // The space must still exist when this commits: a concurrent deletion waits or wins.
+    if (!(await lockLive(tx, "spaces", space.id))) {
+      throw new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", space.id)} does not exist` });
+    }
+    const bot = await insertUser(tx, {
+      account_id: caller.user.account_id,
+      kind: "bot",
+      name: `service key: ${input.name}`,
+      email: null,
+      role: input.roles.accountRole,
+      is_developer: 1,
+      status: "active",
+      created_at: now,
+      updated_at: now,
+    });
+    const membership = { user_id: bot.id, organization_id: space.organization_id, created_at: now };
+    await upsertMembership(tx, { ...membership, scope: "organization", scope_id: space.organization_id, role: input.roles.orgRole });
+    await upsertMembership(tx, { ...membership, scope: "space", scope_id: space.id, role: input.roles.spaceRole });
+    const key = await insertApiKey(tx, {
+      key_type: "service",
+      name: input.name,
+      description: input.description,
+      key_hash: material.hash,
+      redacted_key: material.redacted,
+      principal_user_id: bot.id,
+      created_by_user_id: caller.user.id,
+      space_id: space.id,
+      created_at: now,
+      expires_at: input.expiresAt,
+      rotated_from_id: null,
+    });
+    await audit(tx, caller, meta, now, "api_key.created", [key, `Space:${space.id}`], {
+      key_type: "service",
+      name: input.name,
+      roles: { space_role: input.roles.spaceRole, org_role: input.roles.orgRole, account_role: input.roles.accountRole },
+    });
+    return key;
+  });
+  return { record, rawKey: material.rawKey };
+}
+
+/** Issues a user key acting as `ownerUserId`; used by create and by admins issuing a first key. */
+export async function issueUserKey(
+  deps: KeyDeps,
+  caller: Caller,
+  ownerUserId: number,
+  input: Pick<CreateKeyInput, "name" | "description" | "expiresAt">,
+  meta: RequestMeta,
+  action: "api_key.created" | "api_key.issued",
+): Promise<IssuedKey> {
+  const now = deps.now();
+  const material = keyMaterial(deps);
+  const record = await deps.store.transaction(async (tx) => {
+    await requireCallerUserActive(tx, deps, caller);
+    // The owner must still be a user when this commits: a key for a deleted user would never work.
+    const status = await readUserStatusLocked(tx, deps.store.dialect, ownerUserId);
+    if (status === undefined || status === "inactive") {
+      throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", ownerUserId)} is deleted; no key was issued` });
+    }
+    await requireCallerKeyWorks(tx, deps, caller, now);
+    const key = await insertApiKey(tx, {
+      key_type: "user",
+      name: input.name,
+      description: input.description,
+      key_hash: material.hash,
+      redacted_key: material.redacted,
+      principal_user_id: ownerUserId,
+      created_by_user_id: ownerUserId,
+      space_id: null,
+      created_at: now,
+      expires_at: input.expiresAt,
+      rotated_from_id: null,
+    });
+    await audit(tx, caller, meta, now, action, [key, `User:${ownerUserId}`], { key_type: "user", name: input.name });
+    return key;
+  });
+  return { record, rawKey: material.rawKey };
+}
+
+type Target = ApiKeyRecord | `${"User" | "Space"}:${number}`;
+
+function targetId(target: Target): string {
+  if (typeof target !== "string") return encodeId("ApiKey", target.id);
+  const [type, n] = target.split(":") as ["User" | "Space", string];
+  return encodeId(type, Number(n));
+}
+
+/** Appends the audit event of a key change, inside its transaction. */
+export async function audit(
+  tx: Db,
+  caller: Caller,
+  meta: RequestMeta,
+  now: number,
+  action: string,
+  targets: Target[],
+  details: Record<string, unknown>,
+): Promise<void> {
+  await recordAudit(tx, { caller, meta }, now, action, targets.map(targetId), details);
+}
+
+export type KeyAccess = "read" | "manage";
+
+/**
+ * A key by id for reading, from the cache of key records when it holds it. The
+ * returned record may be shared with the cache: never modify it. Changes go
+ * through findApiKey, which always asks the store.
+ */
+function readKey(deps: KeyDeps, keyId: number): Promise<ApiKeyRecord | undefined> {
+  return deps.keyCache.read(keyId, deps.now(), () => findApiKey(deps.store.db, keyId));
+}
+
+/**
+ * Loads a key the caller may act on. A key the caller may not even read answers
+ * 404 like a missing one; a readable key the caller may not manage answers 403.
+ */
+export async function requireKeyAccess(deps: KeyDeps, caller: Caller, keyId: number, access: KeyAccess): Promise<ApiKeyRecord> {
+  requireApiAccess(caller.principal);
+  const key = access === "read" ? await readKey(deps, keyId) : await findApiKey(deps.store.db, keyId);
+  // Built only when thrown: an Error captures a stack trace, which the hot path
+  // (a caller reading its own key) should not pay for.
+  const missing = () => new ProblemError("NOT_FOUND", { detail: `API key ${encodeId("ApiKey", keyId)} does not exist` });
+  if (!key) throw missing();
+  const principal = caller.principal;
+  if (key.key_type === "user") {
+    if (key.created_by_user_id !== principal.userId && !isAccountAdmin(principal)) throw missing();
+    return key;
+  }
+  const space = key.space_id === null ? undefined : await findSpace(deps.store.db, key.space_id);
+  const role = space ? spaceRole(principal, space) : isAccountAdmin(principal) ? "admin" : undefined;
+  if (!allowsServiceKeyAction(role, "read")) throw missing();
+  if (access === "read") return key;
+  const own = key.created_by_user_id === principal.userId;
+  if (allowsServiceKeyAction(role, "manage-any") || (own && allowsServiceKeyAction(role, "manage-own"))) return key;
+  throw new ProblemError("FORBIDDEN", {
+    detail: own ? "your role in this space may not manage service keys" : "only space admins may manage service keys created by others",
+  });
+}
+
+/** DELETE /v2/api-keys/{id}: soft delete; deleting a deleted key succeeds again. */
+export async function deleteKey(deps: KeyDeps, caller: Caller, keyId: number, meta: RequestMeta): Promise<void> {
+  const key = await requireKeyAccess(deps, caller, keyId, "manage");
+  if (key.status === "deleted") return;
+  const now = deps.now();
+  await deps.store.transaction(async (tx) => {
+    if (await markKeyDeleted(tx, key.id, now)) {
+      await audit(tx, caller, meta, now, "api_key.deleted", [key], { key_type: key.key_type });
+    }
+  });
+}

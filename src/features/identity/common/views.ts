@@ -1,0 +1,58 @@
+import { rfc3339 } from "../../apikeys/view.js";
+import { encodeId } from "../../../http/ids.js";
+import type { MembershipRow, OrganizationRow, SpaceRow, UserRow } from "../../../store/queries/identity.js";
+import type { AccountRole, MemberRole, UserStatus } from "../../../store/schema.js";
+
+/** The wire form of a role (SPEC §7). */
+export interface RoleAssignmentView {
+  type: "predefined";
+  name: MemberRole | AccountRole;
+}
+
+export function roleAssignment(name: MemberRole | AccountRole): RoleAssignmentView {
+  return { type: "predefined", name };
+}
+
+export function toOrganizationView(row: OrganizationRow) {
+  return { id: encodeId("Organization", row.id), name: row.name, description: row.description, created_at: rfc3339(row.created_at) };
+}
+
+export function toSpaceView(row: SpaceRow) {
+  return {
+    id: encodeId("Space", row.id),
+    name: row.name,
+    description: row.description,
+    created_at: rfc3339(row.created_at),
+    organization_id: encodeId("Organization", row.organization_id),
+  };
+}
+
+export interface UserView {
+  id: string;
+  name: string;
+  email: string;
+  created_at: string;
+  status: UserStatus;
+  role: RoleAssignmentView;
+  is_developer: boolean;
+}
+
+export function toUserView(row: UserRow): UserView {
+  return {
+    id: encodeId("User", row.id),
+    name: row.name,
+    email: row.email ?? "",
+    created_at: rfc3339(row.created_at),
+    status: row.status,
+    role: roleAssignment(row.role),
+    is_developer: row.is_developer === 1,
+  };
+}
+
+/** A membership as the wire shows it: `organization_id` or `space_id` by scope. */
+export function toMembershipView(row: MembershipRow) {
+  const base = { id: encodeId("Membership", row.id), user_id: encodeId("User", row.user_id), role: roleAssignment(row.role) };
+  return row.scope === "organization"
+    ? { ...base, organization_id: encodeId("Organization", row.scope_id) }
+    : { ...base, space_id: encodeId("Space", row.scope_id) };
+}

@@ -1,0 +1,150 @@
+import type { KeyDeps } from "../../../auth/deps.js";
+import { requireApiAccess } from "../../apikeys/service.js";
+import { recordAudit, type Actor } from "../../audit/record.js";
+import { encodeId } from "../../../http/ids.js";
+import { readPage, type Page } from "../../../http/page.js";
+import { ProblemError } from "../../../http/problem.js";
+import { upsertMembership, type MembershipRow } from "../../../store/queries/identity.js";
+import {
+  deleteMembership,
+  deleteSpaceMembershipsIn,
+  findMembership,
+  listMemberships,
+  lockMembership,
+} from "../../../store/queries/memberships.js";
+import { lockLive } from "../../../store/queries/soft-delete.js";
+import { lockHumanUser } from "../../../store/queries/users.js";
+import type { MemberRole, MembershipScope } from "../../../store/schema.js";
+import type { Db } from "../../../store/store.js";
+import {
+  organizationNotFound,
+  requireHumanUser,
+  requireOrganizationAdmin,
+  requireSpaceAdmin,
+  spaceNotFound,
+  userNotFound,
+  visibleOrganization,
+  visibleSpace,
+} from "../../../auth/access.js";
+import { annotatorConflict } from "../common/roles.js";
+
+/** An organization or a space, resolved and checked for the caller. */
+interface Scope {
+  scope: MembershipScope;
+  id: number;
+  organizationId: number;
+  wireId: string;
+}
+
+/**
+ * Resolves the organization or space of a membership route. Seeing it is
+ * enough to list its members; changing them takes an admin of it (for a space:
+ * its admins, and the admins of its organization).
+ */
+async function resolveScope(deps: KeyDeps, actor: Actor, scope: MembershipScope, id: number, manage: boolean): Promise<Scope> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  const db = deps.store.db;
+  if (scope === "organization") {
+    const organization = await visibleOrganization(db, principal, id);
+    if (manage) requireOrganizationAdmin(principal, id, "manage its members");
+    return { scope, id, organizationId: organization.id, wireId: encodeId("Organization", id) };
+  }
+  const space = await visibleSpace(db, principal, id);
+  if (manage) requireSpaceAdmin(principal, space, "manage its members");
+  return { scope, id, organizationId: space.organization_id, wireId: encodeId("Space", id) };
+}
+
+/** The checks that must still hold when an upsert commits; each takes a row lock. */
+async function checkUpsert(tx: Db, target: Scope, userId: number, role: MemberRole): Promise<void> {
+  const user = await lockHumanUser(tx, userId);
+  if (!user) throw userNotFound(userId);
+  if (user.status === "inactive") {
+    throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", userId)} is deleted and cannot be given roles` });
+  }
+  const live = await lockLive(tx, target.scope === "organization" ? "organizations" : "spaces", target.id);
+  if (!live) throw target.scope === "organization" ? organizationNotFound(target.id) : spaceNotFound(target.id);
+  if (target.scope === "space" && !(await lockMembership(tx, "organization", target.organizationId, userId))) {
+    throw new ProblemError("INVALID_STATE", {
+      detail: `user ${encodeId("User", userId)} must first be a member of the space's organization ${encodeId("Organization", target.organizationId)}`,
+    });
+  }
+  const conflict = annotatorConflict(user.role, role);
+  if (conflict) throw new ProblemError("INVALID_STATE", { detail: conflict });
+}
+
+export interface UpsertOutcome {
+  membership: MembershipRow;
+  created: boolean;
+}
+
+/** POST /v2/{organizations|spaces}/{id}/users: adds the user, or sets the user's role (upsert). */
+export async function upsertMember(
+  deps: KeyDeps,
+  actor: Actor,
+  scope: MembershipScope,
+  scopeId: number,
+  input: { userId: number; role: MemberRole },
+): Promise<UpsertOutcome> {
+  const target = await resolveScope(deps, actor, scope, scopeId, true);
+  const now = deps.now();
+  return deps.store.transaction(async (tx) => {
+    await checkUpsert(tx, target, input.userId, input.role);
+    const previous = await findMembership(tx, scope, scopeId, input.userId);
+    const membership = await upsertMembership(tx, {
+      user_id: input.userId,
+      scope,
+      scope_id: scopeId,
+      organization_id: target.organizationId,
+      role: input.role,
+      created_at: now,
+    });
+    await recordAudit(tx, actor, now, "membership.upserted", [encodeId("Membership", membership.id), encodeId("User", input.userId), target.wireId], {
+      scope,
+      role: input.role,
+      previous_role: previous?.role ?? null,
+    });
+    return { membership, created: previous === undefined };
+  });
+}
+
+/**
+ * DELETE /v2/{organizations|spaces}/{id}/users/{user_id}. Leaving an
+ * organization also ends the user's memberships of its spaces, since a space
+ * membership needs the organization's.
+ */
+export async function removeMember(deps: KeyDeps, actor: Actor, scope: MembershipScope, scopeId: number, userId: number): Promise<void> {
+  const target = await resolveScope(deps, actor, scope, scopeId, true);
+  await requireHumanUser(deps.store.db, userId);
+  const now = deps.now();
+  await deps.store.transaction(async (tx) => {
+    const removed = await deleteMembership(tx, scope, scopeId, userId);
+    if (!removed) {
+      throw new ProblemError("NOT_FOUND", { detail: `user ${encodeId("User", userId)} is not a member of ${scope} ${target.wireId}` });
+    }
+    const spaces = scope === "organization" ? await deleteSpaceMembershipsIn(tx, scopeId, userId) : [];
+    const spaceIds = spaces.map((m) => encodeId("Space", m.scope_id));
+    await recordAudit(tx, actor, now, "membership.removed", [encodeId("Membership", removed.id), encodeId("User", userId), target.wireId, ...spaceIds], {
+      scope,
+      role: removed.role,
+      ...(scope === "organization" ? { removed_space_ids: spaceIds } : {}),
+    });
+  });
+}
+
+/** GET /v2/{organizations|spaces}/{id}/users (extension): the human members, newest first. */
+export async function listMembers(
+  deps: KeyDeps,
+  actor: Actor,
+  scope: MembershipScope,
+  scopeId: number,
+  page: { limit: number; cursor: string | undefined },
+): Promise<Page<MembershipRow>> {
+  await resolveScope(deps, actor, scope, scopeId, false);
+  return readPage(
+    deps.cursors,
+    { ...page, filters: { list: `${scope}-members`, caller: actor.caller.principal.userId, scope_id: scopeId } },
+    (after) => listMemberships(deps.store.db, { scope, scopeId, after, limit: page.limit }),
+    (row) => row.created_at,
+  );
+}

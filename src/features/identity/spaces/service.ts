@@ -1,0 +1,130 @@
+import type { KeyDeps } from "../../../auth/deps.js";
+import { requireApiAccess } from "../../apikeys/service.js";
+import { recordAudit, type Actor } from "../../audit/record.js";
+import { encodeId } from "../../../http/ids.js";
+import { readPage, type Page } from "../../../http/page.js";
+import { ProblemError } from "../../../http/problem.js";
+import { insertSpace, type SpaceRow } from "../../../store/queries/identity.js";
+import { deleteMembershipsOf } from "../../../store/queries/memberships.js";
+import { lockLive, softDelete } from "../../../store/queries/soft-delete.js";
+import { countWorkingKeysInSpace, findSpaceByName, listSpaces } from "../../../store/queries/spaces.js";
+import { organizationNotFound, requireOrganizationAdmin, spaceNotFound, visibleOrganization, visibleSpace } from "../../../auth/access.js";
+import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/naming.js";
+import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
+
+function nameTaken(name: string): ProblemError {
+  return new ProblemError("CONFLICT", {
+    detail: `a space named "${name}" already exists in this organization (names are compared case-insensitively)`,
+  });
+}
+
+export interface SpaceFilters {
+  organizationId: number | undefined;
+  name: string | undefined;
+}
+
+/** The spaces a principal sees: every space of an organization it administers, and those it is a member of. */
+function visibility(principal: Principal): { organizationIds: number[]; spaceIds: number[] } | undefined {
+  if (isAccountAdmin(principal)) return undefined;
+  return {
+    organizationIds: [...principal.organizationRoles].filter(([, role]) => role === "admin").map(([id]) => id),
+    spaceIds: [...principal.spaceRoles.keys()],
+  };
+}
+
+/** GET /v2/spaces: visible spaces, filtered by organization and by a case-insensitive substring of the name. */
+export async function listVisibleSpaces(
+  deps: KeyDeps,
+  actor: Actor,
+  filters: SpaceFilters,
+  page: { limit: number; cursor: string | undefined },
+): Promise<Page<SpaceRow>> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  return readPage(
+    deps.cursors,
+    { ...page, filters: { list: "spaces", caller: principal.userId, org_id: filters.organizationId, name: filters.name } },
+    (after) =>
+      listSpaces(deps.store.db, {
+        organizationId: filters.organizationId,
+        name: filters.name,
+        visible: visibility(principal),
+        after,
+        limit: page.limit,
+      }),
+    (row) => row.created_at,
+  );
+}
+
+export async function getSpace(deps: KeyDeps, actor: Actor, id: number): Promise<SpaceRow> {
+  requireApiAccess(actor.caller.principal);
+  return visibleSpace(deps.store.db, actor.caller.principal, id);
+}
+
+/** POST /v2/spaces: admins of the organization; names are unique in the organization. */
+export async function createSpace(
+  deps: KeyDeps,
+  actor: Actor,
+  input: { name: string; description: string; organizationId: number },
+): Promise<SpaceRow> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  requireNotBlank(input.name);
+  const organization = await visibleOrganization(deps.store.db, principal, input.organizationId);
+  requireOrganizationAdmin(principal, organization.id, "create spaces in it");
+  if (await findSpaceByName(deps.store.db, organization.id, input.name)) throw nameTaken(input.name);
+  const now = deps.now();
+  return writeUnique(deps.store, () => nameTaken(input.name), async (tx) => {
+    if (!(await lockLive(tx, "organizations", organization.id))) throw organizationNotFound(organization.id);
+    const space = await insertSpace(tx, { organization_id: organization.id, name: input.name, description: input.description, created_at: now });
+    await recordAudit(tx, actor, now, "space.created", [encodeId("Space", space.id), encodeId("Organization", organization.id)], {
+      name: input.name,
+    });
+    return space;
+  });
+}
+
+/** PATCH /v2/spaces/{id}: admins of the space's organization. */
+export async function updateSpace(deps: KeyDeps, actor: Actor, id: number, patch: NamedPatch): Promise<SpaceRow> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  requireChange(patch);
+  const current = await visibleSpace(deps.store.db, principal, id);
+  requireOrganizationAdmin(principal, current.organization_id, "change its spaces");
+  return patchNamed(deps, actor, {
+    table: "spaces",
+    current,
+    wireId: encodeId("Space", id),
+    action: "space.updated",
+    holderOf: (name) => findSpaceByName(deps.store.db, current.organization_id, name),
+    nameTaken,
+    gone: () => spaceNotFound(id),
+  }, patch);
+}
+
+/**
+ * DELETE /v2/spaces/{id}: admins of the space's organization. Refused (422)
+ * while service keys of the space still work; its memberships go with it.
+ */
+export async function deleteSpace(deps: KeyDeps, actor: Actor, id: number): Promise<void> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  const space = await visibleSpace(deps.store.db, principal, id);
+  requireOrganizationAdmin(principal, space.organization_id, "delete its spaces");
+  const now = deps.now();
+  await deps.store.transaction(async (tx) => {
+    if (!(await softDelete(tx, "spaces", id, now))) throw spaceNotFound(id);
+    const working = await countWorkingKeysInSpace(tx, id, now);
+    if (working > 0) {
+      throw new ProblemError("INVALID_STATE", {
+        detail: `space ${encodeId("Space", id)} still has ${working} working service key(s); delete them first`,
+      });
+    }
+    const removed = await deleteMembershipsOf(tx, "space", id);
+    await recordAudit(tx, actor, now, "space.deleted", [encodeId("Space", id), encodeId("Organization", space.organization_id)], {
+      name: space.name,
+      removed_memberships: removed,
+    });
+  });
+}
+

@@ -1,0 +1,160 @@
+import type { FastifyInstance } from "fastify";
+import type { KeyDeps } from "../../../auth/deps.js";
+import { authOf, toCreateInput } from "../../apikeys/routes.js";
+import { ApiKeyWithSecretSchema, CreateBody } from "../../apikeys/schemas.js";
+import { toApiKeyView } from "../../apikeys/view.js";
+import { paginationOf } from "../../../http/page.js";
+import { ProblemError } from "../../../http/problem.js";
+import { problemResponses } from "../../../http/schemas.js";
+import { parseAccountRole } from "../common/roles.js";
+import { NO_CONTENT, pageOf, pathId, SECURITY } from "../common/route-common.js";
+import { UserCreateBody, UserList, UserListQuery, UserParams, UserPatchBody } from "../common/schemas.js";
+import { issueKeyForUser } from "./user-keys.js";
+import { removeUser } from "./removal.js";
+import { changeUser, createUser, getUser, listVisibleUsers } from "./service.js";
+import { toUserView } from "../common/views.js";
+
+const TAGS = ["Users"];
+const USER = { $ref: "User#" };
+const userId = (params: unknown) => pathId("User", (params as UserParams).user_id, "user_id");
+
+/** GET/POST /v2/users, GET/PATCH/DELETE /v2/users/{user_id} and POST /v2/users/{user_id}/api-keys (SPEC §7). */
+export function userRoutes(app: FastifyInstance, deps: KeyDeps): void {
+  app.get(
+    "/v2/users",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "List users",
+        description:
+          "Account admins see every user; others see themselves and the members of their organizations. Bot users are never listed. " +
+          "`email` is a case-insensitive substring filter; without `status`, deleted (inactive) users are left out.",
+        operationId: "listUsers",
+        security: SECURITY,
+        querystring: UserListQuery,
+        response: { 200: UserList, ...problemResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const query = request.query as UserListQuery;
+      const page = await listVisibleUsers(deps, authOf(request), { email: query.email, status: query.status }, pageOf(query));
+      return { users: page.items.map(toUserView), pagination: paginationOf(page) };
+    },
+  );
+
+  app.post(
+    "/v2/users",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Create a user",
+        description:
+          "Account admins only. Emails are unique, compared case-insensitively (409). invite_mode none (default) makes the user active; " +
+          "email_link and temporary_password record them as invited (keyhouse sends no email).",
+        operationId: "createUser",
+        security: SECURITY,
+        body: UserCreateBody,
+        response: { 201: USER, ...problemResponses(400, 401, 403, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as UserCreateBody;
+      const user = await createUser(deps, authOf(request), {
+        name: body.name,
+        email: body.email,
+        role: parseAccountRole(body.role),
+        inviteMode: body.invite_mode ?? "none",
+        isDeveloper: body.is_developer,
+      });
+      return reply.code(201).send(toUserView(user));
+    },
+  );
+
+  app.get(
+    "/v2/users/:user_id",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Get a user",
+        operationId: "getUser",
+        security: SECURITY,
+        params: UserParams,
+        response: { 200: USER, ...problemResponses(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request) => toUserView(await getUser(deps, authOf(request), userId(request.params))),
+  );
+
+  app.patch(
+    "/v2/users/:user_id",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Update a user",
+        description: "Account admins only. At least one of name, role (account role), is_developer. Your own role cannot be changed (422).",
+        operationId: "updateUser",
+        security: SECURITY,
+        params: UserParams,
+        body: UserPatchBody,
+        response: { 200: USER, ...problemResponses(400, 401, 403, 404, 422, 429) },
+      },
+    },
+    async (request) => {
+      const body = request.body as UserPatchBody;
+      const user = await changeUser(deps, authOf(request), userId(request.params), {
+        name: body.name,
+        role: body.role === undefined ? undefined : parseAccountRole(body.role),
+        isDeveloper: body.is_developer,
+      });
+      return toUserView(user);
+    },
+  );
+
+  app.delete(
+    "/v2/users/:user_id",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Delete a user",
+        description:
+          "Account admins only; not yourself (422). The user becomes inactive, loses every membership, and their user keys are deleted " +
+          "before the response. Service keys they created keep working. Deleting again: 204.",
+        operationId: "deleteUser",
+        security: SECURITY,
+        params: UserParams,
+        response: { ...NO_CONTENT, ...problemResponses(400, 401, 403, 404, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      await removeUser(deps, authOf(request), userId(request.params));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    "/v2/users/:user_id/api-keys",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Issue a user key for a user (extension)",
+        description:
+          "Account admins only (not with a service key). Body and response as POST /v2/api-keys with key_type user; " +
+          "the key acts as that user. The user must not be deleted and must have developer access (422).",
+        operationId: "issueUserApiKey",
+        security: SECURITY,
+        params: UserParams,
+        body: CreateBody,
+        response: { 201: ApiKeyWithSecretSchema, ...problemResponses(400, 401, 403, 404, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as CreateBody;
+      if (body.key_type !== undefined && body.key_type !== "user") {
+        throw new ProblemError("VALIDATION_FAILED", { detail: 'body "key_type" must be user: this route issues user keys' });
+      }
+      const input = toCreateInput(body, deps.now());
+      const issued = await issueKeyForUser(deps, authOf(request), userId(request.params), input);
+      return reply.code(201).header("cache-control", "no-store").send({ ...toApiKeyView(issued.record), key: issued.rawKey });
+    },
+  );
+}

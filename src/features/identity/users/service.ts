@@ -1,0 +1,172 @@
+import type { KeyDeps } from "../../../auth/deps.js";
+import { requireApiAccess } from "../../apikeys/service.js";
+import { recordAudit, type Actor } from "../../audit/record.js";
+import { encodeId } from "../../../http/ids.js";
+import { readPage, type Page } from "../../../http/page.js";
+import { ProblemError } from "../../../http/problem.js";
+import { insertUser, type UserRow } from "../../../store/queries/identity.js";
+import { hasMembershipWithRole } from "../../../store/queries/memberships.js";
+import { findUserByEmail, listUsers, lockHumanUser, sharesOrganization, updateUser, type UserPatch } from "../../../store/queries/users.js";
+import type { AccountRole, UserStatus } from "../../../store/schema.js";
+import type { Db } from "../../../store/store.js";
+import { requireAccountAdmin, requireHumanUser, userNotFound } from "../../../auth/access.js";
+import { changesOf, requireChange, requireNotBlank, writeUnique } from "../common/naming.js";
+import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
+import type { INVITE_MODES } from "../common/schemas.js";
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+function emailTaken(email: string): ProblemError {
+  return new ProblemError("CONFLICT", {
+    detail: `a user with email ${email} already exists (emails are compared case-insensitively; deleted users keep theirs)`,
+  });
+}
+
+/** Organizations whose members the principal may see: every one it belongs to. */
+function organizationsOf(principal: Principal): number[] {
+  return [...principal.organizationRoles.keys()];
+}
+
+/**
+ * True when the principal may see the user: account admins see everyone, others
+ * themselves and the members of the organizations they belong to.
+ */
+async function mayView(db: Db, principal: Principal, user: UserRow): Promise<boolean> {
+  if (isAccountAdmin(principal) || user.id === principal.userId) return true;
+  return sharesOrganization(db, user.id, organizationsOf(principal));
+}
+
+export interface UserFilters {
+  email: string | undefined;
+  status: UserStatus | undefined;
+}
+
+/** GET /v2/users: the users the caller may see; without `status`, deleted users are left out. */
+export async function listVisibleUsers(
+  deps: KeyDeps,
+  actor: Actor,
+  filters: UserFilters,
+  page: { limit: number; cursor: string | undefined },
+): Promise<Page<UserRow>> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  const visibleTo = isAccountAdmin(principal) ? undefined : { userId: principal.userId, organizationIds: organizationsOf(principal) };
+  return readPage(
+    deps.cursors,
+    { ...page, filters: { list: "users", caller: principal.userId, email: filters.email, status: filters.status } },
+    (after) => listUsers(deps.store.db, { email: filters.email, status: filters.status, visibleTo, after, limit: page.limit }),
+    (row) => row.created_at,
+  );
+}
+
+/** GET /v2/users/{id}: a user the caller may see (deleted ones too, with status inactive). */
+export async function getUser(deps: KeyDeps, actor: Actor, id: number): Promise<UserRow> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  const user = await requireHumanUser(deps.store.db, id);
+  if (!(await mayView(deps.store.db, principal, user))) throw userNotFound(id);
+  return user;
+}
+
+export interface NewUserInput {
+  name: string;
+  email: string;
+  role: AccountRole;
+  inviteMode: (typeof INVITE_MODES)[number];
+  isDeveloper: boolean | undefined;
+}
+
+/**
+ * POST /v2/users: account admins only. keyhouse sends no email: an invite mode
+ * other than `none` only records the user as invited (docs/identity.md).
+ */
+export async function createUser(deps: KeyDeps, actor: Actor, input: NewUserInput): Promise<UserRow> {
+  const { principal, user: caller } = actor.caller;
+  requireApiAccess(principal);
+  requireAccountAdmin(principal, "create users");
+  requireNotBlank(input.name);
+  if (!EMAIL.test(input.email)) {
+    throw new ProblemError("VALIDATION_FAILED", { detail: 'body "email" must be an email address such as jane@example.com' });
+  }
+  if (await findUserByEmail(deps.store.db, input.email)) throw emailTaken(input.email);
+  const now = deps.now();
+  const isDeveloper = input.isDeveloper ?? input.role !== "annotator";
+  const status: UserStatus = input.inviteMode === "none" ? "active" : "invited";
+  return writeUnique(deps.store, () => emailTaken(input.email), async (tx) => {
+    const user = await insertUser(tx, {
+      account_id: caller.account_id,
+      kind: "human",
+      name: input.name,
+      email: input.email,
+      role: input.role,
+      is_developer: isDeveloper ? 1 : 0,
+      status,
+      created_at: now,
+      updated_at: now,
+    });
+    await recordAudit(tx, actor, now, "user.created", [encodeId("User", user.id)], {
+      email: input.email,
+      role: input.role,
+      is_developer: isDeveloper,
+      invite_mode: input.inviteMode,
+      status,
+    });
+    return user;
+  });
+}
+
+export interface UserChange {
+  name?: string;
+  role?: AccountRole;
+  isDeveloper?: boolean;
+}
+
+/** Refuses an account role that the user's memberships contradict (SPEC §7 annotator rules). */
+async function checkRoleAgainstMemberships(tx: Db, userId: number, role: AccountRole): Promise<void> {
+  const annotator = role === "annotator";
+  if (await hasMembershipWithRole(tx, userId, !annotator)) {
+    throw new ProblemError("INVALID_STATE", {
+      detail: annotator
+        ? "the user holds roles other than annotator in organizations or spaces; remove or change them before making the user an annotator"
+        : "the user holds the annotator role in organizations or spaces; remove those memberships before changing the account role",
+    });
+  }
+}
+
+/** PATCH /v2/users/{id}: account admins only; callers cannot change their own account role. */
+export async function changeUser(deps: KeyDeps, actor: Actor, id: number, change: UserChange): Promise<UserRow> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  requireChange(change, "name, role, is_developer");
+  requireAccountAdmin(principal, "change users");
+  if (change.name !== undefined) requireNotBlank(change.name);
+  await requireHumanUser(deps.store.db, id);
+  const now = deps.now();
+  return deps.store.transaction(async (tx) => {
+    const current = await lockHumanUser(tx, id);
+    if (!current) throw userNotFound(id);
+    if (current.status === "inactive") {
+      throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", id)} is deleted and cannot be changed` });
+    }
+    const roleChanges = change.role !== undefined && change.role !== current.role;
+    if (roleChanges && id === principal.userId) {
+      throw new ProblemError("INVALID_STATE", { detail: "you cannot change your own account role; ask another account admin" });
+    }
+    if (roleChanges && change.role !== undefined) await checkRoleAgainstMemberships(tx, id, change.role);
+    const patch: UserPatch = {
+      ...(change.name === undefined ? {} : { name: change.name }),
+      ...(change.role === undefined ? {} : { role: change.role }),
+      ...(change.isDeveloper === undefined ? {} : { is_developer: change.isDeveloper ? 1 : 0 }),
+    };
+    const updated = await updateUser(tx, id, patch, now);
+    if (!updated) throw userNotFound(id);
+    const { before, after } = changesOf(current, patch);
+    await recordAudit(tx, actor, now, "user.updated", [encodeId("User", id)], { before: readable(before), after: readable(after) });
+    return updated;
+  });
+}
+
+/** The audit form of a user patch: is_developer as a boolean. */
+function readable(patch: UserPatch): Record<string, unknown> {
+  return patch.is_developer === undefined ? { ...patch } : { ...patch, is_developer: patch.is_developer === 1 };
+}
