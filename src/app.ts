@@ -2,21 +2,20 @@ import { randomBytes, randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import type { KeyDeps } from "./auth/deps.js";
-import { apiKeyRoutes } from "./features/apikeys/routes.js";
-import { ApiKeySchema } from "./features/apikeys/schemas.js";
-import { auditRoutes } from "./features/audit/routes.js";
-import { AUDIT_SCHEMAS } from "./features/audit/schemas.js";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FeatureDeps } from "./auth/deps.js";
+import { apiKeyRoutes, ApiKeySchema } from "./features/apikeys/index.js";
+import { AUDIT_SCHEMAS, auditRoutes } from "./features/audit/index.js";
+import { IDENTITY_SCHEMAS, identityRoutes } from "./features/identity/index.js";
+import { whoamiRoute } from "./features/whoami/index.js";
 import { LastUsedTracker } from "./auth/last-used.js";
 import { Authenticator, type CachedAuth } from "./auth/authenticate.js";
 import { authHook } from "./auth/hook.js";
 import type { FailureThrottle } from "./auth/throttle.js";
-import { whoamiRoute } from "./features/whoami/routes.js";
 import { answerClientError, answerFrameworkError } from "./http/client-errors.js";
 import { consoleRoutes } from "./http/console.js";
 import { installErrorHandling, sendProblem } from "./http/errors.js";
 import { healthRoutes } from "./http/health.js";
-import { IDENTITY_SCHEMAS, identityRoutes } from "./features/identity/routes.js";
 import { CursorCodec } from "./http/cursor.js";
 import { refuseRepeatedQuery } from "./http/query.js";
 import { maskKeys } from "./http/redact.js";
@@ -166,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   const authCache = new StoreCache<string, CachedAuth>(deps.store.invalidation, deps.authCacheSize ?? 100_000, CACHE_MAX_AGE_MS);
   const authenticator = new Authenticator(deps.store, deps.secret, now, deps.throttle, lastUsed, authCache);
-  const keyDeps: KeyDeps = {
+  const keyDeps: FeatureDeps = {
     store: deps.store,
     now,
     random: deps.random ?? randomBytes,
@@ -179,10 +178,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/v2/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await consoleRoutes(app, deps.consoleDir);
 
-  await app.register(async (v2) => {
+  await app.register(async (scope) => {
+    const v2 = scope.withTypeProvider<TypeBoxTypeProvider>();
     // Declared up front so every request object keeps one shape (V8 deoptimizes
     // code that sees a property added to some requests only).
-    v2.decorateRequest("auth", null);
+    v2.decorateRequest("actor", null, []);
     v2.addHook("onRequest", authHook(authenticator));
     v2.addHook("preValidation", refuseRepeatedQuery);
     installWorkLimiter(v2, new WorkLimiter(deps.maxConcurrentWork ?? 32, deps.maxQueuedWork ?? 512));

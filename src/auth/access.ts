@@ -3,13 +3,29 @@ import { ProblemError } from "../http/problem.js";
 import { findOrganization, findSpace, type OrganizationRow, type SpaceRow, type UserRow } from "../store/queries/identity.js";
 import { findHumanUser } from "../store/queries/users.js";
 import type { Db } from "../store/store.js";
-import { isAccountAdmin, organizationRole, spaceRole, type Principal } from "./permissions.js";
+import { isAccountAdmin, mayUseApi, organizationRole, spaceRole, type Principal } from "./permissions.js";
 
 /**
- * The gates of the identity resources (docs/identity.md). Something the caller
+ * The access gates of every feature (docs/identity.md). Something the caller
  * may not see answers 404 like something that does not exist; something the
  * caller sees but may not change answers 403.
  */
+
+/** Refuses callers without the developer flag (account admins pass). */
+export function requireApiAccess(principal: Principal): void {
+  if (!mayUseApi(principal)) {
+    throw new ProblemError("DEVELOPER_ACCESS_REQUIRED", {
+      detail: "this user does not have developer access; ask an account admin to enable it",
+    });
+  }
+}
+
+/** A live space, whoever may see it, or 404 (callers check the role they need in it). */
+export async function requireSpace(db: Db, id: number): Promise<SpaceRow> {
+  const space = await findSpace(db, id);
+  if (!space) throw spaceNotFound(id);
+  return space;
+}
 
 export function requireAccountAdmin(principal: Principal, what: string): void {
   if (!isAccountAdmin(principal)) throw new ProblemError("FORBIDDEN", { detail: `only account admins may ${what}` });

@@ -3,22 +3,11 @@ import { hashKey, hashesEqual, isWellFormedKey } from "./key-format.js";
 import { loadPrincipal } from "./principal.js";
 import type { Principal } from "./permissions.js";
 import { findKeyByHash, type AuthRecord } from "../store/queries/api-keys.js";
-import type { UserRow } from "../store/queries/identity.js";
-import type { KeyType } from "../store/schema.js";
 import type { Store } from "../store/store.js";
+import type { Caller } from "./actor.js";
 import type { StoreCache } from "../store/cache.js";
 import type { LastUsedTracker } from "./last-used.js";
 import type { FailureThrottle } from "./throttle.js";
-
-/** What an authenticated request acts as. */
-export interface Caller {
-  principal: Principal;
-  user: UserRow;
-  keyId: number;
-  keyType: KeyType;
-  /** The space of a service key. */
-  keySpaceId: number | null;
-}
 
 /** A cached authentication: the key and user as read, and the principal they resolved to. */
 export interface CachedAuth {

@@ -4,8 +4,8 @@ import type { StoreCache } from "../store/cache.js";
 import type { ApiKeyRecord } from "../store/queries/api-keys.js";
 import type { Store } from "../store/store.js";
 
-/** What the API keys feature needs from the outside world, passed in by buildApp. */
-export interface KeyDeps {
+/** What the features need from the outside world, passed in by buildApp. */
+export interface FeatureDeps {
   store: Store;
   now: () => number;
   random: RandomSource;
@@ -13,10 +13,4 @@ export interface KeyDeps {
   cursors: CursorCodec;
   /** Key records by id for reads (GET /v2/api-keys/{id}); emptied by every write that changes a key. */
   keyCache: StoreCache<number, ApiKeyRecord>;
-}
-
-/** Where a request came from, recorded with every change it makes. */
-export interface RequestMeta {
-  clientAddress: string;
-  requestId: string;
 }

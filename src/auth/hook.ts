@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { sendProblem } from "../http/errors.js";
+import type {} from "./actor.js"; // request.actor
 import type { Authenticator } from "./authenticate.js";
 
 /** The onRequest hook of every authenticated route: 401 and 429 answer before the body is read. */
@@ -7,7 +8,7 @@ export function authHook(authenticator: Authenticator) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const outcome = await authenticator.authenticate(request.headers.authorization, request.ip);
     if (outcome.ok) {
-      (request as FastifyRequest & { auth: unknown }).auth = { caller: outcome.caller, meta: { clientAddress: request.ip, requestId: request.id } };
+      request.actor = { caller: outcome.caller, meta: { clientAddress: request.ip, requestId: request.id } };
       return undefined;
     }
     if (outcome.reason === "throttled") {

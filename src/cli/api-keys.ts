@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import type { ApiKeyView } from "../features/apikeys/view.js";
+import type { ApiKey as ApiKeyView } from "../features/apikeys/index.js";
 import { clientAction, type Context } from "./command.js";
 import { runList, pagingOptions, type ListSpec, type PagingOptions } from "./listing.js";
 import { cell, paint, printJson, renderDetails, statusCell, whenCell, whenDetail, type Column } from "./output.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { AuditEventView } from "../features/audit/list.js";
+import type { AuditEvent as AuditEventView } from "../features/audit/index.js";
 import { clientAction, type Context } from "./command.js";
 import { runList, pagingOptions, type PagingOptions } from "./listing.js";
 import { cell, whenCell, type Column } from "./output.js";

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import type { toMembershipView } from "../features/identity/common/views.js";
+import type { OrganizationMembership, SpaceMembership } from "../features/identity/index.js";
 import type { ApiClient } from "./client.js";
 import { clientAction } from "./command.js";
 import { runList, pagingOptions, type PagingOptions } from "./listing.js";
@@ -11,7 +11,7 @@ import { oneLine } from "./text.js";
 const MEMBER_ROLES = ["admin", "member", "read-only", "annotator"];
 
 /** A membership as the server returns it (SPEC §7). */
-type Membership = ReturnType<typeof toMembershipView>;
+type Membership = OrganizationMembership | SpaceMembership;
 
 /** An organization or a space: the two things users are members of. */
 export interface MemberScope {

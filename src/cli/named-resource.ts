@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { toOrganizationView, toSpaceView } from "../features/identity/common/views.js";
+import type { Organization, Space } from "../features/identity/index.js";
 import { clientAction, type Context } from "./command.js";
 import { registerMemberCommands, type MemberScope } from "./members.js";
 import { cell, whenCell, whenDetail, type Column } from "./output.js";
@@ -7,7 +7,7 @@ import { patchBody, printResource, registerDeleteCommand, resourcePath } from ".
 import { oneLine } from "./text.js";
 
 /** An organization or a space as the server returns it (SPEC §7); only spaces have `organization_id`. */
-export type NamedResource = ReturnType<typeof toOrganizationView> & Partial<ReturnType<typeof toSpaceView>>;
+export type NamedResource = Organization & Partial<Space>;
 
 /** Label/value lines of an organization or space. */
 export function namedDetails(ctx: Context, item: NamedResource): [string, string][] {

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import type { UserView } from "../features/identity/common/views.js";
+import type { User as UserView } from "../features/identity/index.js";
 import { printIssuedKey, userKeyBody, expiryOption, type IssuedKey } from "./api-keys.js";
 import { clientAction, type Context } from "./command.js";
 import { runList, pagingOptions, type PagingOptions } from "./listing.js";

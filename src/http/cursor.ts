@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-/** A keyset position: the last row of a page, in (created_at desc, id desc) order. */
-export interface Position {
+/** What a cursor carries: the time and id of the last row shown (the store's keyset position). */
+export interface CursorPosition {
   createdAt: number;
   id: number;
 }
@@ -23,13 +23,13 @@ export class CursorCodec {
     this.#key = createHmac("sha256", secret).update("keyhouse cursor v1").digest();
   }
 
-  encode(position: Position, filters: CursorFilters): string {
+  encode(position: CursorPosition, filters: CursorFilters): string {
     const payload = Buffer.from(`${position.createdAt}.${position.id}`, "utf8").toString("base64url");
     return `${payload}.${this.#sign(payload, filters).toString("base64url")}`;
   }
 
   /** Returns the position, or undefined when the cursor is forged, corrupted or bound to other filters. */
-  decode(cursor: string, filters: CursorFilters): Position | undefined {
+  decode(cursor: string, filters: CursorFilters): CursorPosition | undefined {
     if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) return undefined;
     const dot = cursor.indexOf(".");
     if (dot <= 0) return undefined;
@@ -64,13 +64,7 @@ function canonicalFilters(filters: CursorFilters): string {
   return JSON.stringify(entries);
 }
 
-/** Splits a fetched page of `limit + 1` rows into the page and its continuation. */
-export function splitPage<T extends { created_at: number; id: number }>(
-  rows: T[],
-  limit: number,
-): { page: T[]; next: Position | undefined } {
-  if (rows.length <= limit) return { page: rows, next: undefined };
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return { page, next: last ? { createdAt: last.created_at, id: last.id } : undefined };
+/** The `pagination` object of a list response: `next_cursor` only when more follow. */
+export function paginationOf(page: { nextCursor: string | undefined }): { has_more: boolean; next_cursor?: string } {
+  return page.nextCursor === undefined ? { has_more: false } : { has_more: true, next_cursor: page.nextCursor };
 }

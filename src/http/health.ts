@@ -1,9 +1,14 @@
 import type { FastifyInstance } from "fastify";
-import type { Store } from "../store/store.js";
 import { sendProblem } from "./errors.js";
 
+/** What /readyz asks: a round trip to the store, and its kind. */
+export interface Readiness {
+  ping(): Promise<unknown>;
+  dialect: string;
+}
+
 /** GET /healthz (the process is up) and GET /readyz (the store answers). No auth. */
-export function healthRoutes(app: FastifyInstance, store: Store): void {
+export function healthRoutes(app: FastifyInstance, store: Readiness): void {
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (request, reply) => {
     try {

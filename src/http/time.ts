@@ -26,3 +26,8 @@ export function parseFutureTimestamp(value: string, field: string, now: number):
   if (ms <= now) throw new ProblemError("VALIDATION_FAILED", { detail: `${field} must be in the future` });
   return ms;
 }
+
+/** A stored time (integer milliseconds) as the wire shows it: RFC 3339 UTC. */
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -105,6 +105,31 @@ export interface ApiKeysTable {
   rotated_from_id: number | null;
 }
 
+/**
+ * The columns of a key read back to the domain: every column but the hash. The
+ * check below fails to compile when a column is added to ApiKeysTable and not here.
+ */
+export const API_KEY_COLUMNS = [
+  "id",
+  "key_type",
+  "name",
+  "description",
+  "redacted_key",
+  "principal_user_id",
+  "created_by_user_id",
+  "space_id",
+  "status",
+  "created_at",
+  "expires_at",
+  "deleted_at",
+  "last_used_at",
+  "rotated_at",
+  "rotated_from_id",
+] as const satisfies readonly Exclude<keyof ApiKeysTable, "key_hash">[];
+type MissingKeyColumns = Exclude<keyof ApiKeysTable, "key_hash" | (typeof API_KEY_COLUMNS)[number]>;
+const everyKeyColumn: [MissingKeyColumns] extends [never] ? true : MissingKeyColumns = true;
+void everyKeyColumn;
+
 export interface AuditEventsTable {
   id: Generated<number>;
   occurred_at: number;

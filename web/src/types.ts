@@ -1,78 +1,34 @@
-/** Wire shapes of the keyhouse API (SPEC §6, §7, §10), as the console reads them. */
+/**
+ * Wire shapes of the keyhouse API (SPEC §6, §7, §10), as the console reads them:
+ * the types the server derives from its own TypeBox schemas (type-only imports,
+ * erased from the bundle), so a field added on the server is known here at once.
+ */
+import type { ApiKey, ApiKeyWithSecret } from "../../src/features/apikeys/schemas.js";
+import type { AuditEvent } from "../../src/features/audit/schemas.js";
+import type {
+  ACCOUNT_ROLES,
+  MEMBER_ROLES,
+  Organization,
+  OrganizationMembership,
+  RoleAssignment,
+  Space,
+  SpaceMembership,
+  User,
+} from "../../src/features/identity/common/schemas.js";
 
-export type KeyType = "user" | "service";
-export type MemberRole = "admin" | "member" | "read-only" | "annotator";
-export type AccountRole = "admin" | "member" | "annotator";
+export type { ApiKey, AuditEvent, Organization, RoleAssignment, Space, User };
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  description?: string;
-  key_type: KeyType;
-  status: "active" | "deleted";
-  redacted_key: string;
-  created_at: string;
-  expires_at?: string;
-  created_by_user_id: string;
-  last_used_at?: string;
-  space_id?: string;
-}
+export type KeyType = ApiKey["key_type"];
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 /** Returned by create and refresh only: `key` is the raw key, shown once. */
-export interface IssuedKey extends ApiKey {
-  key: string;
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-  description?: string;
-  created_at: string;
-}
-
-export interface Space {
-  id: string;
-  name: string;
-  description?: string;
-  created_at: string;
-  organization_id: string;
-}
-
-/** A role on the wire (SPEC §7). */
-export interface RoleAssignment {
-  type: "predefined";
-  name: string;
-}
-
-export function roleAssignment(name: string): RoleAssignment {
-  return { type: "predefined", name };
-}
-
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  created_at: string;
-  status: "active" | "invited" | "expired" | "inactive";
-  role: RoleAssignment;
-  is_developer: boolean;
-}
+export type IssuedKey = ApiKeyWithSecret;
 
 /** A user's role in an organization or a space. */
-export interface Membership {
-  id: string;
-  user_id: string;
-  role: RoleAssignment;
-}
+export type Membership = OrganizationMembership | SpaceMembership;
 
-export interface AuditEvent {
-  id: string;
-  occurred_at: string;
-  action: string;
-  actor_user_id?: string;
-  actor_key_id?: string;
-  target_ids: string[];
-  client_address?: string;
-  request_id?: string;
-  details: Record<string, unknown>;
+/** A role as a request names it (the server checks the name and answers 400 for an unknown one). */
+export function roleAssignment(name: string): { type: "predefined"; name: string } {
+  return { type: "predefined", name };
 }

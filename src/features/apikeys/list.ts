@@ -1,13 +1,14 @@
-import type { Caller } from "../../auth/authenticate.js";
+import { requireApiAccess, requireSpace } from "../../auth/access.js";
+import type { Caller } from "../../auth/actor.js";
 import { allowsServiceKeyAction, isAccountAdmin, spaceRole, type Principal } from "../../auth/permissions.js";
-import { splitPage, type CursorFilters, type Position } from "../../http/cursor.js";
+import type { CursorFilters } from "../../http/cursor.js";
 import { ProblemError } from "../../http/problem.js";
 import { listApiKeys, type ApiKeyViewRow, type StatusFilter } from "../../store/queries/api-keys.js";
 import { spaceIdsIn } from "../../store/queries/identity.js";
 import type { KeyType } from "../../store/schema.js";
+import { readPage, type Page } from "../../store/page.js";
 import type { Db } from "../../store/store.js";
-import type { KeyDeps } from "../../auth/deps.js";
-import { requireApiAccess, requireSpace } from "./service.js";
+import type { FeatureDeps } from "../../auth/deps.js";
 
 export interface ListInput {
   keyType: KeyType | undefined;
@@ -18,10 +19,6 @@ export interface ListInput {
   cursor: string | undefined;
 }
 
-export interface KeyPage {
-  keys: ApiKeyViewRow[];
-  nextCursor: string | undefined;
-}
 
 /** Spaces whose service keys the principal may read; undefined means every space. */
 async function readableSpaceIds(db: Db, principal: Principal): Promise<number[] | undefined> {
@@ -35,7 +32,7 @@ async function readableSpaceIds(db: Db, principal: Principal): Promise<number[] 
 }
 
 /** GET /v2/api-keys: resolves the filters of SPEC §6, then reads one keyset page. */
-export async function listKeys(deps: KeyDeps, caller: Caller, input: ListInput): Promise<KeyPage> {
+export async function listKeys(deps: FeatureDeps, caller: Caller, input: ListInput): Promise<Page<ApiKeyViewRow>> {
   const principal = caller.principal;
   requireApiAccess(principal);
   let keyType: KeyType;
@@ -67,24 +64,19 @@ export async function listKeys(deps: KeyDeps, caller: Caller, input: ListInput):
     space_id: input.spaceId,
     user_id: input.userId,
   };
-  let after: Position | undefined;
-  if (input.cursor !== undefined) {
-    after = deps.cursors.decode(input.cursor, filters);
-    if (!after) {
-      throw new ProblemError("INVALID_CURSOR", {
-        detail: "cursor is invalid, corrupted, or was issued for other filters; start again without it",
-      });
-    }
-  }
-  const rows = await listApiKeys(deps.store.db, {
-    keyType,
-    status: input.status,
-    spaceIds,
-    createdByUserId: createdBy,
-    after,
-    limit: input.limit,
-    now: deps.now(),
-  });
-  const { page, next } = splitPage(rows, input.limit);
-  return { keys: page, nextCursor: next && deps.cursors.encode(next, filters) };
+  return readPage(
+    deps.cursors,
+    { cursor: input.cursor, limit: input.limit, filters },
+    (after) =>
+      listApiKeys(deps.store.db, {
+        keyType,
+        status: input.status,
+        spaceIds,
+        createdByUserId: createdBy,
+        after,
+        limit: input.limit,
+        now: deps.now(),
+      }),
+    (row) => row.created_at,
+  );
 }

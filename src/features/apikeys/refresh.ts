@@ -1,10 +1,12 @@
-import type { Caller } from "../../auth/authenticate.js";
+import type { Actor } from "../../auth/actor.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
 import { claimKeyForRotation, findApiKey, insertApiKey, type ApiKeyRecord } from "../../store/queries/api-keys.js";
 import { readUserStatusLocked } from "../../store/queries/users.js";
-import type { KeyDeps, RequestMeta } from "../../auth/deps.js";
-import { audit, keyMaterial, requireCallerKeyWorks, requireCallerUserActive, requireKeyAccess, type IssuedKey } from "./service.js";
+import type { FeatureDeps } from "../../auth/deps.js";
+import { auditTarget, recordAudit } from "../audit/index.js";
+import { keyMaterial, newKeyRow } from "./rows.js";
+import { requireCallerKeyWorks, requireCallerUserActive, requireKeyAccess, type IssuedKey } from "./service.js";
 
 export interface RefreshInput {
   expiresAt: number | null;
@@ -25,14 +27,15 @@ function refuseRotation(key: ApiKeyRecord, now: number): ProblemError | undefine
  * POST /v2/api-keys/{id}/refresh: in one transaction, claims the old key (the
  * guarded update lets exactly one concurrent refresh win) and issues its successor.
  */
-export async function refreshKey(deps: KeyDeps, caller: Caller, keyId: number, input: RefreshInput, meta: RequestMeta): Promise<IssuedKey> {
+export async function refreshKey(deps: FeatureDeps, actor: Actor, keyId: number, input: RefreshInput): Promise<IssuedKey> {
+  const { caller } = actor;
   const key = await requireKeyAccess(deps, caller, keyId, "manage");
   const now = deps.now();
   const refused = refuseRotation(key, now);
   if (refused) throw refused;
   const graceEndsAt =
     input.gracePeriodSeconds === 0 ? null : Math.min(key.expires_at ?? Number.MAX_SAFE_INTEGER, now + input.gracePeriodSeconds * 1000);
-  const material = keyMaterial(deps);
+  const material = keyMaterial(deps.random, deps.secret);
   const record = await deps.store.transaction(async (tx) => {
     // Users first (the order every writer locks in): the caller's, and the key's own,
     // so that deleting either waits for this rotation (and then deletes its
@@ -51,23 +54,33 @@ export async function refreshKey(deps: KeyDeps, caller: Caller, keyId: number, i
         new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} cannot be refreshed now` });
     }
     if (!ownKey && caller.keyId > key.id) await requireCallerKeyWorks(tx, deps, caller, now);
-    const successor = await insertApiKey(tx, {
-      key_type: key.key_type,
-      name: key.name,
-      description: key.description,
-      key_hash: material.hash,
-      redacted_key: material.redacted,
-      principal_user_id: key.principal_user_id,
-      created_by_user_id: key.created_by_user_id,
-      space_id: key.space_id,
-      created_at: now,
-      expires_at: input.expiresAt,
-      rotated_from_id: key.id,
-    });
-    await audit(tx, caller, meta, now, "api_key.refreshed", [key, successor], {
-      replaced_key_id: encodeId("ApiKey", key.id),
-      new_key_id: encodeId("ApiKey", successor.id),
-      grace_period_seconds: input.gracePeriodSeconds,
+    const successor = await insertApiKey(
+      tx,
+      newKeyRow(
+        material,
+        {
+          keyType: key.key_type,
+          name: key.name,
+          description: key.description,
+          principalUserId: key.principal_user_id,
+          createdByUserId: key.created_by_user_id,
+          spaceId: key.space_id,
+          expiresAt: input.expiresAt,
+          rotatedFromId: key.id,
+        },
+        now,
+      ),
+    );
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "api_key.refreshed",
+      targets: [auditTarget("ApiKey", key.id), auditTarget("ApiKey", successor.id)],
+      details: {
+        replaced_key_id: encodeId("ApiKey", key.id),
+        new_key_id: encodeId("ApiKey", successor.id),
+        grace_period_seconds: input.gracePeriodSeconds,
+      },
     });
     return successor;
   });

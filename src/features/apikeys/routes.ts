@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Caller } from "../../auth/authenticate.js";
+import type { FeatureDeps } from "../../auth/deps.js";
 import { requireId } from "../../http/ids.js";
 import { problemResponses } from "../../http/schemas.js";
 import { parseFutureTimestamp } from "../../http/time.js";
 import { ProblemError } from "../../http/problem.js";
-import type { KeyDeps, RequestMeta } from "../../auth/deps.js";
+import type { App } from "../../http/route.js";
+import { paginationOf } from "../../http/cursor.js";
 import { listKeys } from "./list.js";
 import { ApiKeySchema, ApiKeyWithSecretSchema, CreateBody, KeyIdParams, ListQuery, ListResponse, RefreshBody } from "./schemas.js";
 import { refreshKey } from "./refresh.js";
@@ -13,21 +13,6 @@ import { toApiKeyView } from "./view.js";
 
 const TAGS = ["API keys"];
 const SECURITY = [{ bearerAuth: [] }];
-
-/** The caller and request metadata set by the authentication hook. */
-export interface Authenticated {
-  caller: Caller;
-  meta: RequestMeta;
-}
-
-export type AuthenticatedRequest = FastifyRequest & { auth: Authenticated };
-
-/** The caller and request metadata of a route in the authenticated `/v2` scope. */
-export function authOf(request: FastifyRequest): Authenticated {
-  const auth = (request as Partial<AuthenticatedRequest>).auth;
-  if (!auth) throw new Error("route registered outside the authenticated scope");
-  return auth;
-}
 
 /** Parses the create body's cross-field rules into a service input. */
 export function toCreateInput(body: CreateBody, now: number): CreateKeyInput {
@@ -57,7 +42,7 @@ export function toCreateInput(body: CreateBody, now: number): CreateKeyInput {
 }
 
 /** The five routes of the API keys resource (SPEC §6). */
-export function apiKeyRoutes(app: FastifyInstance, deps: KeyDeps): void {
+export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
   app.get(
     "/v2/api-keys",
     {
@@ -71,9 +56,8 @@ export function apiKeyRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request) => {
-      const query = request.query as ListQuery;
-      const { caller } = authOf(request);
-      const page = await listKeys(deps, caller, {
+      const query = request.query;
+      const page = await listKeys(deps, request.actor.caller, {
         keyType: query.key_type,
         status: query.status ?? "active",
         spaceId: query.space_id === undefined ? undefined : requireId("Space", query.space_id, 'query parameter "space_id"'),
@@ -81,10 +65,7 @@ export function apiKeyRoutes(app: FastifyInstance, deps: KeyDeps): void {
         limit: query.limit ?? 50,
         cursor: query.cursor,
       });
-      return {
-        api_keys: page.keys.map(toApiKeyView),
-        pagination: page.nextCursor === undefined ? { has_more: false } : { has_more: true, next_cursor: page.nextCursor },
-      };
+      return { api_keys: page.items.map(toApiKeyView), pagination: paginationOf(page) };
     },
   );
 
@@ -101,9 +82,8 @@ export function apiKeyRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      const { caller, meta } = authOf(request);
-      const input = toCreateInput(request.body as CreateBody, deps.now());
-      const issued = await createKey(deps, caller, input, meta);
+      const input = toCreateInput(request.body, deps.now());
+      const issued = await createKey(deps, request.actor, input);
       return reply.code(201).header("cache-control", "no-store").send({ ...toApiKeyView(issued.record), key: issued.rawKey });
     },
   );
@@ -121,9 +101,8 @@ export function apiKeyRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request) => {
-      const { caller } = authOf(request);
-      const id = requireId("ApiKey", (request.params as KeyIdParams).api_key_id, "path parameter api_key_id");
-      return toApiKeyView(await requireKeyAccess(deps, caller, id, "read"));
+      const id = requireId("ApiKey", request.params.api_key_id, "path parameter api_key_id");
+      return toApiKeyView(await requireKeyAccess(deps, request.actor.caller, id, "read"));
     },
   );
 
@@ -140,10 +119,9 @@ export function apiKeyRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      const { caller, meta } = authOf(request);
-      const id = requireId("ApiKey", (request.params as KeyIdParams).api_key_id, "path parameter api_key_id");
-      await deleteKey(deps, caller, id, meta);
-      return reply.code(204).send();
+      const id = requireId("ApiKey", request.params.api_key_id, "path parameter api_key_id");
+      await deleteKey(deps, request.actor, id);
+      return reply.code(204).send(null);
     },
   );
 
@@ -165,19 +143,12 @@ export function apiKeyRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      const { caller, meta } = authOf(request);
-      const id = requireId("ApiKey", (request.params as KeyIdParams).api_key_id, "path parameter api_key_id");
-      const body = request.body as RefreshBody;
-      const issued = await refreshKey(
-        deps,
-        caller,
-        id,
-        {
-          expiresAt: body.expires_at === undefined ? null : parseFutureTimestamp(body.expires_at, 'body "expires_at"', deps.now()),
-          gracePeriodSeconds: body.grace_period_seconds ?? 0,
-        },
-        meta,
-      );
+      const id = requireId("ApiKey", request.params.api_key_id, "path parameter api_key_id");
+      const body = request.body;
+      const issued = await refreshKey(deps, request.actor, id, {
+        expiresAt: body.expires_at === undefined ? null : parseFutureTimestamp(body.expires_at, 'body "expires_at"', deps.now()),
+        gracePeriodSeconds: body.grace_period_seconds ?? 0,
+      });
       return reply.code(200).header("cache-control", "no-store").send({ ...toApiKeyView(issued.record), key: issued.rawKey });
     },
   );

@@ -23,6 +23,9 @@ export const ApiKeySchema = Type.Object(
   { $id: "ApiKey", additionalProperties: false },
 );
 
+/** An API key on the wire (SPEC §6). */
+export type ApiKey = Static<typeof ApiKeySchema>;
+
 export const ApiKeyWithSecretSchema = Type.Object(
   {
     ...ApiKeySchema.properties,
@@ -30,6 +33,9 @@ export const ApiKeyWithSecretSchema = Type.Object(
   },
   { $id: "ApiKeyWithSecret", additionalProperties: false },
 );
+
+/** An API key as create and refresh return it: with the raw key, shown this once. */
+export type ApiKeyWithSecret = Static<typeof ApiKeyWithSecretSchema>;
 
 export const ListQuery = Type.Object(
   {

@@ -1,10 +1,10 @@
-import type { Caller } from "../../auth/authenticate.js";
-import { recordAudit } from "../audit/record.js";
+import { requireApiAccess, requireSpace } from "../../auth/access.js";
+import type { Actor, Caller } from "../../auth/actor.js";
+import { auditTarget, recordAudit } from "../audit/index.js";
 import {
   accountRoleWithin,
   allowsServiceKeyAction,
   isAccountAdmin,
-  mayUseApi,
   memberRoleWithin,
   organizationRole,
   spaceRole,
@@ -22,10 +22,10 @@ import {
 import { findSpace, insertUser, upsertMembership, type SpaceRow } from "../../store/queries/identity.js";
 import type { AccountRole, MemberRole } from "../../store/schema.js";
 import type { Db } from "../../store/store.js";
-import { generateRawKey, hashKey, redactKey } from "../../auth/key-format.js";
 import { lockLive } from "../../store/queries/soft-delete.js";
 import { readUserStatusLocked } from "../../store/queries/users.js";
-import type { KeyDeps, RequestMeta } from "../../auth/deps.js";
+import type { FeatureDeps } from "../../auth/deps.js";
+import { keyMaterial, newKeyRow } from "./rows.js";
 
 export interface ServiceRoles {
   spaceRole: MemberRole;
@@ -46,27 +46,6 @@ export interface IssuedKey {
   record: ApiKeyRecord;
   /** The raw key: returned to the client once, never stored or logged. */
   rawKey: string;
-}
-
-/** Refuses callers without the developer flag (account admins pass). */
-export function requireApiAccess(principal: Principal): void {
-  if (!mayUseApi(principal)) {
-    throw new ProblemError("DEVELOPER_ACCESS_REQUIRED", {
-      detail: "this user does not have developer access; ask an account admin to enable it",
-    });
-  }
-}
-
-export function keyMaterial(deps: KeyDeps): { rawKey: string; hash: Buffer; redacted: string } {
-  const rawKey = generateRawKey(deps.random);
-  return { rawKey, hash: hashKey(deps.secret, rawKey), redacted: redactKey(rawKey) };
-}
-
-/** Loads a space or answers 404. */
-export async function requireSpace(db: Db, spaceId: number): Promise<SpaceRow> {
-  const space = await findSpace(db, spaceId);
-  if (!space) throw new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", spaceId)} does not exist` });
-  return space;
 }
 
 /** Checks the requested service-key roles against the caller's own (SPEC §6). */
@@ -99,7 +78,7 @@ function checkRolesWithin(principal: Principal, space: SpaceRow, roles: ServiceR
  * revocation waits for this transaction, or this one sees it). Every writer
  * locks users before keys, so the user half must come before any key lock.
  */
-export async function requireCallerStillValid(tx: Db, deps: KeyDeps, caller: Caller, now: number): Promise<void> {
+export async function requireCallerStillValid(tx: Db, deps: FeatureDeps, caller: Caller, now: number): Promise<void> {
   await requireCallerUserActive(tx, deps, caller);
   await requireCallerKeyWorks(tx, deps, caller, now);
 }
@@ -107,25 +86,26 @@ export async function requireCallerStillValid(tx: Db, deps: KeyDeps, caller: Cal
 const revoked = () => new ProblemError("UNAUTHENTICATED", { detail: "a valid API key is required: send Authorization: Bearer <key>" });
 
 /** The user half of requireCallerStillValid. */
-export async function requireCallerUserActive(tx: Db, deps: KeyDeps, caller: Caller): Promise<void> {
+export async function requireCallerUserActive(tx: Db, deps: FeatureDeps, caller: Caller): Promise<void> {
   const status = await readUserStatusLocked(tx, deps.store.dialect, caller.user.id);
   if (status === undefined || status === "inactive") throw revoked();
 }
 
 /** The key half of requireCallerStillValid. */
-export async function requireCallerKeyWorks(tx: Db, deps: KeyDeps, caller: Caller, now: number): Promise<void> {
+export async function requireCallerKeyWorks(tx: Db, deps: FeatureDeps, caller: Caller, now: number): Promise<void> {
   const key = await readKeyStateLocked(tx, deps.store.dialect, caller.keyId);
   if (key === undefined || key.status !== "active" || (key.expires_at !== null && key.expires_at <= now)) throw revoked();
 }
 
 /** POST /v2/api-keys: creates a user key for the caller, or a service key in a space. */
-export async function createKey(deps: KeyDeps, caller: Caller, input: CreateKeyInput, meta: RequestMeta): Promise<IssuedKey> {
+export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKeyInput): Promise<IssuedKey> {
+  const { caller } = actor;
   requireApiAccess(caller.principal);
   if (input.keyType === "user") {
     if (caller.keyType === "service") {
       throw new ProblemError("FORBIDDEN", { detail: "a service key cannot create user keys" });
     }
-    return issueUserKey(deps, caller, caller.user.id, input, meta, "api_key.created");
+    return issueUserKey(deps, actor, caller.user.id, input, "api_key.created");
   }
   if (input.spaceId === null) throw new ProblemError("VALIDATION_FAILED", { detail: "space_id is required for service keys" });
   const space = await requireSpace(deps.store.db, input.spaceId);
@@ -134,7 +114,7 @@ export async function createKey(deps: KeyDeps, caller: Caller, input: CreateKeyI
   }
   checkRolesWithin(caller.principal, space, input.roles);
   const now = deps.now();
-  const material = keyMaterial(deps);
+  const material = keyMaterial(deps.random, deps.secret);
   const record = await deps.store.transaction(async (tx) => {
     await requireCallerStillValid(tx, deps, caller, now);
     // The space must still exist when this commits: a concurrent deletion waits or wins.
@@ -155,23 +135,32 @@ export async function createKey(deps: KeyDeps, caller: Caller, input: CreateKeyI
     const membership = { user_id: bot.id, organization_id: space.organization_id, created_at: now };
     await upsertMembership(tx, { ...membership, scope: "organization", scope_id: space.organization_id, role: input.roles.orgRole });
     await upsertMembership(tx, { ...membership, scope: "space", scope_id: space.id, role: input.roles.spaceRole });
-    const key = await insertApiKey(tx, {
-      key_type: "service",
-      name: input.name,
-      description: input.description,
-      key_hash: material.hash,
-      redacted_key: material.redacted,
-      principal_user_id: bot.id,
-      created_by_user_id: caller.user.id,
-      space_id: space.id,
-      created_at: now,
-      expires_at: input.expiresAt,
-      rotated_from_id: null,
-    });
-    await audit(tx, caller, meta, now, "api_key.created", [key, `Space:${space.id}`], {
-      key_type: "service",
-      name: input.name,
-      roles: { space_role: input.roles.spaceRole, org_role: input.roles.orgRole, account_role: input.roles.accountRole },
+    const key = await insertApiKey(
+      tx,
+      newKeyRow(
+        material,
+        {
+          keyType: "service",
+          name: input.name,
+          description: input.description,
+          principalUserId: bot.id,
+          createdByUserId: caller.user.id,
+          spaceId: space.id,
+          expiresAt: input.expiresAt,
+        },
+        now,
+      ),
+    );
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "api_key.created",
+      targets: [auditTarget("ApiKey", key.id), auditTarget("Space", space.id)],
+      details: {
+        key_type: "service",
+        name: input.name,
+        roles: { space_role: input.roles.spaceRole, org_role: input.roles.orgRole, account_role: input.roles.accountRole },
+      },
     });
     return key;
   });
@@ -180,15 +169,15 @@ export async function createKey(deps: KeyDeps, caller: Caller, input: CreateKeyI
 
 /** Issues a user key acting as `ownerUserId`; used by create and by admins issuing a first key. */
 export async function issueUserKey(
-  deps: KeyDeps,
-  caller: Caller,
+  deps: FeatureDeps,
+  actor: Actor,
   ownerUserId: number,
   input: Pick<CreateKeyInput, "name" | "description" | "expiresAt">,
-  meta: RequestMeta,
   action: "api_key.created" | "api_key.issued",
 ): Promise<IssuedKey> {
+  const { caller } = actor;
   const now = deps.now();
-  const material = keyMaterial(deps);
+  const material = keyMaterial(deps.random, deps.secret);
   const record = await deps.store.transaction(async (tx) => {
     await requireCallerUserActive(tx, deps, caller);
     // The owner must still be a user when this commits: a key for a deleted user would never work.
@@ -197,44 +186,32 @@ export async function issueUserKey(
       throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", ownerUserId)} is deleted; no key was issued` });
     }
     await requireCallerKeyWorks(tx, deps, caller, now);
-    const key = await insertApiKey(tx, {
-      key_type: "user",
-      name: input.name,
-      description: input.description,
-      key_hash: material.hash,
-      redacted_key: material.redacted,
-      principal_user_id: ownerUserId,
-      created_by_user_id: ownerUserId,
-      space_id: null,
-      created_at: now,
-      expires_at: input.expiresAt,
-      rotated_from_id: null,
+    const key = await insertApiKey(
+      tx,
+      newKeyRow(
+        material,
+        {
+          keyType: "user",
+          name: input.name,
+          description: input.description,
+          principalUserId: ownerUserId,
+          createdByUserId: ownerUserId,
+          spaceId: null,
+          expiresAt: input.expiresAt,
+        },
+        now,
+      ),
+    );
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action,
+      targets: [auditTarget("ApiKey", key.id), auditTarget("User", ownerUserId)],
+      details: { key_type: "user", name: input.name },
     });
-    await audit(tx, caller, meta, now, action, [key, `User:${ownerUserId}`], { key_type: "user", name: input.name });
     return key;
   });
   return { record, rawKey: material.rawKey };
-}
-
-type Target = ApiKeyRecord | `${"User" | "Space"}:${number}`;
-
-function targetId(target: Target): string {
-  if (typeof target !== "string") return encodeId("ApiKey", target.id);
-  const [type, n] = target.split(":") as ["User" | "Space", string];
-  return encodeId(type, Number(n));
-}
-
-/** Appends the audit event of a key change, inside its transaction. */
-export async function audit(
-  tx: Db,
-  caller: Caller,
-  meta: RequestMeta,
-  now: number,
-  action: string,
-  targets: Target[],
-  details: Record<string, unknown>,
-): Promise<void> {
-  await recordAudit(tx, { caller, meta }, now, action, targets.map(targetId), details);
 }
 
 export type KeyAccess = "read" | "manage";
@@ -244,7 +221,7 @@ export type KeyAccess = "read" | "manage";
  * returned record may be shared with the cache: never modify it. Changes go
  * through findApiKey, which always asks the store.
  */
-function readKey(deps: KeyDeps, keyId: number): Promise<ApiKeyRecord | undefined> {
+function readKey(deps: FeatureDeps, keyId: number): Promise<ApiKeyRecord | undefined> {
   return deps.keyCache.read(keyId, deps.now(), () => findApiKey(deps.store.db, keyId));
 }
 
@@ -252,7 +229,7 @@ function readKey(deps: KeyDeps, keyId: number): Promise<ApiKeyRecord | undefined
  * Loads a key the caller may act on. A key the caller may not even read answers
  * 404 like a missing one; a readable key the caller may not manage answers 403.
  */
-export async function requireKeyAccess(deps: KeyDeps, caller: Caller, keyId: number, access: KeyAccess): Promise<ApiKeyRecord> {
+export async function requireKeyAccess(deps: FeatureDeps, caller: Caller, keyId: number, access: KeyAccess): Promise<ApiKeyRecord> {
   requireApiAccess(caller.principal);
   const key = access === "read" ? await readKey(deps, keyId) : await findApiKey(deps.store.db, keyId);
   // Built only when thrown: an Error captures a stack trace, which the hot path
@@ -276,13 +253,13 @@ export async function requireKeyAccess(deps: KeyDeps, caller: Caller, keyId: num
 }
 
 /** DELETE /v2/api-keys/{id}: soft delete; deleting a deleted key succeeds again. */
-export async function deleteKey(deps: KeyDeps, caller: Caller, keyId: number, meta: RequestMeta): Promise<void> {
-  const key = await requireKeyAccess(deps, caller, keyId, "manage");
+export async function deleteKey(deps: FeatureDeps, actor: Actor, keyId: number): Promise<void> {
+  const key = await requireKeyAccess(deps, actor.caller, keyId, "manage");
   if (key.status === "deleted") return;
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
     if (await markKeyDeleted(tx, key.id, now)) {
-      await audit(tx, caller, meta, now, "api_key.deleted", [key], { key_type: key.key_type });
+      await recordAudit(tx, { actor, at: now, action: "api_key.deleted", targets: [auditTarget("ApiKey", key.id)], details: { key_type: key.key_type } });
     }
   });
 }

@@ -1,28 +1,11 @@
 import { encodeId } from "../../http/ids.js";
+import { rfc3339 } from "../../http/time.js";
 import type { ApiKeyViewRow } from "../../store/queries/api-keys.js";
-import type { KeyStatus, KeyType } from "../../store/schema.js";
+import type { ApiKey } from "./schemas.js";
 
 /** The wire form of an API key (SPEC §6); unset optional fields are omitted. */
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  description?: string;
-  key_type: KeyType;
-  status: KeyStatus;
-  redacted_key: string;
-  created_at: string;
-  expires_at?: string;
-  created_by_user_id: string;
-  last_used_at?: string;
-  space_id?: string;
-}
-
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-export function toApiKeyView(key: ApiKeyViewRow): ApiKeyView {
-  const view: ApiKeyView = {
+export function toApiKeyView(key: ApiKeyViewRow): ApiKey {
+  const view: ApiKey = {
     id: encodeId("ApiKey", key.id),
     name: key.name,
     key_type: key.key_type,

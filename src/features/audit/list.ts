@@ -1,30 +1,17 @@
-import type { KeyDeps } from "../../auth/deps.js";
-import { rfc3339 } from "../apikeys/view.js";
+import type { FeatureDeps } from "../../auth/deps.js";
 import { decodeId, encodeId, type IdType } from "../../http/ids.js";
-import { readPage, type Page } from "../../http/page.js";
+import { readPage, type Page } from "../../store/page.js";
 import { ProblemError } from "../../http/problem.js";
-import { parseTimestamp } from "../../http/time.js";
+import { parseTimestamp, rfc3339 } from "../../http/time.js";
 import { isAccountAdmin } from "../../auth/permissions.js";
 import { listAuditEvents, targetsOf, type AuditEventRecord } from "../../store/queries/audit.js";
-import type { Actor } from "./record.js";
-import type { AuditListQuery } from "./schemas.js";
+import type { Actor } from "../../auth/actor.js";
+import type { AuditEvent, AuditListQuery } from "./schemas.js";
 
 const TARGET_TYPES: IdType[] = ["ApiKey", "User", "Organization", "Space", "Membership"];
 
-export interface AuditEventView {
-  id: string;
-  occurred_at: string;
-  action: string;
-  actor_user_id?: string;
-  actor_key_id?: string;
-  target_ids: string[];
-  client_address?: string;
-  request_id?: string;
-  details: Record<string, unknown>;
-}
-
-function toView(event: AuditEventRecord, targetIds: string[]): AuditEventView {
-  const view: AuditEventView = {
+function toView(event: AuditEventRecord, targetIds: string[]): AuditEvent {
+  const view: AuditEvent = {
     id: encodeId("AuditEvent", event.id),
     occurred_at: rfc3339(event.occurred_at),
     action: event.action,
@@ -53,7 +40,7 @@ function actorOf(query: AuditListQuery): number | undefined {
 }
 
 /** GET /v2/audit-events: account admins only; newest first, keyset-paginated on (occurred_at, id). */
-export async function listAudit(deps: KeyDeps, actor: Actor, query: AuditListQuery): Promise<Page<AuditEventView>> {
+export async function listAudit(deps: FeatureDeps, actor: Actor, query: AuditListQuery): Promise<Page<AuditEvent>> {
   if (!isAccountAdmin(actor.caller.principal)) {
     throw new ProblemError("FORBIDDEN", { detail: "only account admins may read the audit trail" });
   }

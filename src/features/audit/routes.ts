@@ -1,13 +1,12 @@
-import type { FastifyInstance } from "fastify";
-import type { KeyDeps } from "../../auth/deps.js";
-import { authOf } from "../apikeys/routes.js";
-import { paginationOf } from "../../http/page.js";
+import type { FeatureDeps } from "../../auth/deps.js";
+import { paginationOf } from "../../http/cursor.js";
+import type { App } from "../../http/route.js";
 import { problemResponses } from "../../http/schemas.js";
 import { listAudit } from "./list.js";
 import { AuditListQuery, AuditListResponse } from "./schemas.js";
 
 /** GET /v2/audit-events (SPEC §10). */
-export function auditRoutes(app: FastifyInstance, deps: KeyDeps): void {
+export function auditRoutes(app: App, deps: FeatureDeps): void {
   app.get(
     "/v2/audit-events",
     {
@@ -24,7 +23,7 @@ export function auditRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request) => {
-      const page = await listAudit(deps, authOf(request), request.query as AuditListQuery);
+      const page = await listAudit(deps, request.actor, request.query);
       return { audit_events: page.items, pagination: paginationOf(page) };
     },
   );

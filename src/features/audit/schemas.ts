@@ -16,6 +16,9 @@ export const AuditEventSchema = Type.Object(
   { $id: "AuditEvent", additionalProperties: false },
 );
 
+/** An audit event on the wire (SPEC §10). */
+export type AuditEvent = Static<typeof AuditEventSchema>;
+
 export const AUDIT_SCHEMAS: TSchema[] = [AuditEventSchema];
 
 export const AuditListQuery = Type.Object(

@@ -1,7 +1,9 @@
-import { generateRawKey, hashKey, redactKey, type RandomSource } from "../../auth/key-format.js";
+import { randomBytes } from "node:crypto";
+import type { RandomSource } from "../../auth/key-format.js";
 import { encodeId } from "../../http/ids.js";
 import { insertApiKey } from "../../store/queries/api-keys.js";
-import { appendAuditEvent } from "../../store/queries/audit.js";
+import { keyMaterial, newKeyRow } from "../apikeys/index.js";
+import { auditTarget, recordAudit } from "../audit/index.js";
 import { findAccountId, insertOrganization, insertSpace, insertUser, upsertMembership } from "../../store/queries/identity.js";
 import type { Store } from "../../store/store.js";
 
@@ -27,9 +29,9 @@ export async function bootstrap(
   secret: Buffer,
   input: BootstrapInput,
   now: number,
-  random?: RandomSource,
+  random: RandomSource = randomBytes,
 ): Promise<BootstrapResult | undefined> {
-  const rawKey = generateRawKey(random);
+  const material = keyMaterial(random, secret);
   return store.transaction(async (tx) => {
     if ((await findAccountId(tx)) !== undefined) return undefined;
     // The fixed id makes a second, concurrent bootstrap fail on the primary key.
@@ -50,34 +52,34 @@ export async function bootstrap(
     const base = { user_id: admin.id, organization_id: organization.id, role: "admin" as const, created_at: now };
     await upsertMembership(tx, { ...base, scope: "organization", scope_id: organization.id });
     await upsertMembership(tx, { ...base, scope: "space", scope_id: space.id });
-    const key = await insertApiKey(tx, {
-      key_type: "user",
-      name: "bootstrap",
-      description: "Created by keyhouse init",
-      key_hash: hashKey(secret, rawKey),
-      redacted_key: redactKey(rawKey),
-      principal_user_id: admin.id,
-      created_by_user_id: admin.id,
-      space_id: null,
-      created_at: now,
-      expires_at: null,
-      rotated_from_id: null,
-    });
+    const key = await insertApiKey(
+      tx,
+      newKeyRow(
+        material,
+        {
+          keyType: "user",
+          name: "bootstrap",
+          description: "Created by keyhouse init",
+          principalUserId: admin.id,
+          createdByUserId: admin.id,
+          spaceId: null,
+          expiresAt: null,
+        },
+        now,
+      ),
+    );
     const ids = {
       userId: encodeId("User", admin.id),
       organizationId: encodeId("Organization", organization.id),
       spaceId: encodeId("Space", space.id),
     };
-    await appendAuditEvent(tx, {
-      occurredAt: now,
+    await recordAudit(tx, {
+      actor: null,
+      at: now,
       action: "keyhouse.initialized",
-      actorUserId: null,
-      actorKeyId: null,
-      clientAddress: null,
-      requestId: null,
-      targetIds: [ids.userId, ids.organizationId, ids.spaceId, encodeId("ApiKey", key.id)],
+      targets: [auditTarget("User", admin.id), auditTarget("Organization", organization.id), auditTarget("Space", space.id), auditTarget("ApiKey", key.id)],
       details: { admin_email: input.adminEmail },
     });
-    return { apiKey: rawKey, ...ids };
+    return { apiKey: material.rawKey, ...ids };
   });
 }

@@ -1,8 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { encodeId } from "../../http/ids.js";
+import type { App } from "../../http/route.js";
 import { problemResponses, StringEnum } from "../../http/schemas.js";
-import type { Caller } from "../../auth/authenticate.js";
 
 /**
  * GET /v2/whoami (extension, docs/cli.md): who the presented key acts as.
@@ -35,14 +34,8 @@ export const WhoamiResponse = Type.Object(
   { additionalProperties: false },
 );
 
-function callerOf(request: FastifyRequest): Caller {
-  const auth = (request as FastifyRequest & { auth?: { caller: Caller } }).auth;
-  if (!auth) throw new Error("route registered outside the authenticated scope");
-  return auth.caller;
-}
-
 /** Registers GET /v2/whoami; any valid key may ask about itself (no developer flag needed). */
-export function whoamiRoute(app: FastifyInstance): void {
+export function whoamiRoute(app: App): void {
   app.get(
     "/v2/whoami",
     {
@@ -55,7 +48,7 @@ export function whoamiRoute(app: FastifyInstance): void {
       },
     },
     async (request) => {
-      const { user, keyId, keyType, keySpaceId } = callerOf(request);
+      const { user, keyId, keyType, keySpaceId } = request.actor.caller;
       return {
         user: {
           id: encodeId("User", user.id),

@@ -1,43 +1,16 @@
-import type { Selectable } from "kysely";
-import type { Position } from "../../http/cursor.js";
-import type { ApiKeysTable, KeyType, UsersTable } from "../schema.js";
+import type { Insertable, Selectable } from "kysely";
+import type { Position } from "../page.js";
+import { API_KEY_COLUMNS, type ApiKeysTable, type KeyType, type UsersTable } from "../schema.js";
 import type { Db } from "../store.js";
 import { preparedSelect } from "./prepared.js";
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 
-export interface NewApiKey {
-  key_type: KeyType;
-  name: string;
-  description: string | null;
-  key_hash: Buffer;
-  redacted_key: string;
-  principal_user_id: number;
-  created_by_user_id: number;
-  space_id: number | null;
-  created_at: number;
-  expires_at: number | null;
-  rotated_from_id: number | null;
-}
+/** A key row as inserted: state columns (status, deletion, use, rotation) start unset. */
+export type NewApiKey = Omit<Insertable<ApiKeysTable>, "id" | "status" | "deleted_at" | "last_used_at" | "rotated_at">;
 
 /** Columns returned to the domain: everything but the hash. */
-const KEY_COLUMNS = [
-  "id",
-  "key_type",
-  "name",
-  "description",
-  "redacted_key",
-  "principal_user_id",
-  "created_by_user_id",
-  "space_id",
-  "status",
-  "created_at",
-  "expires_at",
-  "deleted_at",
-  "last_used_at",
-  "rotated_at",
-  "rotated_from_id",
-] as const;
+const KEY_COLUMNS = API_KEY_COLUMNS;
 
 export type ApiKeyRecord = Omit<ApiKeyRow, "key_hash">;
 

@@ -1,4 +1,4 @@
-import type { Position } from "../../http/cursor.js";
+import type { Position } from "../page.js";
 import type { Selectable } from "kysely";
 import type { AuditEventsTable } from "../schema.js";
 import type { Db } from "../store.js";

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from "kysely";
-import type { Position } from "../../http/cursor.js";
+import type { Position } from "../page.js";
 
 /**
  * The keyset condition of a page that follows `position` in (time desc, id desc)

@@ -1,4 +1,4 @@
-import type { Position } from "../../http/cursor.js";
+import type { Position } from "../page.js";
 import type { Db } from "../store.js";
 import type { OrganizationRow } from "./identity.js";
 import { after } from "./keyset.js";

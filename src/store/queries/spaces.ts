@@ -1,4 +1,4 @@
-import type { Position } from "../../http/cursor.js";
+import type { Position } from "../page.js";
 import type { Db } from "../store.js";
 import type { SpaceRow } from "./identity.js";
 import { after, containsLowerCased } from "./keyset.js";

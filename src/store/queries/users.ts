@@ -1,4 +1,4 @@
-import type { Position } from "../../http/cursor.js";
+import type { Position } from "../page.js";
 import type { AccountRole, UserStatus } from "../schema.js";
 import type { Db } from "../store.js";
 import type { UserRow } from "./identity.js";

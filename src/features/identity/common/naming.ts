@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
-import type { KeyDeps } from "../../../auth/deps.js";
-import { recordAudit, type Actor } from "../../audit/record.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
+import type { Actor } from "../../../auth/actor.js";
+import { recordAudit, type AuditAction, type AuditTarget } from "../../audit/index.js";
 import { ProblemError } from "../../../http/problem.js";
 import type { Database } from "../../../store/schema.js";
 import { updateLive, type SoftDeletedTable } from "../../../store/queries/soft-delete.js";
@@ -54,8 +55,8 @@ export async function writeUnique<T>(store: Store, conflict: () => ProblemError,
 export interface NamedTarget<T extends SoftDeletedTable> {
   table: T;
   current: { id: number; name: string; description: string };
-  wireId: string;
-  action: string;
+  target: AuditTarget;
+  action: AuditAction;
   /** The live row of the same account or organization holding this name, if any. */
   holderOf: (name: string) => Promise<{ id: number } | undefined>;
   nameTaken: (name: string) => ProblemError;
@@ -64,7 +65,7 @@ export interface NamedTarget<T extends SoftDeletedTable> {
 
 /** PATCH of an organization or space: unique name (409), guarded update, one audit event. */
 export async function patchNamed<T extends SoftDeletedTable>(
-  deps: Pick<KeyDeps, "store" | "now">,
+  deps: Pick<FeatureDeps, "store" | "now">,
   actor: Actor,
   target: NamedTarget<T>,
   patch: NamedPatch,
@@ -79,7 +80,7 @@ export async function patchNamed<T extends SoftDeletedTable>(
   return writeUnique(deps.store, () => target.nameTaken(patch.name ?? ""), async (tx) => {
     const updated = await updateLive(tx, target.table, current.id, patch);
     if (!updated) throw target.gone();
-    await recordAudit(tx, actor, now, target.action, [target.wireId], changesOf(current, patch));
+    await recordAudit(tx, { actor, at: now, action: target.action, targets: [target.target], details: changesOf(current, patch) });
     return updated;
   });
 }

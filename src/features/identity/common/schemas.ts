@@ -77,6 +77,14 @@ export const SpaceMembershipSchema = Type.Object(
   { $id: "SpaceMembership", additionalProperties: false },
 );
 
+// The wire types, derived from the schemas (a Ref types as unknown: the role is filled in by hand).
+export type RoleAssignment = Static<typeof RoleAssignmentSchema>;
+export type Organization = Static<typeof OrganizationSchema>;
+export type Space = Static<typeof SpaceSchema>;
+export type User = Omit<Static<typeof UserSchema>, "role"> & { role: RoleAssignment };
+export type OrganizationMembership = Omit<Static<typeof OrganizationMembershipSchema>, "role"> & { role: RoleAssignment };
+export type SpaceMembership = Omit<Static<typeof SpaceMembershipSchema>, "role"> & { role: RoleAssignment };
+
 /** Every shared schema of the identity resources, for app.addSchema. */
 export const IDENTITY_SCHEMAS: TSchema[] = [
   RoleAssignmentSchema,

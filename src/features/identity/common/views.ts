@@ -1,23 +1,18 @@
-import { rfc3339 } from "../../apikeys/view.js";
 import { encodeId } from "../../../http/ids.js";
+import { rfc3339 } from "../../../http/time.js";
 import type { MembershipRow, OrganizationRow, SpaceRow, UserRow } from "../../../store/queries/identity.js";
-import type { AccountRole, MemberRole, UserStatus } from "../../../store/schema.js";
+import type { AccountRole, MemberRole } from "../../../store/schema.js";
+import type { Organization, OrganizationMembership, RoleAssignment, Space, SpaceMembership, User } from "./schemas.js";
 
-/** The wire form of a role (SPEC §7). */
-export interface RoleAssignmentView {
-  type: "predefined";
-  name: MemberRole | AccountRole;
-}
-
-export function roleAssignment(name: MemberRole | AccountRole): RoleAssignmentView {
+export function roleAssignment(name: MemberRole | AccountRole): RoleAssignment {
   return { type: "predefined", name };
 }
 
-export function toOrganizationView(row: OrganizationRow) {
+export function toOrganizationView(row: OrganizationRow): Organization {
   return { id: encodeId("Organization", row.id), name: row.name, description: row.description, created_at: rfc3339(row.created_at) };
 }
 
-export function toSpaceView(row: SpaceRow) {
+export function toSpaceView(row: SpaceRow): Space {
   return {
     id: encodeId("Space", row.id),
     name: row.name,
@@ -27,17 +22,7 @@ export function toSpaceView(row: SpaceRow) {
   };
 }
 
-export interface UserView {
-  id: string;
-  name: string;
-  email: string;
-  created_at: string;
-  status: UserStatus;
-  role: RoleAssignmentView;
-  is_developer: boolean;
-}
-
-export function toUserView(row: UserRow): UserView {
+export function toUserView(row: UserRow): User {
   return {
     id: encodeId("User", row.id),
     name: row.name,
@@ -50,7 +35,7 @@ export function toUserView(row: UserRow): UserView {
 }
 
 /** A membership as the wire shows it: `organization_id` or `space_id` by scope. */
-export function toMembershipView(row: MembershipRow) {
+export function toMembershipView(row: MembershipRow): OrganizationMembership | SpaceMembership {
   const base = { id: encodeId("Membership", row.id), user_id: encodeId("User", row.user_id), role: roleAssignment(row.role) };
   return row.scope === "organization"
     ? { ...base, organization_id: encodeId("Organization", row.scope_id) }

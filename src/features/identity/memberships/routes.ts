@@ -1,24 +1,11 @@
-import type { FastifyInstance } from "fastify";
-import type { KeyDeps } from "../../../auth/deps.js";
-import { authOf } from "../../apikeys/routes.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
 import { requireId, type IdType } from "../../../http/ids.js";
-import { paginationOf } from "../../../http/page.js";
+import { paginationOf } from "../../../http/cursor.js";
+import type { App } from "../../../http/route.js";
 import { problemResponses } from "../../../http/schemas.js";
 import type { MembershipScope } from "../../../store/schema.js";
 import { listMembers, removeMember, upsertMember } from "./service.js";
-import { parseMemberRole } from "../common/roles.js";
-import { NO_CONTENT, pageOf, pathId, SECURITY } from "../common/route-common.js";
-import {
-  MembershipBody,
-  OrganizationMembershipList,
-  OrgParams,
-  OrgUserParams,
-  PageQuery,
-  SpaceMembershipList,
-  SpaceParams,
-  SpaceUserParams,
-} from "../common/schemas.js";
-import { toMembershipView } from "../common/views.js";
+import { parseMemberRole, NO_CONTENT, pageOf, pathId, SECURITY, MembershipBody, OrganizationMembershipList, OrgParams, OrgUserParams, PageQuery, SpaceMembershipList, SpaceParams, SpaceUserParams, toMembershipView } from "../common/index.js";
 
 interface ScopeRoutes {
   scope: MembershipScope;
@@ -74,9 +61,9 @@ const SCOPES: ScopeRoutes[] = [
 ];
 
 /** POST/DELETE (and GET, extension) of the members of an organization or a space (SPEC §7). */
-function scopeMemberRoutes(app: FastifyInstance, deps: KeyDeps, s: ScopeRoutes): void {
-  const scopeId = (params: unknown) => pathId(s.type, (params as Record<string, string>)[s.param] ?? "", s.param);
-  const userId = (params: unknown) => pathId("User", (params as Record<string, string>).user_id ?? "", "user_id");
+function scopeMemberRoutes(app: App, deps: FeatureDeps, s: ScopeRoutes): void {
+  const scopeId = (params: Record<string, string>) => pathId(s.type, params[s.param] ?? "", s.param);
+  const userId = (params: Record<string, string>) => pathId("User", params.user_id ?? "", "user_id");
 
   app.get(
     `${s.path}/users`,
@@ -93,7 +80,7 @@ function scopeMemberRoutes(app: FastifyInstance, deps: KeyDeps, s: ScopeRoutes):
       },
     },
     async (request) => {
-      const page = await listMembers(deps, authOf(request), s.scope, scopeId(request.params), pageOf(request.query as PageQuery));
+      const page = await listMembers(deps, request.actor, s.scope, scopeId(request.params), pageOf(request.query));
       return { memberships: page.items.map(toMembershipView), pagination: paginationOf(page) };
     },
   );
@@ -116,10 +103,10 @@ function scopeMemberRoutes(app: FastifyInstance, deps: KeyDeps, s: ScopeRoutes):
       },
     },
     async (request, reply) => {
-      const body = request.body as MembershipBody;
+      const body = request.body;
       const role = parseMemberRole(body.role);
       const user = requireId("User", body.user_id, 'body "user_id"');
-      const outcome = await upsertMember(deps, authOf(request), s.scope, scopeId(request.params), { userId: user, role });
+      const outcome = await upsertMember(deps, request.actor, s.scope, scopeId(request.params), { userId: user, role });
       return reply.code(outcome.created ? 201 : 200).send(toMembershipView(outcome.membership));
     },
   );
@@ -138,12 +125,12 @@ function scopeMemberRoutes(app: FastifyInstance, deps: KeyDeps, s: ScopeRoutes):
       },
     },
     async (request, reply) => {
-      await removeMember(deps, authOf(request), s.scope, scopeId(request.params), userId(request.params));
-      return reply.code(204).send();
+      await removeMember(deps, request.actor, s.scope, scopeId(request.params), userId(request.params));
+      return reply.code(204).send(null);
     },
   );
 }
 
-export function membershipRoutes(app: FastifyInstance, deps: KeyDeps): void {
+export function membershipRoutes(app: App, deps: FeatureDeps): void {
   for (const scope of SCOPES) scopeMemberRoutes(app, deps, scope);
 }

@@ -1,8 +1,8 @@
-import type { KeyDeps } from "../../../auth/deps.js";
-import { requireApiAccess } from "../../apikeys/service.js";
-import { recordAudit, type Actor } from "../../audit/record.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
+import type { Actor } from "../../../auth/actor.js";
+import { auditTarget, recordAudit, type AuditTarget } from "../../audit/index.js";
 import { encodeId } from "../../../http/ids.js";
-import { readPage, type Page } from "../../../http/page.js";
+import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
 import { upsertMembership, type MembershipRow } from "../../../store/queries/identity.js";
 import {
@@ -25,6 +25,7 @@ import {
   userNotFound,
   visibleOrganization,
   visibleSpace,
+  requireApiAccess,
 } from "../../../auth/access.js";
 import { annotatorConflict } from "../common/roles.js";
 
@@ -34,6 +35,7 @@ interface Scope {
   id: number;
   organizationId: number;
   wireId: string;
+  target: AuditTarget;
 }
 
 /**
@@ -41,18 +43,18 @@ interface Scope {
  * enough to list its members; changing them takes an admin of it (for a space:
  * its admins, and the admins of its organization).
  */
-async function resolveScope(deps: KeyDeps, actor: Actor, scope: MembershipScope, id: number, manage: boolean): Promise<Scope> {
+async function resolveScope(deps: FeatureDeps, actor: Actor, scope: MembershipScope, id: number, manage: boolean): Promise<Scope> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const db = deps.store.db;
   if (scope === "organization") {
     const organization = await visibleOrganization(db, principal, id);
     if (manage) requireOrganizationAdmin(principal, id, "manage its members");
-    return { scope, id, organizationId: organization.id, wireId: encodeId("Organization", id) };
+    return { scope, id, organizationId: organization.id, wireId: encodeId("Organization", id), target: auditTarget("Organization", id) };
   }
   const space = await visibleSpace(db, principal, id);
   if (manage) requireSpaceAdmin(principal, space, "manage its members");
-  return { scope, id, organizationId: space.organization_id, wireId: encodeId("Space", id) };
+  return { scope, id, organizationId: space.organization_id, wireId: encodeId("Space", id), target: auditTarget("Space", id) };
 }
 
 /** The checks that must still hold when an upsert commits; each takes a row lock. */
@@ -80,7 +82,7 @@ export interface UpsertOutcome {
 
 /** POST /v2/{organizations|spaces}/{id}/users: adds the user, or sets the user's role (upsert). */
 export async function upsertMember(
-  deps: KeyDeps,
+  deps: FeatureDeps,
   actor: Actor,
   scope: MembershipScope,
   scopeId: number,
@@ -99,11 +101,11 @@ export async function upsertMember(
       role: input.role,
       created_at: now,
     });
-    await recordAudit(tx, actor, now, "membership.upserted", [encodeId("Membership", membership.id), encodeId("User", input.userId), target.wireId], {
+    await recordAudit(tx, { actor, at: now, action: "membership.upserted", targets: [auditTarget("Membership", membership.id), auditTarget("User", input.userId), target.target], details: {
       scope,
       role: input.role,
       previous_role: previous?.role ?? null,
-    });
+    } });
     return { membership, created: previous === undefined };
   });
 }
@@ -113,7 +115,7 @@ export async function upsertMember(
  * organization also ends the user's memberships of its spaces, since a space
  * membership needs the organization's.
  */
-export async function removeMember(deps: KeyDeps, actor: Actor, scope: MembershipScope, scopeId: number, userId: number): Promise<void> {
+export async function removeMember(deps: FeatureDeps, actor: Actor, scope: MembershipScope, scopeId: number, userId: number): Promise<void> {
   const target = await resolveScope(deps, actor, scope, scopeId, true);
   await requireHumanUser(deps.store.db, userId);
   const now = deps.now();
@@ -124,17 +126,17 @@ export async function removeMember(deps: KeyDeps, actor: Actor, scope: Membershi
     }
     const spaces = scope === "organization" ? await deleteSpaceMembershipsIn(tx, scopeId, userId) : [];
     const spaceIds = spaces.map((m) => encodeId("Space", m.scope_id));
-    await recordAudit(tx, actor, now, "membership.removed", [encodeId("Membership", removed.id), encodeId("User", userId), target.wireId, ...spaceIds], {
+    await recordAudit(tx, { actor, at: now, action: "membership.removed", targets: [auditTarget("Membership", removed.id), auditTarget("User", userId), target.target, ...spaces.map((m) => auditTarget("Space", m.scope_id))], details: {
       scope,
       role: removed.role,
       ...(scope === "organization" ? { removed_space_ids: spaceIds } : {}),
-    });
+    } });
   });
 }
 
 /** GET /v2/{organizations|spaces}/{id}/users (extension): the human members, newest first. */
 export async function listMembers(
-  deps: KeyDeps,
+  deps: FeatureDeps,
   actor: Actor,
   scope: MembershipScope,
   scopeId: number,

@@ -1,19 +1,16 @@
-import type { FastifyInstance } from "fastify";
-import type { KeyDeps } from "../../../auth/deps.js";
-import { authOf } from "../../apikeys/routes.js";
-import { paginationOf } from "../../../http/page.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
+import { paginationOf } from "../../../http/cursor.js";
+import type { App } from "../../../http/route.js";
 import { problemResponses } from "../../../http/schemas.js";
 import { createOrganization, deleteOrganization, getOrganization, listVisibleOrganizations, updateOrganization } from "./service.js";
-import { NO_CONTENT, pageOf, pathId, SECURITY } from "../common/route-common.js";
-import { NamedCreateBody, NamedPatchBody, OrganizationList, OrgParams, PageQuery } from "../common/schemas.js";
-import { toOrganizationView } from "../common/views.js";
+import { NO_CONTENT, pageOf, pathId, SECURITY, NamedCreateBody, NamedPatchBody, OrganizationList, OrgParams, PageQuery, toOrganizationView } from "../common/index.js";
 
 const TAGS = ["Organizations"];
 const ORG = { $ref: "Organization#" };
-const orgId = (params: unknown) => pathId("Organization", (params as OrgParams).org_id, "org_id");
+const orgId = (params: OrgParams) => pathId("Organization", params.org_id, "org_id");
 
 /** GET/POST /v2/organizations and GET/PATCH/DELETE /v2/organizations/{org_id} (SPEC §7). */
-export function organizationRoutes(app: FastifyInstance, deps: KeyDeps): void {
+export function organizationRoutes(app: App, deps: FeatureDeps): void {
   app.get(
     "/v2/organizations",
     {
@@ -28,7 +25,7 @@ export function organizationRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request) => {
-      const page = await listVisibleOrganizations(deps, authOf(request), pageOf(request.query as PageQuery));
+      const page = await listVisibleOrganizations(deps, request.actor, pageOf(request.query));
       return { organizations: page.items.map(toOrganizationView), pagination: paginationOf(page) };
     },
   );
@@ -47,8 +44,8 @@ export function organizationRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      const body = request.body as NamedCreateBody;
-      const created = await createOrganization(deps, authOf(request), { name: body.name, description: body.description ?? "" });
+      const body = request.body;
+      const created = await createOrganization(deps, request.actor, { name: body.name, description: body.description ?? "" });
       return reply.code(201).send(toOrganizationView(created));
     },
   );
@@ -65,7 +62,7 @@ export function organizationRoutes(app: FastifyInstance, deps: KeyDeps): void {
         response: { 200: ORG, ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => toOrganizationView(await getOrganization(deps, authOf(request), orgId(request.params))),
+    async (request) => toOrganizationView(await getOrganization(deps, request.actor, orgId(request.params))),
   );
 
   app.patch(
@@ -83,7 +80,7 @@ export function organizationRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request) =>
-      toOrganizationView(await updateOrganization(deps, authOf(request), orgId(request.params), request.body as NamedPatchBody)),
+      toOrganizationView(await updateOrganization(deps, request.actor, orgId(request.params), request.body)),
   );
 
   app.delete(
@@ -100,8 +97,8 @@ export function organizationRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      await deleteOrganization(deps, authOf(request), orgId(request.params));
-      return reply.code(204).send();
+      await deleteOrganization(deps, request.actor, orgId(request.params));
+      return reply.code(204).send(null);
     },
   );
 }

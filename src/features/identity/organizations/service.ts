@@ -1,15 +1,15 @@
-import type { KeyDeps } from "../../../auth/deps.js";
-import { requireApiAccess } from "../../apikeys/service.js";
-import { recordAudit, type Actor } from "../../audit/record.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
+import type { Actor } from "../../../auth/actor.js";
+import { auditTarget, recordAudit } from "../../audit/index.js";
 import { encodeId } from "../../../http/ids.js";
-import { readPage, type Page } from "../../../http/page.js";
+import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
 import { insertOrganization, type OrganizationRow } from "../../../store/queries/identity.js";
 import { deleteMembershipsOf } from "../../../store/queries/memberships.js";
 import { findOrganizationByName, listOrganizations } from "../../../store/queries/organizations.js";
 import { softDelete } from "../../../store/queries/soft-delete.js";
 import { countLiveSpaces } from "../../../store/queries/spaces.js";
-import { organizationNotFound, requireAccountAdmin, requireOrganizationAdmin, visibleOrganization } from "../../../auth/access.js";
+import { organizationNotFound, requireAccountAdmin, requireOrganizationAdmin, visibleOrganization, requireApiAccess } from "../../../auth/access.js";
 import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/naming.js";
 import { isAccountAdmin } from "../../../auth/permissions.js";
 
@@ -19,7 +19,7 @@ function nameTaken(name: string): ProblemError {
 
 /** GET /v2/organizations: the organizations the caller holds a role in (account admins: all). */
 export async function listVisibleOrganizations(
-  deps: KeyDeps,
+  deps: FeatureDeps,
   actor: Actor,
   page: { limit: number; cursor: string | undefined },
 ): Promise<Page<OrganizationRow>> {
@@ -34,13 +34,13 @@ export async function listVisibleOrganizations(
   );
 }
 
-export async function getOrganization(deps: KeyDeps, actor: Actor, id: number): Promise<OrganizationRow> {
+export async function getOrganization(deps: FeatureDeps, actor: Actor, id: number): Promise<OrganizationRow> {
   requireApiAccess(actor.caller.principal);
   return visibleOrganization(deps.store.db, actor.caller.principal, id);
 }
 
 /** POST /v2/organizations: account admins only; names are unique in the account. */
-export async function createOrganization(deps: KeyDeps, actor: Actor, input: { name: string; description: string }): Promise<OrganizationRow> {
+export async function createOrganization(deps: FeatureDeps, actor: Actor, input: { name: string; description: string }): Promise<OrganizationRow> {
   const { principal, user } = actor.caller;
   requireApiAccess(principal);
   requireAccountAdmin(principal, "create organizations");
@@ -50,13 +50,13 @@ export async function createOrganization(deps: KeyDeps, actor: Actor, input: { n
   const now = deps.now();
   return writeUnique(deps.store, () => nameTaken(input.name), async (tx) => {
     const organization = await insertOrganization(tx, { account_id: accountId, name: input.name, description: input.description, created_at: now });
-    await recordAudit(tx, actor, now, "organization.created", [encodeId("Organization", organization.id)], { name: input.name });
+    await recordAudit(tx, { actor, at: now, action: "organization.created", targets: [auditTarget("Organization", organization.id)], details: { name: input.name } });
     return organization;
   });
 }
 
 /** PATCH /v2/organizations/{id}: admins of the organization. */
-export async function updateOrganization(deps: KeyDeps, actor: Actor, id: number, patch: NamedPatch): Promise<OrganizationRow> {
+export async function updateOrganization(deps: FeatureDeps, actor: Actor, id: number, patch: NamedPatch): Promise<OrganizationRow> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   requireChange(patch);
@@ -65,7 +65,7 @@ export async function updateOrganization(deps: KeyDeps, actor: Actor, id: number
   return patchNamed(deps, actor, {
     table: "organizations",
     current,
-    wireId: encodeId("Organization", id),
+    target: auditTarget("Organization", id),
     action: "organization.updated",
     holderOf: (name) => findOrganizationByName(deps.store.db, current.account_id, name),
     nameTaken,
@@ -77,7 +77,7 @@ export async function updateOrganization(deps: KeyDeps, actor: Actor, id: number
  * DELETE /v2/organizations/{id}: account admins only, and only once the
  * organization holds no spaces (422); its memberships go with it.
  */
-export async function deleteOrganization(deps: KeyDeps, actor: Actor, id: number): Promise<void> {
+export async function deleteOrganization(deps: FeatureDeps, actor: Actor, id: number): Promise<void> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   await visibleOrganization(deps.store.db, principal, id);
@@ -95,6 +95,6 @@ export async function deleteOrganization(deps: KeyDeps, actor: Actor, id: number
       });
     }
     const removed = await deleteMembershipsOf(tx, "organization", id);
-    await recordAudit(tx, actor, now, "organization.deleted", [wireId], { removed_memberships: removed });
+    await recordAudit(tx, { actor, at: now, action: "organization.deleted", targets: [auditTarget("Organization", id)], details: { removed_memberships: removed } });
   });
 }

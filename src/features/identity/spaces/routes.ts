@@ -1,20 +1,17 @@
-import type { FastifyInstance } from "fastify";
-import type { KeyDeps } from "../../../auth/deps.js";
-import { authOf } from "../../apikeys/routes.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
 import { requireId } from "../../../http/ids.js";
-import { paginationOf } from "../../../http/page.js";
+import { paginationOf } from "../../../http/cursor.js";
+import type { App } from "../../../http/route.js";
 import { problemResponses } from "../../../http/schemas.js";
-import { NO_CONTENT, pageOf, pathId, SECURITY } from "../common/route-common.js";
-import { NamedPatchBody, SpaceCreateBody, SpaceList, SpaceListQuery, SpaceParams } from "../common/schemas.js";
+import { NO_CONTENT, pageOf, pathId, SECURITY, NamedPatchBody, SpaceCreateBody, SpaceList, SpaceListQuery, SpaceParams, toSpaceView } from "../common/index.js";
 import { createSpace, deleteSpace, getSpace, listVisibleSpaces, updateSpace } from "./service.js";
-import { toSpaceView } from "../common/views.js";
 
 const TAGS = ["Spaces"];
 const SPACE = { $ref: "Space#" };
-const spaceId = (params: unknown) => pathId("Space", (params as SpaceParams).space_id, "space_id");
+const spaceId = (params: SpaceParams) => pathId("Space", params.space_id, "space_id");
 
 /** GET/POST /v2/spaces and GET/PATCH/DELETE /v2/spaces/{space_id} (SPEC §7). */
-export function spaceRoutes(app: FastifyInstance, deps: KeyDeps): void {
+export function spaceRoutes(app: App, deps: FeatureDeps): void {
   app.get(
     "/v2/spaces",
     {
@@ -31,12 +28,12 @@ export function spaceRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request) => {
-      const query = request.query as SpaceListQuery;
+      const query = request.query;
       const filters = {
         organizationId: query.org_id === undefined ? undefined : requireId("Organization", query.org_id, 'query parameter "org_id"'),
         name: query.name,
       };
-      const page = await listVisibleSpaces(deps, authOf(request), filters, pageOf(query));
+      const page = await listVisibleSpaces(deps, request.actor, filters, pageOf(query));
       return { spaces: page.items.map(toSpaceView), pagination: paginationOf(page) };
     },
   );
@@ -55,8 +52,8 @@ export function spaceRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      const body = request.body as SpaceCreateBody;
-      const created = await createSpace(deps, authOf(request), {
+      const body = request.body;
+      const created = await createSpace(deps, request.actor, {
         name: body.name,
         description: body.description ?? "",
         organizationId: requireId("Organization", body.organization_id, 'body "organization_id"'),
@@ -77,7 +74,7 @@ export function spaceRoutes(app: FastifyInstance, deps: KeyDeps): void {
         response: { 200: SPACE, ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => toSpaceView(await getSpace(deps, authOf(request), spaceId(request.params))),
+    async (request) => toSpaceView(await getSpace(deps, request.actor, spaceId(request.params))),
   );
 
   app.patch(
@@ -94,7 +91,7 @@ export function spaceRoutes(app: FastifyInstance, deps: KeyDeps): void {
         response: { 200: SPACE, ...problemResponses(400, 401, 403, 404, 409, 429) },
       },
     },
-    async (request) => toSpaceView(await updateSpace(deps, authOf(request), spaceId(request.params), request.body as NamedPatchBody)),
+    async (request) => toSpaceView(await updateSpace(deps, request.actor, spaceId(request.params), request.body)),
   );
 
   app.delete(
@@ -111,8 +108,8 @@ export function spaceRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      await deleteSpace(deps, authOf(request), spaceId(request.params));
-      return reply.code(204).send();
+      await deleteSpace(deps, request.actor, spaceId(request.params));
+      return reply.code(204).send(null);
     },
   );
 }

@@ -1,14 +1,14 @@
-import type { KeyDeps } from "../../../auth/deps.js";
-import { requireApiAccess } from "../../apikeys/service.js";
-import { recordAudit, type Actor } from "../../audit/record.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
+import type { Actor } from "../../../auth/actor.js";
+import { auditTarget, recordAudit } from "../../audit/index.js";
 import { encodeId } from "../../../http/ids.js";
-import { readPage, type Page } from "../../../http/page.js";
+import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
 import { insertSpace, type SpaceRow } from "../../../store/queries/identity.js";
 import { deleteMembershipsOf } from "../../../store/queries/memberships.js";
 import { lockLive, softDelete } from "../../../store/queries/soft-delete.js";
 import { countWorkingKeysInSpace, findSpaceByName, listSpaces } from "../../../store/queries/spaces.js";
-import { organizationNotFound, requireOrganizationAdmin, spaceNotFound, visibleOrganization, visibleSpace } from "../../../auth/access.js";
+import { organizationNotFound, requireOrganizationAdmin, spaceNotFound, visibleOrganization, visibleSpace, requireApiAccess } from "../../../auth/access.js";
 import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/naming.js";
 import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
 
@@ -34,7 +34,7 @@ function visibility(principal: Principal): { organizationIds: number[]; spaceIds
 
 /** GET /v2/spaces: visible spaces, filtered by organization and by a case-insensitive substring of the name. */
 export async function listVisibleSpaces(
-  deps: KeyDeps,
+  deps: FeatureDeps,
   actor: Actor,
   filters: SpaceFilters,
   page: { limit: number; cursor: string | undefined },
@@ -56,14 +56,14 @@ export async function listVisibleSpaces(
   );
 }
 
-export async function getSpace(deps: KeyDeps, actor: Actor, id: number): Promise<SpaceRow> {
+export async function getSpace(deps: FeatureDeps, actor: Actor, id: number): Promise<SpaceRow> {
   requireApiAccess(actor.caller.principal);
   return visibleSpace(deps.store.db, actor.caller.principal, id);
 }
 
 /** POST /v2/spaces: admins of the organization; names are unique in the organization. */
 export async function createSpace(
-  deps: KeyDeps,
+  deps: FeatureDeps,
   actor: Actor,
   input: { name: string; description: string; organizationId: number },
 ): Promise<SpaceRow> {
@@ -77,15 +77,19 @@ export async function createSpace(
   return writeUnique(deps.store, () => nameTaken(input.name), async (tx) => {
     if (!(await lockLive(tx, "organizations", organization.id))) throw organizationNotFound(organization.id);
     const space = await insertSpace(tx, { organization_id: organization.id, name: input.name, description: input.description, created_at: now });
-    await recordAudit(tx, actor, now, "space.created", [encodeId("Space", space.id), encodeId("Organization", organization.id)], {
-      name: input.name,
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "space.created",
+      targets: [auditTarget("Space", space.id), auditTarget("Organization", organization.id)],
+      details: { name: input.name },
     });
     return space;
   });
 }
 
 /** PATCH /v2/spaces/{id}: admins of the space's organization. */
-export async function updateSpace(deps: KeyDeps, actor: Actor, id: number, patch: NamedPatch): Promise<SpaceRow> {
+export async function updateSpace(deps: FeatureDeps, actor: Actor, id: number, patch: NamedPatch): Promise<SpaceRow> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   requireChange(patch);
@@ -94,7 +98,7 @@ export async function updateSpace(deps: KeyDeps, actor: Actor, id: number, patch
   return patchNamed(deps, actor, {
     table: "spaces",
     current,
-    wireId: encodeId("Space", id),
+    target: auditTarget("Space", id),
     action: "space.updated",
     holderOf: (name) => findSpaceByName(deps.store.db, current.organization_id, name),
     nameTaken,
@@ -106,7 +110,7 @@ export async function updateSpace(deps: KeyDeps, actor: Actor, id: number, patch
  * DELETE /v2/spaces/{id}: admins of the space's organization. Refused (422)
  * while service keys of the space still work; its memberships go with it.
  */
-export async function deleteSpace(deps: KeyDeps, actor: Actor, id: number): Promise<void> {
+export async function deleteSpace(deps: FeatureDeps, actor: Actor, id: number): Promise<void> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const space = await visibleSpace(deps.store.db, principal, id);
@@ -121,9 +125,12 @@ export async function deleteSpace(deps: KeyDeps, actor: Actor, id: number): Prom
       });
     }
     const removed = await deleteMembershipsOf(tx, "space", id);
-    await recordAudit(tx, actor, now, "space.deleted", [encodeId("Space", id), encodeId("Organization", space.organization_id)], {
-      name: space.name,
-      removed_memberships: removed,
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "space.deleted",
+      targets: [auditTarget("Space", id), auditTarget("Organization", space.organization_id)],
+      details: { name: space.name, removed_memberships: removed },
     });
   });
 }

@@ -1,12 +1,12 @@
-import type { KeyDeps } from "../../../auth/deps.js";
-import { requireApiAccess } from "../../apikeys/service.js";
-import { recordAudit, type Actor } from "../../audit/record.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
+import type { Actor } from "../../../auth/actor.js";
+import { auditTarget, recordAudit } from "../../audit/index.js";
 import { encodeId } from "../../../http/ids.js";
 import { ProblemError } from "../../../http/problem.js";
 import { deleteKeysOfPrincipal } from "../../../store/queries/api-keys.js";
 import { deleteMembershipsOfUser } from "../../../store/queries/memberships.js";
 import { deactivateUser } from "../../../store/queries/users.js";
-import { requireAccountAdmin, requireHumanUser } from "../../../auth/access.js";
+import { requireAccountAdmin, requireHumanUser, requireApiAccess } from "../../../auth/access.js";
 
 /**
  * DELETE /v2/users/{id}: account admins only, never oneself. In one
@@ -20,7 +20,7 @@ import { requireAccountAdmin, requireHumanUser } from "../../../auth/access.js";
  * event per key it deleted, so a key's history (target_id filter) and the key
  * events (action filter) both show the deletion.
  */
-export async function removeUser(deps: KeyDeps, actor: Actor, id: number): Promise<void> {
+export async function removeUser(deps: FeatureDeps, actor: Actor, id: number): Promise<void> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   requireAccountAdmin(principal, "delete users");
@@ -29,22 +29,21 @@ export async function removeUser(deps: KeyDeps, actor: Actor, id: number): Promi
   }
   await requireHumanUser(deps.store.db, id);
   const now = deps.now();
-  const userWireId = encodeId("User", id);
   await deps.store.transaction(async (tx) => {
     if (!(await deactivateUser(tx, id, now))) return;
     const memberships = await deleteMembershipsOfUser(tx, id);
     const keyIds = await deleteKeysOfPrincipal(tx, id, now);
-    const keyWireIds = keyIds.map((keyId) => encodeId("ApiKey", keyId));
-    for (const keyWireId of keyWireIds) {
-      await recordAudit(tx, actor, now, "api_key.deleted_by_user_removal", [keyWireId, userWireId], { key_type: "user" });
+    const user = auditTarget("User", id);
+    for (const keyId of keyIds) {
+      await recordAudit(tx, { actor, at: now, action: "api_key.deleted_by_user_removal", targets: [auditTarget("ApiKey", keyId), user], details: { key_type: "user" } });
     }
-    await recordAudit(tx, actor, now, "user.deleted", [userWireId], {
+    await recordAudit(tx, { actor, at: now, action: "user.deleted", targets: [user], details: {
       removed_memberships: memberships.map((m) => ({
         scope: m.scope,
         id: m.scope === "organization" ? encodeId("Organization", m.scope_id) : encodeId("Space", m.scope_id),
         role: m.role,
       })),
-      deleted_key_ids: keyWireIds,
-    });
+      deleted_key_ids: keyIds.map((keyId) => encodeId("ApiKey", keyId)),
+    } });
   });
 }

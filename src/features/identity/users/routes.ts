@@ -1,25 +1,20 @@
-import type { FastifyInstance } from "fastify";
-import type { KeyDeps } from "../../../auth/deps.js";
-import { authOf, toCreateInput } from "../../apikeys/routes.js";
-import { ApiKeyWithSecretSchema, CreateBody } from "../../apikeys/schemas.js";
-import { toApiKeyView } from "../../apikeys/view.js";
-import { paginationOf } from "../../../http/page.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
+import { ApiKeyWithSecretSchema, CreateBody, toApiKeyView, toCreateInput } from "../../apikeys/index.js";
+import { paginationOf } from "../../../http/cursor.js";
 import { ProblemError } from "../../../http/problem.js";
+import type { App } from "../../../http/route.js";
 import { problemResponses } from "../../../http/schemas.js";
-import { parseAccountRole } from "../common/roles.js";
-import { NO_CONTENT, pageOf, pathId, SECURITY } from "../common/route-common.js";
-import { UserCreateBody, UserList, UserListQuery, UserParams, UserPatchBody } from "../common/schemas.js";
+import { parseAccountRole, NO_CONTENT, pageOf, pathId, SECURITY, UserCreateBody, UserList, UserListQuery, UserParams, UserPatchBody, toUserView } from "../common/index.js";
 import { issueKeyForUser } from "./user-keys.js";
 import { removeUser } from "./removal.js";
 import { changeUser, createUser, getUser, listVisibleUsers } from "./service.js";
-import { toUserView } from "../common/views.js";
 
 const TAGS = ["Users"];
 const USER = { $ref: "User#" };
-const userId = (params: unknown) => pathId("User", (params as UserParams).user_id, "user_id");
+const userId = (params: UserParams) => pathId("User", params.user_id, "user_id");
 
 /** GET/POST /v2/users, GET/PATCH/DELETE /v2/users/{user_id} and POST /v2/users/{user_id}/api-keys (SPEC §7). */
-export function userRoutes(app: FastifyInstance, deps: KeyDeps): void {
+export function userRoutes(app: App, deps: FeatureDeps): void {
   app.get(
     "/v2/users",
     {
@@ -36,8 +31,8 @@ export function userRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request) => {
-      const query = request.query as UserListQuery;
-      const page = await listVisibleUsers(deps, authOf(request), { email: query.email, status: query.status }, pageOf(query));
+      const query = request.query;
+      const page = await listVisibleUsers(deps, request.actor, { email: query.email, status: query.status }, pageOf(query));
       return { users: page.items.map(toUserView), pagination: paginationOf(page) };
     },
   );
@@ -58,8 +53,8 @@ export function userRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      const body = request.body as UserCreateBody;
-      const user = await createUser(deps, authOf(request), {
+      const body = request.body;
+      const user = await createUser(deps, request.actor, {
         name: body.name,
         email: body.email,
         role: parseAccountRole(body.role),
@@ -82,7 +77,7 @@ export function userRoutes(app: FastifyInstance, deps: KeyDeps): void {
         response: { 200: USER, ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => toUserView(await getUser(deps, authOf(request), userId(request.params))),
+    async (request) => toUserView(await getUser(deps, request.actor, userId(request.params))),
   );
 
   app.patch(
@@ -100,8 +95,8 @@ export function userRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request) => {
-      const body = request.body as UserPatchBody;
-      const user = await changeUser(deps, authOf(request), userId(request.params), {
+      const body = request.body;
+      const user = await changeUser(deps, request.actor, userId(request.params), {
         name: body.name,
         role: body.role === undefined ? undefined : parseAccountRole(body.role),
         isDeveloper: body.is_developer,
@@ -126,8 +121,8 @@ export function userRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      await removeUser(deps, authOf(request), userId(request.params));
-      return reply.code(204).send();
+      await removeUser(deps, request.actor, userId(request.params));
+      return reply.code(204).send(null);
     },
   );
 
@@ -148,12 +143,12 @@ export function userRoutes(app: FastifyInstance, deps: KeyDeps): void {
       },
     },
     async (request, reply) => {
-      const body = request.body as CreateBody;
+      const body = request.body;
       if (body.key_type !== undefined && body.key_type !== "user") {
         throw new ProblemError("VALIDATION_FAILED", { detail: 'body "key_type" must be user: this route issues user keys' });
       }
       const input = toCreateInput(body, deps.now());
-      const issued = await issueKeyForUser(deps, authOf(request), userId(request.params), input);
+      const issued = await issueKeyForUser(deps, request.actor, userId(request.params), input);
       return reply.code(201).header("cache-control", "no-store").send({ ...toApiKeyView(issued.record), key: issued.rawKey });
     },
   );

@@ -1,15 +1,15 @@
-import type { KeyDeps } from "../../../auth/deps.js";
-import { requireApiAccess } from "../../apikeys/service.js";
-import { recordAudit, type Actor } from "../../audit/record.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
+import type { Actor } from "../../../auth/actor.js";
+import { auditTarget, recordAudit } from "../../audit/index.js";
 import { encodeId } from "../../../http/ids.js";
-import { readPage, type Page } from "../../../http/page.js";
+import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
 import { insertUser, type UserRow } from "../../../store/queries/identity.js";
 import { hasMembershipWithRole } from "../../../store/queries/memberships.js";
 import { findUserByEmail, listUsers, lockHumanUser, sharesOrganization, updateUser, type UserPatch } from "../../../store/queries/users.js";
 import type { AccountRole, UserStatus } from "../../../store/schema.js";
 import type { Db } from "../../../store/store.js";
-import { requireAccountAdmin, requireHumanUser, userNotFound } from "../../../auth/access.js";
+import { requireAccountAdmin, requireHumanUser, userNotFound, requireApiAccess } from "../../../auth/access.js";
 import { changesOf, requireChange, requireNotBlank, writeUnique } from "../common/naming.js";
 import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
 import type { INVITE_MODES } from "../common/schemas.js";
@@ -43,7 +43,7 @@ export interface UserFilters {
 
 /** GET /v2/users: the users the caller may see; without `status`, deleted users are left out. */
 export async function listVisibleUsers(
-  deps: KeyDeps,
+  deps: FeatureDeps,
   actor: Actor,
   filters: UserFilters,
   page: { limit: number; cursor: string | undefined },
@@ -60,7 +60,7 @@ export async function listVisibleUsers(
 }
 
 /** GET /v2/users/{id}: a user the caller may see (deleted ones too, with status inactive). */
-export async function getUser(deps: KeyDeps, actor: Actor, id: number): Promise<UserRow> {
+export async function getUser(deps: FeatureDeps, actor: Actor, id: number): Promise<UserRow> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const user = await requireHumanUser(deps.store.db, id);
@@ -80,7 +80,7 @@ export interface NewUserInput {
  * POST /v2/users: account admins only. keyhouse sends no email: an invite mode
  * other than `none` only records the user as invited (docs/identity.md).
  */
-export async function createUser(deps: KeyDeps, actor: Actor, input: NewUserInput): Promise<UserRow> {
+export async function createUser(deps: FeatureDeps, actor: Actor, input: NewUserInput): Promise<UserRow> {
   const { principal, user: caller } = actor.caller;
   requireApiAccess(principal);
   requireAccountAdmin(principal, "create users");
@@ -104,13 +104,13 @@ export async function createUser(deps: KeyDeps, actor: Actor, input: NewUserInpu
       created_at: now,
       updated_at: now,
     });
-    await recordAudit(tx, actor, now, "user.created", [encodeId("User", user.id)], {
+    await recordAudit(tx, { actor, at: now, action: "user.created", targets: [auditTarget("User", user.id)], details: {
       email: input.email,
       role: input.role,
       is_developer: isDeveloper,
       invite_mode: input.inviteMode,
       status,
-    });
+    } });
     return user;
   });
 }
@@ -134,7 +134,7 @@ async function checkRoleAgainstMemberships(tx: Db, userId: number, role: Account
 }
 
 /** PATCH /v2/users/{id}: account admins only; callers cannot change their own account role. */
-export async function changeUser(deps: KeyDeps, actor: Actor, id: number, change: UserChange): Promise<UserRow> {
+export async function changeUser(deps: FeatureDeps, actor: Actor, id: number, change: UserChange): Promise<UserRow> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   requireChange(change, "name, role, is_developer");
@@ -161,7 +161,7 @@ export async function changeUser(deps: KeyDeps, actor: Actor, id: number, change
     const updated = await updateUser(tx, id, patch, now);
     if (!updated) throw userNotFound(id);
     const { before, after } = changesOf(current, patch);
-    await recordAudit(tx, actor, now, "user.updated", [encodeId("User", id)], { before: readable(before), after: readable(after) });
+    await recordAudit(tx, { actor, at: now, action: "user.updated", targets: [auditTarget("User", id)], details: { before: readable(before), after: readable(after) } });
     return updated;
   });
 }

@@ -1,9 +1,9 @@
-import type { KeyDeps } from "../../../auth/deps.js";
-import { issueUserKey, requireApiAccess, type CreateKeyInput, type IssuedKey } from "../../apikeys/service.js";
-import type { Actor } from "../../audit/record.js";
+import type { FeatureDeps } from "../../../auth/deps.js";
+import type { Actor } from "../../../auth/actor.js";
+import { issueUserKey, type CreateKeyInput, type IssuedKey } from "../../apikeys/index.js";
 import { encodeId } from "../../../http/ids.js";
 import { ProblemError } from "../../../http/problem.js";
-import { requireAccountAdmin, requireHumanUser } from "../../../auth/access.js";
+import { requireAccountAdmin, requireApiAccess, requireHumanUser } from "../../../auth/access.js";
 
 /**
  * POST /v2/users/{id}/api-keys (SPEC §7 extension): an account admin issues a
@@ -11,7 +11,7 @@ import { requireAccountAdmin, requireHumanUser } from "../../../auth/access.js";
  * Recorded as `api_key.issued`, in the transaction that creates the key.
  */
 export async function issueKeyForUser(
-  deps: KeyDeps,
+  deps: FeatureDeps,
   actor: Actor,
   userId: number,
   input: Pick<CreateKeyInput, "name" | "description" | "expiresAt">,
@@ -30,5 +30,5 @@ export async function issueKeyForUser(
       detail: `user ${wireId} does not have developer access, so a key would be refused; set is_developer first`,
     });
   }
-  return issueUserKey(deps, actor.caller, userId, input, actor.meta, "api_key.issued");
+  return issueUserKey(deps, actor, userId, input, "api_key.issued");
 }

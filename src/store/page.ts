@@ -1,5 +1,11 @@
-import type { CursorCodec, CursorFilters, Position } from "./cursor.js";
-import { ProblemError } from "./problem.js";
+import type { CursorCodec, CursorFilters } from "../http/cursor.js";
+import { ProblemError } from "../http/problem.js";
+
+/** A keyset position: the last row of a page, in (time desc, id desc) order. Cursors carry it. */
+export interface Position {
+  createdAt: number;
+  id: number;
+}
 
 /** One page of a keyset-paginated list and the signed cursor of the next one. */
 export interface Page<T> {
@@ -40,9 +46,4 @@ export async function readPage<T extends { id: number }>(
   const last = items[items.length - 1];
   const next = last && cursors.encode({ createdAt: timeOf(last), id: last.id }, request.filters);
   return { items, nextCursor: next };
-}
-
-/** The `pagination` object of a list response: `next_cursor` only when more follow. */
-export function paginationOf(page: Page<unknown>): { has_more: boolean; next_cursor?: string } {
-  return page.nextCursor === undefined ? { has_more: false } : { has_more: true, next_cursor: page.nextCursor };
 }

@@ -1,0 +1,2 @@
+// The memberships feature's only door.
+export { membershipRoutes } from "./routes.js";

@@ -1,0 +1,2 @@
+// The organizations feature's only door.
+export { organizationRoutes } from "./routes.js";

@@ -1,0 +1,2 @@
+// The spaces feature's only door.
+export { spaceRoutes } from "./routes.js";

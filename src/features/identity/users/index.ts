@@ -1,0 +1,2 @@
+// The users feature's only door.
+export { userRoutes } from "./routes.js";
