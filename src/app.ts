@@ -47,6 +47,8 @@ export interface AppDeps {
   authCacheSize?: number;
   /** Key records in the cache behind GET /v2/api-keys/{id}; 0 turns it off. */
   keyCacheSize?: number;
+  /** How often recorded key uses are written to the store (default 5 s); tests shorten it. */
+  lastUsedFlushMs?: number;
   /** Limits that protect the process (docs/reliability.md): request timeouts and the bound on expensive work. */
   headersTimeoutSeconds?: number;
   requestTimeoutSeconds?: number;
@@ -162,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }
     },
     (error) => app.log.warn({ err: error }, "could not record last use of keys"),
+    deps.lastUsedFlushMs,
   );
   const authCache = new StoreCache<string, CachedAuth>(deps.store.invalidation, deps.authCacheSize ?? 100_000, CACHE_MAX_AGE_MS);
   const authenticator = new Authenticator(deps.store, deps.secret, now, deps.throttle, lastUsed, authCache);

@@ -24,7 +24,7 @@ export const DEFAULT_ADMIN = { adminName: "Admin", adminEmail: "admin@keyhouse.l
  * Prepares a store for serving: an empty database is migrated and initialized;
  * a schema behind or ahead of this code is refused with what to run.
  */
-export async function prepareStore(store: Store, secret: Buffer): Promise<BootstrapResult | undefined> {
+export async function prepareStore(store: Store, secret: Buffer, now: () => number = Date.now): Promise<BootstrapResult | undefined> {
   const status = await store.schemaStatus();
   if (status.unknown.length > 0) {
     throw new StartupError(
@@ -33,17 +33,18 @@ export async function prepareStore(store: Store, secret: Buffer): Promise<Bootst
   }
   if (status.applied.length === 0) {
     await store.migrate();
-    return bootstrap(store, secret, DEFAULT_ADMIN, Date.now());
+    return bootstrap(store, secret, DEFAULT_ADMIN, now());
   }
   if (status.pending.length > 0) {
     throw new StartupError(`the database schema is behind (${status.pending.join(", ")} pending); run: keyhouse migrate`);
   }
-  return bootstrap(store, secret, DEFAULT_ADMIN, Date.now());
+  return bootstrap(store, secret, DEFAULT_ADMIN, now());
 }
 
 /** The failure throttle: shared through Redis when KEYHOUSE_REDIS_URL is set, else per process. */
-async function buildThrottle(config: Config, secret: Buffer, logger: Logger): Promise<FailureThrottle> {
-  if (!config.redisUrl) return new MemoryFailureThrottle(config.authFailureLimit, config.authFailureWindowSeconds, Date.now);
+async function buildThrottle(config: Config, secret: Buffer, logger: Logger, now: () => number): Promise<FailureThrottle> {
+  if (!config.redisUrl) return new MemoryFailureThrottle(config.authFailureLimit, config.authFailureWindowSeconds, now);
+  // Redis keeps the window itself (PEXPIRE, on Redis's clock): `now` does not reach it.
   // Loaded only when configured: ioredis adds about 10 MB to every process's RSS.
   const { RedisFailureThrottle } = await import("./auth/redis-throttle.js");
   const throttle = new RedisFailureThrottle(config.redisUrl, secret, config.authFailureLimit, config.authFailureWindowSeconds, logger);
@@ -65,6 +66,10 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   logger?: Logger;
   throttle?: FailureThrottle;
+  /** The clock of keyhouse's logical time (expiry, grace, caches, throttle windows, last use); tests inject one. */
+  now?: () => number;
+  /** How often recorded key uses are written (AppDeps.lastUsedFlushMs). */
+  lastUsedFlushMs?: number;
 }
 
 /** Opens the store, prepares it, builds the app and listens. */
@@ -72,14 +77,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const resolved = resolveSecret(config);
   const store = await openStore(config.database);
   try {
-    const initialized = await prepareStore(store, resolved.secret);
+    const now = options.now ?? Date.now;
+    const initialized = await prepareStore(store, resolved.secret, now);
     const logger = options.logger ?? pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1));
-    const throttle = options.throttle ?? (await buildThrottle(config, resolved.secret, logger));
+    const throttle = options.throttle ?? (await buildThrottle(config, resolved.secret, logger, now));
     const app = await buildApp({
       store,
       secret: resolved.secret,
       logger,
       throttle,
+      now,
+      lastUsedFlushMs: options.lastUsedFlushMs,
       trustProxy: config.trustProxy,
       bodyLimitBytes: config.bodyLimitBytes,
       publicUrl: config.publicUrl,

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect } from "vitest";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { startTestServer, type TestServer, type TestServerOptions } from "../support/server.js";
 
 /**
  * The browser harness of the console's end-to-end tests: Debian's Chromium,
@@ -61,10 +61,10 @@ export interface BrowserSuite {
 }
 
 /** A real server over a fresh store and one Chromium for the enclosing describe block; both closed after it. */
-export function serverAndBrowser(): BrowserSuite {
+export function serverAndBrowser(options: TestServerOptions = {}): BrowserSuite {
   const suite = {} as BrowserSuite;
   beforeAll(async () => {
-    suite.t = await startTestServer();
+    suite.t = await startTestServer(options);
     suite.browser = await launchChromium();
   });
   afterAll(async () => {
@@ -87,6 +87,9 @@ export async function openConsole(browser: Browser, t: TestServer, viewport = { 
   const context = await browser.newContext({ viewport, baseURL: t.url });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: t.url });
   context.setDefaultTimeout(20_000);
+  // On a server with a test clock, the page's Date shows the clock's time as the tab opens (the
+  // console decides "expired" by it too); a test that advances the clock later sets it again.
+  if (t.clock) await context.clock.setFixedTime(t.clock.now());
   const page = await context.newPage();
   const consoleLines: string[] = [];
   const requestUrls: string[] = [];

@@ -1,4 +1,5 @@
 import { beforeAll, expect, it } from "vitest";
+import { TestClock } from "../support/clock.js";
 import { describeInBrowser, expectNoLeaks, openSignedIn, requireConsoleBuild, screenshot, serverAndBrowser } from "./browser.js";
 import { createKeyOverHttp, rowNames, settled, type CreatedKey } from "./keys-page.js";
 
@@ -7,7 +8,9 @@ requireConsoleBuild();
 const SEEDED = 120;
 
 describeInBrowser("console: filtering and paging", () => {
-  const suite = serverAndBrowser();
+  // keyhouse's time (and the tabs' Date) stands still unless a test advances it.
+  const clock = new TestClock();
+  const suite = serverAndBrowser({ clock });
   const created: CreatedKey[] = [];
 
   beforeAll(async () => {
@@ -56,10 +59,10 @@ describeInBrowser("console: filtering and paging", () => {
 
   it("filters by status: active, expired (with a badge) and deleted", async () => {
     const { t, browser } = suite;
-    const soon = new Date(Date.now() + 1500).toISOString();
-    const expiring = await Promise.all(["expiring-a", "expiring-b"].map((name) => createKeyOverHttp(t, { name, expires_at: soon })));
+    const expiring = await Promise.all(["expiring-a", "expiring-b"].map((name) => createKeyOverHttp(t, { name, expires_at: clock.inSeconds(60) })));
     for (const key of created.slice(0, 3)) expect((await t.call(`/v2/api-keys/${key.id}`, { method: "DELETE" })).status).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // A minute on: beyond the real time too, so the tab must be on the clock to show them expired.
+    clock.advance(60_000);
 
     const tab = await openSignedIn(browser, t, t.adminKey);
     const { page } = tab;

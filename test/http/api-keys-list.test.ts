@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, expectProblem, inSeconds, sleep } from "../support/keys.js";
+import { TestClock } from "../support/clock.js";
+import { createKey, expectProblem } from "../support/keys.js";
 import { seedSpace, seedUser, type SeededUser } from "../support/seed.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { forEachStore } from "../support/stores.js";
@@ -9,8 +10,10 @@ const q = encodeURIComponent;
 forEachStore((store) => {
   let t: TestServer;
   let alice: SeededUser;
+  // keyhouse's time stands still unless a test advances it.
+  const clock = new TestClock();
   beforeAll(async () => {
-    t = await startTestServer({ store });
+    t = await startTestServer({ store, clock });
     alice = await seedUser(t, { orgRole: "member", spaceRole: "member" });
   });
   afterAll(async () => t.close());
@@ -120,11 +123,15 @@ forEachStore((store) => {
       const user = await seedUser(t);
       const live = await createKey(t, { name: "live" }, user.key);
       const dead = await createKey(t, { name: "dead" }, user.key);
-      const old = await createKey(t, { name: "old", expires_at: inSeconds(1) }, user.key);
+      const old = await createKey(t, { name: "old", expires_at: clock.inSeconds(1) }, user.key);
       await t.call(`/v2/api-keys/${dead.id}`, { method: "DELETE", key: user.key });
-      await sleep(1100);
       const names = async (status: string) =>
         (await t.call(`/v2/api-keys?status=${status}`, { key: user.key })).body.api_keys.map((k: { id: string }) => k.id);
+      // One millisecond before its expiry the key is still active; at its expiry it is expired.
+      clock.advance(999);
+      expect(await names("active")).toContain(old.id);
+      expect(await names("expired")).toEqual([]);
+      clock.advance(1);
       expect(await names("active")).toContain(live.id);
       expect(await names("active")).not.toContain(dead.id);
       expect(await names("active")).not.toContain(old.id);

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, expectProblem, inSeconds, sleep } from "../support/keys.js";
+import { TestClock } from "../support/clock.js";
+import { createKey, expectProblem } from "../support/keys.js";
 import { seedSpace, seedUser } from "../support/seed.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { forEachStore } from "../support/stores.js";
 
 forEachStore((store) => {
   let t: TestServer;
+  // keyhouse's time stands still unless a test advances it (no test here sleeps).
+  const clock = new TestClock();
+  const inSeconds = (seconds: number) => clock.inSeconds(seconds);
   beforeAll(async () => {
-    t = await startTestServer({ store });
+    t = await startTestServer({ store, clock });
   });
   afterAll(async () => t.close());
 
@@ -33,18 +37,21 @@ forEachStore((store) => {
       const old = await createKey(t, { name: "graceful" });
       // Read it first: the server now holds it, without an expiry, in its cache of key records.
       expect((await t.call(`/v2/api-keys/${old.id}`)).body.expires_at).toBeUndefined();
-      const before = Date.now();
+      const refreshedAt = clock.now();
       const res = await refresh(old.id, { grace_period_seconds: 2, expires_at: inSeconds(7200) });
       expect(res.status).toBe(200);
-      expect(res.body.expires_at).toBeDefined();
+      expect(res.body.expires_at).toBe(new Date(refreshedAt + 7_200_000).toISOString());
       expect((await t.call("/v2/api-keys", { key: old.key })).status).toBe(200);
       expect((await t.call("/v2/api-keys", { key: res.body.key })).status).toBe(200);
       const oldView = (await t.call(`/v2/api-keys/${old.id}`)).body;
       expect(oldView.status).toBe("active");
-      const graceEnd = Date.parse(oldView.expires_at);
-      expect(graceEnd).toBeGreaterThanOrEqual(before + 2000 - 50);
-      expect(graceEnd).toBeLessThanOrEqual(Date.now() + 2000 + 50);
-      await sleep(Math.max(0, graceEnd - Date.now()) + 100);
+      const graceEnd = refreshedAt + 2000;
+      expect(oldView.expires_at).toBe(new Date(graceEnd).toISOString());
+      // The last millisecond of grace: the old key still works (and is cached as working).
+      clock.set(graceEnd - 1);
+      expect((await t.call("/v2/api-keys", { key: old.key })).status).toBe(200);
+      // Grace ends at graceEnd exactly, even for a key the authentication cache holds.
+      clock.set(graceEnd);
       expectProblem(await t.call("/v2/api-keys", { key: old.key }), 401);
       expect((await t.call("/v2/api-keys", { key: res.body.key })).status).toBe(200);
     });
@@ -61,8 +68,14 @@ forEachStore((store) => {
       await t.call(`/v2/api-keys/${deleted.id}`, { method: "DELETE" });
       expectProblem(await refresh(deleted.id), 422, "INVALID_STATE");
       const expired = await createKey(t, { name: "e", expires_at: inSeconds(1) });
-      await sleep(1100);
-      expectProblem(await refresh(expired.id), 422, "INVALID_STATE");
+      const notYet = await createKey(t, { name: "e2", expires_at: inSeconds(1) });
+      // One millisecond before its expiry a key can still be refreshed; at its expiry it cannot.
+      clock.advance(999);
+      expect((await refresh(notYet.id)).status).toBe(200);
+      clock.advance(1);
+      const refused = await refresh(expired.id);
+      expectProblem(refused, 422, "INVALID_STATE");
+      expect(refused.body.detail).toContain("has expired");
       const rotated = await createKey(t, { name: "r" });
       expect((await refresh(rotated.id, { grace_period_seconds: 60 })).status).toBe(200);
       const again = await refresh(rotated.id);

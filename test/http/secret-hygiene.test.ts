@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateRawKey } from "../../src/auth/key-format.js";
+import { eventually } from "../support/clock.js";
 import { createKey } from "../support/keys.js";
 import { leakedKeys, storeBytes } from "../support/scan.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -8,7 +9,8 @@ import { forEachStore } from "../support/stores.js";
 forEachStore((store) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ store });
+    // Key uses are written every 20 ms (not every 5 s), so the test need not wait for the write.
+    t = await startTestServer({ store, lastUsedFlushMs: 20 });
   });
   afterAll(async () => t.close());
 
@@ -36,8 +38,10 @@ forEachStore((store) => {
       responses.push((await t.call(`/v2/api-keys?cursor=${user.key}`)).text);
       responses.push((await t.call("/v2/api-keys", { method: "POST", body: { name: user.key, colour: 1 } })).text);
       responses.push((await t.call("/v2/api-keys", { key: null, headers: { authorization: `Basic ${user.key}` } })).text);
-      // Let last_used_at flush so the store has been written after every use.
-      await new Promise((resolve) => setTimeout(resolve, 5500));
+      // The store has been written after every use: each key used above shows its last use.
+      const used = [user.id, service.id, rotated.body.id];
+      const lastUses = async () => Promise.all(used.map(async (id) => (await t.call(`/v2/api-keys/${id}`)).body.last_used_at));
+      await eventually(async () => (await lastUses()).every((at) => at !== undefined), "every use is written");
       expect(leakedKeys(t.logs(), keys)).toEqual([]);
       expect(leakedKeys(storeBytes(t), keys)).toEqual([]);
       expect(leakedKeys(responses.join("\n"), keys)).toEqual([]);

@@ -21,8 +21,6 @@ export function expectProblem(res: HttpResponse, status: number, code?: string):
   if (code !== undefined) expect(res.body.code).toBe(code);
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** An RFC 3339 time `seconds` from now. */
 export function inSeconds(seconds: number): string {
   return new Date(Date.now() + seconds * 1000).toISOString();

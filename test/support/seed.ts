@@ -18,6 +18,11 @@ export interface SeededUser {
 
 let counter = 0;
 
+/** The server's time: seeded rows are dated on its clock, like the rows it writes itself. */
+function serverNow(t: TestServer): number {
+  return t.clock?.now() ?? Date.now();
+}
+
 function numericId(type: "Space" | "Organization", wire: string): number {
   const decoded = decodeId(type, wire);
   if (!decoded.ok) throw new Error(`bad ${type} id ${wire}`);
@@ -26,12 +31,12 @@ function numericId(type: "Space" | "Organization", wire: string): number {
 
 export async function seedSpace(t: TestServer, name: string, organizationWireId = t.organizationId): Promise<{ id: number; wireId: string; organizationId: number }> {
   const organizationId = numericId("Organization", organizationWireId);
-  const space = await insertSpace(t.server.store.db, { organization_id: organizationId, name, description: "", created_at: Date.now() });
+  const space = await insertSpace(t.server.store.db, { organization_id: organizationId, name, description: "", created_at: serverNow(t) });
   return { id: space.id, wireId: encodeId("Space", space.id), organizationId };
 }
 
 export async function seedOrganization(t: TestServer, name: string): Promise<{ id: number; wireId: string }> {
-  const org = await insertOrganization(t.server.store.db, { account_id: 1, name, description: "", created_at: Date.now() });
+  const org = await insertOrganization(t.server.store.db, { account_id: 1, name, description: "", created_at: serverNow(t) });
   return { id: org.id, wireId: encodeId("Organization", org.id) };
 }
 
@@ -47,7 +52,7 @@ export interface SeedUserOptions {
 /** Creates a human user with the given roles and one user key. */
 export async function seedUser(t: TestServer, options: SeedUserOptions = {}): Promise<SeededUser> {
   const db = t.server.store.db;
-  const now = Date.now();
+  const now = serverNow(t);
   counter += 1;
   const role = options.role ?? "member";
   const user = await insertUser(db, {

@@ -7,6 +7,7 @@ import pino from "pino";
 import { loggerOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config/config.js";
 import { startServer, type RunningServer } from "../../src/server.js";
+import type { TestClock } from "./clock.js";
 import { send, type HttpResponse, type RequestOptions } from "./http.js";
 import { hygieneDir, keepArtifact, keepFiles, recordIssuedKey } from "./hygiene.js";
 import { storeBytes } from "./scan.js";
@@ -23,6 +24,8 @@ export interface TestServer {
   logPath: string;
   secret: Buffer;
   server: RunningServer;
+  /** The clock the server reads keyhouse's time from, when the test gave one (else it runs on Date.now). */
+  clock: TestClock | undefined;
   adminKey: string;
   adminUserId: string;
   organizationId: string;
@@ -36,6 +39,10 @@ export interface TestServer {
 export interface TestServerOptions {
   store?: StoreKind;
   env?: Record<string, string>;
+  /** Run the server on this clock instead of Date.now (test/support/clock.ts). */
+  clock?: TestClock;
+  /** Write recorded key uses this often instead of every 5 s, for tests that look at last_used_at. */
+  lastUsedFlushMs?: number;
 }
 
 /** A database URL for a fresh PostgreSQL schema, and how to drop it. */
@@ -75,7 +82,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const destination = pino.destination({ dest: logPath, sync: true });
-  const server = await startServer(config, { logger: pino(loggerOptions("info"), destination) });
+  const server = await startServer(config, {
+    logger: pino(loggerOptions("info"), destination),
+    now: options.clock?.now,
+    lastUsedFlushMs: options.lastUsedFlushMs,
+  });
   const init = server.initialized;
   if (!init) throw new Error("expected a fresh store to be initialized");
   recordIssuedKey(init.apiKey);
@@ -89,6 +100,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logPath,
     secret: Buffer.from(secretText, "utf8"),
     server,
+    clock: options.clock,
     adminKey: init.apiKey,
     adminUserId: init.userId,
     organizationId: init.organizationId,
