@@ -4,7 +4,7 @@ import { buildApp, loggerOptions } from "./app.js";
 import { MemoryFailureThrottle, type FailureThrottle } from "./auth/throttle.js";
 import type { Config } from "./config/config.js";
 import { resolveSecret } from "./config/secret.js";
-import { bootstrap, type BootstrapResult } from "./features/identity/bootstrap.js";
+import { bootstrap, type BootstrapResult } from "./features/identity/index.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
 import { packageVersion } from "./version.js";

@@ -75,7 +75,7 @@ export function registerServerCommands(program: Command): void {
           loadServer(),
           import("../config/secret.js"),
           import("../store/open.js"),
-          import("../features/identity/bootstrap.js"),
+          import("../features/identity/index.js"),
         ]);
         const { secret } = resolveSecret(config);
         const store = await openStore(config.database);

@@ -27,7 +27,7 @@ import {
   visibleSpace,
   requireApiAccess,
 } from "../../../auth/access.js";
-import { annotatorConflict } from "../common/roles.js";
+import { annotatorConflict } from "../common/index.js";
 
 /** An organization or a space, resolved and checked for the caller. */
 interface Scope {

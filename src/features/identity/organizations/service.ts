@@ -10,7 +10,7 @@ import { findOrganizationByName, listOrganizations } from "../../../store/querie
 import { softDelete } from "../../../store/queries/soft-delete.js";
 import { countLiveSpaces } from "../../../store/queries/spaces.js";
 import { organizationNotFound, requireAccountAdmin, requireOrganizationAdmin, visibleOrganization, requireApiAccess } from "../../../auth/access.js";
-import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/naming.js";
+import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
 import { isAccountAdmin } from "../../../auth/permissions.js";
 
 function nameTaken(name: string): ProblemError {

@@ -9,7 +9,7 @@ import { deleteMembershipsOf } from "../../../store/queries/memberships.js";
 import { lockLive, softDelete } from "../../../store/queries/soft-delete.js";
 import { countWorkingKeysInSpace, findSpaceByName, listSpaces } from "../../../store/queries/spaces.js";
 import { organizationNotFound, requireOrganizationAdmin, spaceNotFound, visibleOrganization, visibleSpace, requireApiAccess } from "../../../auth/access.js";
-import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/naming.js";
+import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
 import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
 
 function nameTaken(name: string): ProblemError {

@@ -10,9 +10,8 @@ import { findUserByEmail, listUsers, lockHumanUser, sharesOrganization, updateUs
 import type { AccountRole, UserStatus } from "../../../store/schema.js";
 import type { Db } from "../../../store/store.js";
 import { requireAccountAdmin, requireHumanUser, userNotFound, requireApiAccess } from "../../../auth/access.js";
-import { changesOf, requireChange, requireNotBlank, writeUnique } from "../common/naming.js";
+import { changesOf, requireChange, requireNotBlank, writeUnique, type INVITE_MODES } from "../common/index.js";
 import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
-import type { INVITE_MODES } from "../common/schemas.js";
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
