@@ -6,11 +6,13 @@ import { EXIT } from "./exit-codes.js";
 // runs, so the client commands start quickly.
 const loadServer = () => import("../server.js");
 
-/** Prints a one-line failure and sets the exit code; config and startup refusals are expected failures. */
+/** Prints a failure (one line per invalid variable) and sets the exit code; config and startup refusals are expected failures. */
 export async function fail(error: unknown): Promise<void> {
   const { StartupError } = await loadServer();
   if (error instanceof ConfigError) {
-    process.stderr.write(`keyhouse: invalid configuration: ${error.message}\n`);
+    for (const problem of error.problems) {
+      process.stderr.write(`keyhouse: invalid configuration: ${problem.variable}: ${problem.message}\n`);
+    }
     process.exitCode = EXIT.USAGE;
   } else if (error instanceof StartupError) {
     process.stderr.write(`keyhouse: ${error.message}\n`);

@@ -31,107 +31,299 @@ export interface Config {
   maxQueuedWork: number;
 }
 
-/** An invalid setting; its message is the one line printed before refusing to start. */
+/** One invalid variable and what is wrong with it, worded for the person who set it. */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/**
+ * Invalid settings: every one found, in the order of the settings table. Each
+ * problem is one line (`VARIABLE: what is wrong`) printed before refusing to start.
+ */
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    super(problems.map((p) => `${p.variable}: ${p.message}`).join("\n"));
     this.name = "ConfigError";
+    this.problems = problems;
+  }
+
+  /** A single invalid variable. */
+  static of(variable: string, message: string): ConfigError {
+    return new ConfigError([{ variable, message }]);
   }
 }
+
+/** What a setting's parser may use besides its own raw value. */
+export interface SettingContext {
+  /** The directory relative paths are resolved against. */
+  cwd: string;
+  /**
+   * Another setting's value. When that one is invalid, it is reported under its
+   * own name and this setting's check stops here, adding no second line.
+   */
+  get<K extends keyof Config>(field: K): Config[K];
+}
+
+/** One environment variable: how it is read, its default, and its line in README's table. */
+export interface Setting<T> {
+  variable: string;
+  /** The default, as README's configuration table shows it (Markdown). */
+  default: string;
+  /** What it means: README's table cell (one line of Markdown). */
+  doc: string;
+  /**
+   * The value for the raw text (undefined when the variable is unset or empty);
+   * throws `Invalid` with what is wrong.
+   */
+  parse(raw: string | undefined, context: SettingContext): T;
+}
+
+/** Why a raw value is refused; loadConfig prefixes the variable's name. */
+class Invalid extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "Invalid";
+  }
+}
+
+/** Thrown by `context.get` when the setting asked for is itself invalid (and already reported). */
+class DependencyInvalid extends Error {}
 
 export const DEFAULT_DATABASE = "./data/keyhouse.db";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 export const MIN_SECRET_LENGTH = 32;
 
-type Env = Record<string, string | undefined>;
+const code = (value: string | number | boolean) => `\`${value}\``;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
+/** A whole number between min and max; `check` adds a condition involving other settings. */
+function integer(
+  variable: string,
+  fallback: number,
+  [min, max]: [number, number],
+  doc: string,
+  check?: (value: number, context: SettingContext) => void,
+): Setting<number> {
+  return {
+    variable,
+    default: code(fallback),
+    doc,
+    parse(raw, context) {
+      let value = fallback;
+      if (raw !== undefined) {
+        if (!/^\d+$/.test(raw)) throw new Invalid(`must be a whole number, got "${raw}"`);
+        value = Number(raw);
+        if (value < min || value > max) throw new Invalid(`must be between ${min} and ${max}, got ${value}`);
+      }
+      check?.(value, context);
+      return value;
+    },
+  };
 }
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (["1", "true", "yes"].includes(raw.toLowerCase())) return true;
-  if (["0", "false", "no"].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+function boolean(variable: string, fallback: boolean, doc: string): Setting<boolean> {
+  return {
+    variable,
+    default: code(fallback),
+    doc,
+    parse(raw) {
+      if (raw === undefined) return fallback;
+      if (["1", "true", "yes"].includes(raw.toLowerCase())) return true;
+      if (["0", "false", "no"].includes(raw.toLowerCase())) return false;
+      throw new Invalid(`must be true or false, got "${raw}"`);
+    },
+  };
 }
 
 /** Parses KEYHOUSE_DATABASE_URL: a postgres:// URL, a sqlite: URL, or a file path. */
-export function parseDatabase(raw: string | undefined, cwd: string): DatabaseTarget {
-  const value = raw === undefined || raw === "" ? DEFAULT_DATABASE : raw;
+function parseDatabase(raw: string | undefined, cwd: string): DatabaseTarget {
+  const value = raw ?? DEFAULT_DATABASE;
   if (/^postgres(ql)?:\/\//.test(value)) {
     try {
       new URL(value);
     } catch {
-      throw new ConfigError("KEYHOUSE_DATABASE_URL", "is not a valid postgres:// URL");
+      throw new Invalid("is not a valid postgres:// URL");
     }
     return { kind: "postgres", url: value };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith("sqlite://") && !value.startsWith("file://")) {
-    throw new ConfigError("KEYHOUSE_DATABASE_URL", "must be a postgres:// URL, a sqlite:// URL or a file path");
+    throw new Invalid("must be a postgres:// URL, a sqlite:// URL or a file path");
   }
   const path = value.replace(/^(sqlite|file):\/\//, "").replace(/^sqlite:/, "");
-  if (path === "") throw new ConfigError("KEYHOUSE_DATABASE_URL", "names no SQLite file");
+  if (path === "") throw new Invalid("names no SQLite file");
   return { kind: "sqlite", path: isAbsolute(path) ? path : resolve(cwd, path) };
 }
 
-/** Reads the environment once; throws ConfigError naming the first bad variable. */
+/**
+ * Every environment variable the server reads, in README's order: one entry
+ * each, with its parser (and validation), its default and its documentation.
+ * README's configuration table is checked against it (test/unit/config-readme.test.ts).
+ */
+export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
+  database: {
+    variable: "KEYHOUSE_DATABASE_URL",
+    default: code(DEFAULT_DATABASE),
+    doc: "A SQLite file path (or `sqlite://path`), or a `postgres://` URL.",
+    parse: (raw, { cwd }) => parseDatabase(raw, cwd),
+  },
+  host: {
+    variable: "KEYHOUSE_HOST",
+    default: code("127.0.0.1"),
+    doc: "Address to listen on.",
+    parse: (raw) => raw ?? "127.0.0.1",
+  },
+  port: integer("KEYHOUSE_PORT", 8080, [0, 65535], "Port to listen on (`0`: any free port)."),
+  secret: {
+    variable: "KEYHOUSE_SECRET",
+    default: "generated (SQLite only)",
+    doc:
+      "Server secret for key hashes and cursors, at least 32 characters. With SQLite and no value, a random secret is " +
+      "generated once into `keyhouse.secret` beside the database (mode 0600) and reused; keep that file with the database. " +
+      "Required with PostgreSQL (all processes must share it). Changing it invalidates every key.",
+    parse(raw, { get }) {
+      if (raw !== undefined && raw.length < MIN_SECRET_LENGTH) throw new Invalid(`must be at least ${MIN_SECRET_LENGTH} characters`);
+      if (raw === undefined && get("database").kind === "postgres") {
+        throw new Invalid("is required with PostgreSQL: every server process must share it");
+      }
+      return raw;
+    },
+  },
+  publicUrl: {
+    variable: "KEYHOUSE_PUBLIC_URL",
+    default: code("http://HOST:PORT"),
+    doc: "The URL clients use; reported by `init --json` and in the OpenAPI `servers`.",
+    parse(raw, { get }) {
+      let url = raw;
+      if (url === undefined) {
+        const host = get("host");
+        url = `http://${host.includes(":") ? `[${host}]` : host}:${get("port")}`;
+      }
+      try {
+        new URL(url);
+      } catch {
+        throw new Invalid(`is not a valid URL: "${url}"`);
+      }
+      return url;
+    },
+  },
+  logLevel: {
+    variable: "KEYHOUSE_LOG_LEVEL",
+    default: code("info"),
+    doc: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Logs are JSON lines (pino) on stdout.",
+    parse(raw) {
+      const level = (raw ?? "info") as LogLevel;
+      if (!LOG_LEVELS.includes(level)) throw new Invalid(`must be one of ${LOG_LEVELS.join(", ")}`);
+      return level;
+    },
+  },
+  trustProxy: boolean("KEYHOUSE_TRUST_PROXY", false, "Take the client address from `X-Forwarded-For` (only behind a proxy you control)."),
+  authFailureLimit: integer("KEYHOUSE_AUTH_FAILURE_LIMIT", 20, [1, 1_000_000], "Failed authentications per address and window before `429`."),
+  authFailureWindowSeconds: integer("KEYHOUSE_AUTH_FAILURE_WINDOW_SECONDS", 60, [1, 86_400], "The throttling window."),
+  bodyLimitBytes: integer("KEYHOUSE_BODY_LIMIT_BYTES", 65_536, [1_024, 10_485_760], "Largest request body (`413` above it)."),
+  headersTimeoutSeconds: integer(
+    "KEYHOUSE_HEADERS_TIMEOUT_SECONDS",
+    10,
+    [1, 3_600],
+    "Time a client has to send the request line and headers; a slower one gets `408` and is disconnected. " +
+      "At most `KEYHOUSE_REQUEST_TIMEOUT_SECONDS`.",
+    (value, { get }) => {
+      const requestTimeout = get("requestTimeoutSeconds");
+      if (value > requestTimeout) throw new Invalid(`must not exceed KEYHOUSE_REQUEST_TIMEOUT_SECONDS (${requestTimeout})`);
+    },
+  ),
+  requestTimeoutSeconds: integer(
+    "KEYHOUSE_REQUEST_TIMEOUT_SECONDS",
+    30,
+    [1, 3_600],
+    "Time a client has to send the whole request, body included (`408` after it).",
+  ),
+  maxConcurrentWork: integer(
+    "KEYHOUSE_MAX_CONCURRENT_WORK",
+    32,
+    [1, 100_000],
+    "Expensive requests (every write, every list page) handled at once; reads of one object by id are not counted.",
+  ),
+  maxQueuedWork: integer(
+    "KEYHOUSE_MAX_QUEUED_WORK",
+    512,
+    [0, 1_000_000],
+    "Expensive requests waiting for one of those slots; beyond them a request gets `503` `OVERLOADED` with `Retry-After`.",
+  ),
+  authCacheSize: integer(
+    "KEYHOUSE_AUTH_CACHE_SIZE",
+    100_000,
+    [0, 10_000_000],
+    "Authentication results cached in memory (`0` turns the cache off). Every committed revocation or role change " +
+      "empties the cache of every process before it matters; see [docs/scaling.md](docs/scaling.md).",
+  ),
+  keyCacheSize: integer(
+    "KEYHOUSE_KEY_CACHE_SIZE",
+    10_000,
+    [0, 10_000_000],
+    "Key records cached for `GET /v2/api-keys/{id}` (`0` turns the cache off); emptied by the same invalidation as " +
+      "the authentication cache; see [docs/scaling.md](docs/scaling.md).",
+  ),
+  redisUrl: {
+    variable: "KEYHOUSE_REDIS_URL",
+    default: "unset",
+    doc: "`redis://` URL; when set, failed-authentication throttling is shared by every process.",
+    parse(raw) {
+      if (raw !== undefined && !/^rediss?:\/\//.test(raw)) throw new Invalid("must be a redis:// or rediss:// URL");
+      return raw;
+    },
+  },
+};
+
+type Env = Record<string, string | undefined>;
+type Outcome = { ok: true; value: unknown } | { ok: false };
+
+/**
+ * Reads the environment once: evaluates every setting of SETTINGS (an empty
+ * variable counts as unset) and returns the frozen Config, or throws one
+ * ConfigError naming every invalid variable.
+ */
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
-  const database = parseDatabase(env.KEYHOUSE_DATABASE_URL, cwd);
-  const host = env.KEYHOUSE_HOST || "127.0.0.1";
-  const port = integer(env, "KEYHOUSE_PORT", 8080, 0, 65535);
-  const secret = env.KEYHOUSE_SECRET || undefined;
-  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError("KEYHOUSE_SECRET", `must be at least ${MIN_SECRET_LENGTH} characters`);
+  const fields = Object.keys(SETTINGS) as (keyof Config)[];
+  const outcomes = new Map<keyof Config, Outcome | "evaluating">();
+  const problems: ConfigProblem[] = [];
+
+  const evaluate = (field: keyof Config): Outcome => {
+    const known = outcomes.get(field);
+    if (known === "evaluating") throw new Error(`${SETTINGS[field].variable} depends on itself through other settings`);
+    if (known !== undefined) return known;
+    outcomes.set(field, "evaluating");
+    const setting = SETTINGS[field] as Setting<unknown>;
+    const raw = env[setting.variable];
+    let outcome: Outcome;
+    try {
+      outcome = { ok: true, value: setting.parse(raw === "" ? undefined : raw, context) };
+    } catch (error) {
+      if (error instanceof Invalid) problems.push({ variable: setting.variable, message: error.message });
+      else if (!(error instanceof DependencyInvalid)) throw error;
+      outcome = { ok: false };
+    }
+    outcomes.set(field, outcome);
+    return outcome;
+  };
+  const context: SettingContext = {
+    cwd,
+    get<K extends keyof Config>(field: K): Config[K] {
+      const outcome = evaluate(field);
+      if (!outcome.ok) throw new DependencyInvalid();
+      return outcome.value as Config[K];
+    },
+  };
+
+  const config = {} as Record<keyof Config, unknown>;
+  for (const field of fields) {
+    const outcome = evaluate(field);
+    if (outcome.ok) config[field] = outcome.value;
   }
-  if (secret === undefined && database.kind === "postgres") {
-    throw new ConfigError("KEYHOUSE_SECRET", "is required with PostgreSQL: every server process must share it");
+  if (problems.length > 0) {
+    const order = (p: ConfigProblem) => fields.findIndex((field) => SETTINGS[field].variable === p.variable);
+    throw new ConfigError(problems.sort((a, b) => order(a) - order(b)));
   }
-  const logLevel = (env.KEYHOUSE_LOG_LEVEL || "info") as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError("KEYHOUSE_LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}`);
-  }
-  const publicUrl = env.KEYHOUSE_PUBLIC_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  try {
-    new URL(publicUrl);
-  } catch {
-    throw new ConfigError("KEYHOUSE_PUBLIC_URL", `is not a valid URL: "${publicUrl}"`);
-  }
-  const redisUrl = env.KEYHOUSE_REDIS_URL || undefined;
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
-    throw new ConfigError("KEYHOUSE_REDIS_URL", "must be a redis:// or rediss:// URL");
-  }
-  const headersTimeoutSeconds = integer(env, "KEYHOUSE_HEADERS_TIMEOUT_SECONDS", 10, 1, 3_600);
-  const requestTimeoutSeconds = integer(env, "KEYHOUSE_REQUEST_TIMEOUT_SECONDS", 30, 1, 3_600);
-  if (headersTimeoutSeconds > requestTimeoutSeconds) {
-    throw new ConfigError("KEYHOUSE_HEADERS_TIMEOUT_SECONDS", `must not exceed KEYHOUSE_REQUEST_TIMEOUT_SECONDS (${requestTimeoutSeconds})`);
-  }
-  return Object.freeze({
-    database,
-    host,
-    port,
-    secret,
-    publicUrl,
-    logLevel,
-    trustProxy: boolean(env, "KEYHOUSE_TRUST_PROXY", false),
-    authFailureLimit: integer(env, "KEYHOUSE_AUTH_FAILURE_LIMIT", 20, 1, 1_000_000),
-    authFailureWindowSeconds: integer(env, "KEYHOUSE_AUTH_FAILURE_WINDOW_SECONDS", 60, 1, 86_400),
-    bodyLimitBytes: integer(env, "KEYHOUSE_BODY_LIMIT_BYTES", 65_536, 1_024, 10_485_760),
-    redisUrl,
-    authCacheSize: integer(env, "KEYHOUSE_AUTH_CACHE_SIZE", 100_000, 0, 10_000_000),
-    keyCacheSize: integer(env, "KEYHOUSE_KEY_CACHE_SIZE", 10_000, 0, 10_000_000),
-    headersTimeoutSeconds,
-    requestTimeoutSeconds,
-    maxConcurrentWork: integer(env, "KEYHOUSE_MAX_CONCURRENT_WORK", 32, 1, 100_000),
-    maxQueuedWork: integer(env, "KEYHOUSE_MAX_QUEUED_WORK", 512, 0, 1_000_000),
-  });
+  return Object.freeze(config as Config);
 }

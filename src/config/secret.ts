@@ -21,12 +21,12 @@ export function secretFileFor(databasePath: string): string {
  */
 export function resolveSecret(config: Config): ResolvedSecret {
   if (config.secret !== undefined) return { secret: Buffer.from(config.secret, "utf8"), file: undefined, generated: false };
-  if (config.database.kind !== "sqlite") throw new ConfigError("KEYHOUSE_SECRET", "is required with PostgreSQL");
+  if (config.database.kind !== "sqlite") throw ConfigError.of("KEYHOUSE_SECRET", "is required with PostgreSQL");
   const file = secretFileFor(config.database.path);
   try {
     const existing = readFileSync(file, "utf8").trim();
     if (existing.length < MIN_SECRET_LENGTH) {
-      throw new ConfigError("KEYHOUSE_SECRET", `the secret file ${file} is shorter than ${MIN_SECRET_LENGTH} characters`);
+      throw ConfigError.of("KEYHOUSE_SECRET", `the secret file ${file} is shorter than ${MIN_SECRET_LENGTH} characters`);
     }
     if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
     return { secret: Buffer.from(existing, "utf8"), file, generated: false };

@@ -47,6 +47,18 @@ describe("keyhouse init", () => {
     expect(pg.stderr).toContain("KEYHOUSE_SECRET");
   });
 
+  it("names every invalid variable, one line each, before refusing to start", async () => {
+    const env = { KEYHOUSE_DATABASE_URL: join(dir, "k.db"), KEYHOUSE_PORT: "http", KEYHOUSE_BODY_LIMIT_BYTES: "1" };
+    for (const command of ["serve", "init", "migrate"]) {
+      const res = await runCli([command], env);
+      expect(res.code, command).toBe(2);
+      expect(res.stderr.trim().split("\n")).toEqual([
+        'keyhouse: invalid configuration: KEYHOUSE_PORT: must be a whole number, got "http"',
+        "keyhouse: invalid configuration: KEYHOUSE_BODY_LIMIT_BYTES: must be between 1024 and 10485760, got 1",
+      ]);
+    }
+  });
+
   it("exits 2 on an unknown command or option", async () => {
     expect((await runCli(["frobnicate"], {})).code).toBe(2);
     expect((await runCli(["init", "--bogus"], {})).code).toBe(2);
