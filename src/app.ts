@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
@@ -29,31 +29,41 @@ import { StoreCache } from "./store/cache.js";
 import type { ApiKeyRecord } from "./store/queries/api-keys.js";
 import type { Store } from "./store/store.js";
 
-/** Everything the app needs from outside, so tests can fix time and randomness. */
-export interface AppDeps {
+/**
+ * The app's settings, every one resolved by the caller: buildApp has no
+ * defaults of its own. `appOptionsFrom(config)` (src/server.ts) makes them from
+ * the Config; tests may override some (their clock, a shorter last-use flush).
+ */
+export interface AppOptions {
+  now: () => number;
+  random: RandomSource;
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  /** The URL clients use: the OpenAPI document's `servers`. */
+  publicUrl: string;
+  /** The OpenAPI document's `info.version`. */
+  version: string;
+  /** The built web console (web/dist); when it has no index.html, `/` says how to build it. */
+  consoleDir: string;
+  /** Entries in the authentication cache; 0 turns it off. */
+  authCacheSize: number;
+  /** Key records in the cache behind GET /v2/api-keys/{id}; 0 turns it off. */
+  keyCacheSize: number;
+  /** How often recorded key uses are written to the store (LAST_USED_FLUSH_MS); tests shorten it. */
+  lastUsedFlushMs: number;
+  /** Limits that protect the process (docs/reliability.md): request timeouts and the bound on expensive work. */
+  headersTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
+  maxConcurrentWork: number;
+  maxQueuedWork: number;
+}
+
+/** Everything the app needs from outside: its store, secret, logger and throttle, and its settings. */
+export interface AppDeps extends AppOptions {
   store: Store;
   secret: Buffer;
   logger: Logger;
   throttle: FailureThrottle;
-  now?: () => number;
-  random?: RandomSource;
-  trustProxy?: boolean;
-  bodyLimitBytes?: number;
-  publicUrl?: string;
-  version?: string;
-  /** The built web console (web/dist); when it has no index.html, `/` says how to build it. */
-  consoleDir?: string;
-  /** Entries in the authentication cache; 0 turns it off. */
-  authCacheSize?: number;
-  /** Key records in the cache behind GET /v2/api-keys/{id}; 0 turns it off. */
-  keyCacheSize?: number;
-  /** How often recorded key uses are written to the store (default 5 s); tests shorten it. */
-  lastUsedFlushMs?: number;
-  /** Limits that protect the process (docs/reliability.md): request timeouts and the bound on expensive work. */
-  headersTimeoutSeconds?: number;
-  requestTimeoutSeconds?: number;
-  maxConcurrentWork?: number;
-  maxQueuedWork?: number;
 }
 
 /**
@@ -95,12 +105,12 @@ class CompletionOnlyLogController extends LogController {
 
 /** Builds the Fastify instance; it never listens by itself. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const now = deps.now ?? Date.now;
-  const requestTimeoutMs = (deps.requestTimeoutSeconds ?? 30) * 1000;
+  const now = deps.now;
+  const requestTimeoutMs = deps.requestTimeoutSeconds * 1000;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    trustProxy: deps.trustProxy ?? false,
-    bodyLimit: deps.bodyLimitBytes ?? 65_536,
+    trustProxy: deps.trustProxy,
+    bodyLimit: deps.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (req) => {
       const offered = req.headers["x-request-id"];
@@ -110,7 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectionTimeout: 30_000,
     requestTimeout: requestTimeoutMs,
     // Slow senders are cut off after these; Node checks them every second (its default is 30 s).
-    http: { headersTimeout: (deps.headersTimeoutSeconds ?? 10) * 1000, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+    http: { headersTimeout: deps.headersTimeoutSeconds * 1000, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 },
     // Requests Node or the router cannot take still get problem+json (src/http/client-errors.ts).
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
@@ -140,10 +150,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       openapi: "3.1.0",
       info: {
         title: "keyhouse API",
-        version: deps.version ?? "0.1.0",
+        version: deps.version,
         description: "API keys service, wire-compatible with the API keys resource of the Arize AI REST API v2.",
       },
-      servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
+      servers: [{ url: deps.publicUrl }],
       components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API key: `ak-...`" } } },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -152,7 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(ApiKeySchema);
   for (const schema of [...IDENTITY_SCHEMAS, ...AUDIT_SCHEMAS]) app.addSchema(schema);
 
-  const keyCache = new StoreCache<number, ApiKeyRecord>(deps.store.invalidation, deps.keyCacheSize ?? 10_000, CACHE_MAX_AGE_MS);
+  const keyCache = new StoreCache<number, ApiKeyRecord>(deps.store.invalidation, deps.keyCacheSize, CACHE_MAX_AGE_MS);
   const lastUsed = new LastUsedTracker(
     async (batch) => {
       // Last-use writes invalidate nothing else (they change no authentication),
@@ -166,12 +176,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (error) => app.log.warn({ err: error }, "could not record last use of keys"),
     deps.lastUsedFlushMs,
   );
-  const authCache = new StoreCache<string, CachedAuth>(deps.store.invalidation, deps.authCacheSize ?? 100_000, CACHE_MAX_AGE_MS);
+  const authCache = new StoreCache<string, CachedAuth>(deps.store.invalidation, deps.authCacheSize, CACHE_MAX_AGE_MS);
   const authenticator = new Authenticator(deps.store, deps.secret, now, deps.throttle, lastUsed, authCache);
   const keyDeps: FeatureDeps = {
     store: deps.store,
     now,
-    random: deps.random ?? randomBytes,
+    random: deps.random,
     secret: deps.secret,
     cursors: new CursorCodec(deps.secret),
     keyCache,
@@ -188,7 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     v2.decorateRequest("actor", null, []);
     v2.addHook("onRequest", authHook(authenticator));
     v2.addHook("preValidation", refuseRepeatedQuery);
-    installWorkLimiter(v2, new WorkLimiter(deps.maxConcurrentWork ?? 32, deps.maxQueuedWork ?? 512));
+    installWorkLimiter(v2, new WorkLimiter(deps.maxConcurrentWork, deps.maxQueuedWork));
     apiKeyRoutes(v2, keyDeps);
     whoamiRoute(v2);
     identityRoutes(v2, keyDeps);

@@ -1,10 +1,13 @@
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import pino, { type DestinationStream, type Logger } from "pino";
-import { buildApp, loggerOptions } from "./app.js";
+import { buildApp, loggerOptions, type AppOptions } from "./app.js";
+import { LAST_USED_FLUSH_MS } from "./auth/last-used.js";
 import { MemoryFailureThrottle, type FailureThrottle } from "./auth/throttle.js";
 import type { Config } from "./config/config.js";
 import { resolveSecret } from "./config/secret.js";
 import { bootstrap, type BootstrapResult } from "./features/identity/index.js";
+import { DEFAULT_CONSOLE_DIR } from "./http/console.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
 import { packageVersion } from "./version.js";
@@ -66,39 +69,56 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   logger?: Logger;
   throttle?: FailureThrottle;
-  /** The clock of keyhouse's logical time (expiry, grace, caches, throttle windows, last use); tests inject one. */
-  now?: () => number;
-  /** How often recorded key uses are written (AppDeps.lastUsedFlushMs). */
-  lastUsedFlushMs?: number;
+  /**
+   * Settings that replace the ones appOptionsFrom makes from the Config. Tests
+   * give their clock: `now` is keyhouse's logical time (expiry, grace, caches,
+   * throttle windows, last use), read by the bootstrap and the in-memory
+   * throttle too; and a shorter `lastUsedFlushMs`.
+   */
+  app?: Partial<AppOptions>;
+}
+
+/** The app's settings for a Config: the one place they are resolved (startServer, and tests through it). */
+export function appOptionsFrom(config: Config): AppOptions {
+  return {
+    now: Date.now,
+    random: randomBytes,
+    trustProxy: config.trustProxy,
+    bodyLimitBytes: config.bodyLimitBytes,
+    publicUrl: config.publicUrl,
+    version: packageVersion(),
+    consoleDir: DEFAULT_CONSOLE_DIR,
+    authCacheSize: config.authCacheSize,
+    keyCacheSize: config.keyCacheSize,
+    lastUsedFlushMs: LAST_USED_FLUSH_MS,
+    headersTimeoutSeconds: config.headersTimeoutSeconds,
+    requestTimeoutSeconds: config.requestTimeoutSeconds,
+    maxConcurrentWork: config.maxConcurrentWork,
+    maxQueuedWork: config.maxQueuedWork,
+  };
+}
+
+/** `base` with every field `overrides` defines (a field given as undefined keeps the base's). */
+function withOverrides<T extends object>(base: T, overrides: Partial<T> = {}): T {
+  const result = { ...base };
+  for (const field of Object.keys(overrides) as (keyof T)[]) {
+    const value = overrides[field];
+    if (value !== undefined) result[field] = value as T[keyof T];
+  }
+  return result;
 }
 
 /** Opens the store, prepares it, builds the app and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const resolved = resolveSecret(config);
+  // Resolved once: the app, the bootstrap and the in-memory throttle read the same clock.
+  const settings = withOverrides(appOptionsFrom(config), options.app);
   const store = await openStore(config.database);
   try {
-    const now = options.now ?? Date.now;
-    const initialized = await prepareStore(store, resolved.secret, now);
+    const initialized = await prepareStore(store, resolved.secret, settings.now);
     const logger = options.logger ?? pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1));
-    const throttle = options.throttle ?? (await buildThrottle(config, resolved.secret, logger, now));
-    const app = await buildApp({
-      store,
-      secret: resolved.secret,
-      logger,
-      throttle,
-      now,
-      lastUsedFlushMs: options.lastUsedFlushMs,
-      trustProxy: config.trustProxy,
-      bodyLimitBytes: config.bodyLimitBytes,
-      publicUrl: config.publicUrl,
-      version: packageVersion(),
-      authCacheSize: config.authCacheSize,
-      keyCacheSize: config.keyCacheSize,
-      headersTimeoutSeconds: config.headersTimeoutSeconds,
-      requestTimeoutSeconds: config.requestTimeoutSeconds,
-      maxConcurrentWork: config.maxConcurrentWork,
-      maxQueuedWork: config.maxQueuedWork,
-    });
+    const throttle = options.throttle ?? (await buildThrottle(config, resolved.secret, logger, settings.now));
+    const app = await buildApp({ store, secret: resolved.secret, logger, throttle, ...settings });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === "object" && address !== null ? address.port : config.port;

@@ -1,5 +1,7 @@
 /** How stale `last_used_at` may be: it is written at most about once a minute per key. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
+/** How often recorded uses are written to the store (AppOptions.lastUsedFlushMs). */
+export const LAST_USED_FLUSH_MS = 5_000;
 const MAX_PENDING = 100_000;
 
 /**
@@ -14,7 +16,7 @@ export class LastUsedTracker {
   constructor(
     private readonly write: (batch: ReadonlyMap<number, number>) => Promise<void>,
     private readonly onError: (error: unknown) => void,
-    flushIntervalMs = 5_000,
+    flushIntervalMs = LAST_USED_FLUSH_MS,
   ) {
     this.#timer = setInterval(() => void this.flush(), flushIntervalMs);
     this.#timer.unref();

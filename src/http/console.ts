@@ -30,7 +30,7 @@ export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL("../../web/dist/", impo
  * content-hashed files under /assets are cached for a year. The /v2 routes,
  * /healthz and /readyz are more specific and keep priority.
  */
-export async function consoleRoutes(app: FastifyInstance, dir: string = DEFAULT_CONSOLE_DIR): Promise<void> {
+export async function consoleRoutes(app: FastifyInstance, dir: string): Promise<void> {
   if (!existsSync(join(dir, "index.html"))) {
     app.get("/", { schema: { hide: true } }, async (request, reply) =>
       sendProblem(request, reply, "NOT_FOUND", "the web console is not built: run `npm run build` (or `npm run build:web`), then restart keyhouse"),

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import pino from "pino";
-import { loggerOptions } from "../../src/app.js";
+import { loggerOptions, type AppOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config/config.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import type { TestClock } from "./clock.js";
@@ -43,6 +43,8 @@ export interface TestServerOptions {
   clock?: TestClock;
   /** Write recorded key uses this often instead of every 5 s, for tests that look at last_used_at. */
   lastUsedFlushMs?: number;
+  /** Other app settings that replace the ones appOptionsFrom makes from the environment. */
+  app?: Partial<AppOptions>;
 }
 
 /** A database URL for a fresh PostgreSQL schema, and how to drop it. */
@@ -84,8 +86,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const destination = pino.destination({ dest: logPath, sync: true });
   const server = await startServer(config, {
     logger: pino(loggerOptions("info"), destination),
-    now: options.clock?.now,
-    lastUsedFlushMs: options.lastUsedFlushMs,
+    app: { now: options.clock?.now, lastUsedFlushMs: options.lastUsedFlushMs, ...options.app },
   });
   const init = server.initialized;
   if (!init) throw new Error("expected a fresh store to be initialized");
