@@ -6,43 +6,12 @@ import { LAST_USED_FLUSH_MS } from "./auth/last-used.js";
 import { MemoryFailureThrottle, type FailureThrottle } from "./auth/throttle.js";
 import type { Config } from "./config/config.js";
 import { resolveSecret } from "./config/secret.js";
-import { bootstrap, type BootstrapResult } from "./features/identity/index.js";
+import { bootstrap, DEFAULT_ADMIN, type BootstrapResult } from "./features/identity/index.js";
 import { DEFAULT_CONSOLE_DIR } from "./http/console.js";
 import { openStore } from "./store/open.js";
+import { prepareStore } from "./store/prepare.js";
 import type { Store } from "./store/store.js";
 import { packageVersion } from "./version.js";
-
-
-/** A refusal to start, with the one line to print. */
-export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StartupError";
-  }
-}
-
-export const DEFAULT_ADMIN = { adminName: "Admin", adminEmail: "admin@keyhouse.local" };
-
-/**
- * Prepares a store for serving: an empty database is migrated and initialized;
- * a schema behind or ahead of this code is refused with what to run.
- */
-export async function prepareStore(store: Store, secret: Buffer, now: () => number = Date.now): Promise<BootstrapResult | undefined> {
-  const status = await store.schemaStatus();
-  if (status.unknown.length > 0) {
-    throw new StartupError(
-      `the database schema is ahead of this keyhouse (${status.unknown.join(", ")} unknown); run a keyhouse version that has them`,
-    );
-  }
-  if (status.applied.length === 0) {
-    await store.migrate();
-    return bootstrap(store, secret, DEFAULT_ADMIN, now());
-  }
-  if (status.pending.length > 0) {
-    throw new StartupError(`the database schema is behind (${status.pending.join(", ")} pending); run: keyhouse migrate`);
-  }
-  return bootstrap(store, secret, DEFAULT_ADMIN, now());
-}
 
 /** The failure throttle: shared through Redis when KEYHOUSE_REDIS_URL is set, else per process. */
 async function buildThrottle(config: Config, secret: Buffer, logger: Logger, now: () => number): Promise<FailureThrottle> {
@@ -115,7 +84,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const settings = withOverrides(appOptionsFrom(config), options.app);
   const store = await openStore(config.database);
   try {
-    const initialized = await prepareStore(store, resolved.secret, settings.now);
+    // An empty store is migrated and initialized; a schema behind or ahead of this code is refused.
+    await prepareStore(store, { migrate: false });
+    const initialized = await bootstrap(store, resolved.secret, DEFAULT_ADMIN, settings.now());
     const logger = options.logger ?? pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1));
     const throttle = options.throttle ?? (await buildThrottle(config, resolved.secret, logger, settings.now));
     const app = await buildApp({ store, secret: resolved.secret, logger, throttle, ...settings });

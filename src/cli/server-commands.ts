@@ -8,7 +8,7 @@ const loadServer = () => import("../server.js");
 
 /** Prints a failure (one line per invalid variable) and sets the exit code; config and startup refusals are expected failures. */
 export async function fail(error: unknown): Promise<void> {
-  const { StartupError } = await loadServer();
+  const { StartupError } = await import("../store/prepare.js");
   if (error instanceof ConfigError) {
     for (const problem of error.problems) {
       process.stderr.write(`keyhouse: invalid configuration: ${problem.variable}: ${problem.message}\n`);
@@ -73,18 +73,16 @@ export function registerServerCommands(program: Command): void {
     .action(async (options: { json?: boolean; adminEmail?: string; adminName?: string }) => {
       try {
         const config = loadConfig(process.env);
-        const [{ DEFAULT_ADMIN, StartupError }, { resolveSecret }, { openStore }, { bootstrap }] = await Promise.all([
-          loadServer(),
+        const [{ resolveSecret }, { openStore }, { prepareStore, StartupError }, { bootstrap, DEFAULT_ADMIN }] = await Promise.all([
           import("../config/secret.js"),
           import("../store/open.js"),
+          import("../store/prepare.js"),
           import("../features/identity/index.js"),
         ]);
         const { secret } = resolveSecret(config);
         const store = await openStore(config.database);
         try {
-          const status = await store.schemaStatus();
-          if (status.unknown.length > 0) throw new StartupError("the database schema is ahead of this keyhouse");
-          await store.migrate();
+          await prepareStore(store, { migrate: true });
           const result = await bootstrap(store, secret, { adminEmail: options.adminEmail ?? DEFAULT_ADMIN.adminEmail, adminName: options.adminName ?? DEFAULT_ADMIN.adminName }, Date.now());
           if (!result) {
             throw new StartupError("the store is already initialized; nothing was changed and no key was printed");
@@ -110,14 +108,10 @@ export function registerServerCommands(program: Command): void {
     .action(async () => {
       try {
         const config = loadConfig(process.env);
-        const [{ StartupError }, { openStore }] = await Promise.all([loadServer(), import("../store/open.js")]);
+        const [{ openStore }, { prepareStore }] = await Promise.all([import("../store/open.js"), import("../store/prepare.js")]);
         const store = await openStore(config.database);
         try {
-          const status = await store.schemaStatus();
-          if (status.unknown.length > 0) {
-            throw new StartupError(`the database schema is ahead of this keyhouse (${status.unknown.join(", ")} unknown)`);
-          }
-          const applied = await store.migrate();
+          const applied = await prepareStore(store, { migrate: true });
           process.stdout.write(applied.length === 0 ? "keyhouse: schema is up to date\n" : `keyhouse: applied ${applied.join(", ")}\n`);
         } finally {
           await store.close();

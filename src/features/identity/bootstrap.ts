@@ -12,6 +12,9 @@ export interface BootstrapInput {
   adminEmail: string;
 }
 
+/** The admin `serve` creates on an empty store, and `init` without --admin-name/--admin-email. */
+export const DEFAULT_ADMIN: BootstrapInput = { adminName: "Admin", adminEmail: "admin@keyhouse.local" };
+
 export interface BootstrapResult {
   apiKey: string;
   userId: string;
