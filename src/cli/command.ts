@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ApiClient } from "./client.js";
-import { Declined, describeFailure, UsageError } from "./failure.js";
+import { Declined, reportFailure, UsageError } from "./failure.js";
 import { createOutput, type Output } from "./output.js";
 import { resolveConnection, type ResolvedConnection } from "./profile.js";
 import { confirm, stdinIsTerminal } from "./prompt.js";
@@ -47,22 +47,29 @@ export class Context {
 }
 
 /**
- * Wraps a client command's action: builds its Context, runs it, and turns any
- * failure into one line on stderr and an exit code (src/cli/exit-codes.ts).
- * Positional arguments arrive in order, then the command's own options.
+ * Runs a command's body, client or server: any failure becomes its line(s) on
+ * stderr and an exit code (reportFailure, src/cli/exit-codes.ts).
+ */
+export async function runCommand(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    reportFailure(error);
+  }
+}
+
+/**
+ * Wraps a client command's action: builds its Context and runs it through
+ * runCommand. Positional arguments arrive in order, then the command's own options.
  */
 export function clientAction<O>(handler: (ctx: Context, args: string[], options: O) => Promise<void>) {
   return async (...params: unknown[]): Promise<void> => {
     const command = params[params.length - 1] as Command;
     const globals = command.optsWithGlobals<GlobalOptions>();
-    try {
+    await runCommand(async () => {
       const ctx = new Context(createOutput(globals, process.env, process.stdout.isTTY === true), process.env, globals);
       const args = params.slice(0, -2).flat().filter((arg): arg is string => typeof arg === "string");
       await handler(ctx, args, command.opts<O & object>());
-    } catch (error) {
-      const { line, exitCode } = describeFailure(error);
-      process.stderr.write(`keyhouse: ${line}\n`);
-      process.exitCode = exitCode;
-    }
+    });
   };
 }

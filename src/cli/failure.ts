@@ -1,3 +1,4 @@
+import { ConfigError } from "../config/config.js";
 import { ApiError, NetworkError } from "./client.js";
 import { EXIT } from "./exit-codes.js";
 import { oneLine } from "./text.js";
@@ -28,10 +29,24 @@ function describeApiError(error: ApiError): string {
   return line;
 }
 
-/** One line and an exit code for any failure of a client command (exit codes: src/cli/exit-codes.ts). */
-export function describeFailure(error: unknown): { line: string; exitCode: number } {
-  if (error instanceof UsageError) return { line: oneLine(error.message), exitCode: EXIT.USAGE };
-  if (error instanceof ApiError) return { line: describeApiError(error), exitCode: EXIT.ERROR };
-  if (error instanceof NetworkError || error instanceof Declined) return { line: oneLine(error.message), exitCode: EXIT.ERROR };
-  return { line: oneLine(error instanceof Error ? error.message : String(error)), exitCode: EXIT.ERROR };
+/**
+ * The lines to print and the exit code for any failure of any command, client
+ * or server (exit codes: src/cli/exit-codes.ts). One line, except invalid
+ * configuration: one line per invalid variable.
+ */
+export function describeFailure(error: unknown): { lines: string[]; exitCode: number } {
+  if (error instanceof ConfigError) {
+    return { lines: error.problems.map((p) => `invalid configuration: ${p.variable}: ${oneLine(p.message)}`), exitCode: EXIT.USAGE };
+  }
+  if (error instanceof UsageError) return { lines: [oneLine(error.message)], exitCode: EXIT.USAGE };
+  if (error instanceof ApiError) return { lines: [describeApiError(error)], exitCode: EXIT.ERROR };
+  if (error instanceof NetworkError || error instanceof Declined) return { lines: [oneLine(error.message)], exitCode: EXIT.ERROR };
+  return { lines: [oneLine(error instanceof Error ? error.message : String(error))], exitCode: EXIT.ERROR };
+}
+
+/** Prints a failure on stderr (each line after `keyhouse: `) and sets the exit code: the one failure path of every command. */
+export function reportFailure(error: unknown): void {
+  const { lines, exitCode } = describeFailure(error);
+  for (const line of lines) process.stderr.write(`keyhouse: ${line}\n`);
+  process.exitCode = exitCode;
 }

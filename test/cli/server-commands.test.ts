@@ -57,6 +57,9 @@ describe("keyhouse init", () => {
         "keyhouse: invalid configuration: KEYHOUSE_BODY_LIMIT_BYTES: must be between 1024 and 10485760, got 1",
       ]);
     }
+    // A value is quoted on its variable's line, never breaking it.
+    const res = await runCli(["serve"], { ...env, KEYHOUSE_PORT: "80\nKEYHOUSE_X: forged", KEYHOUSE_BODY_LIMIT_BYTES: "" });
+    expect(res.stderr).toBe('keyhouse: invalid configuration: KEYHOUSE_PORT: must be a whole number, got "80\\nKEYHOUSE_X: forged"\n');
   });
 
   it("exits 2 on an unknown command or option", async () => {
