@@ -12,12 +12,12 @@ import { randomBytes } from "node:crypto";
 const dist = process.argv[2];
 const { loadConfig } = await import(`${dist}/config/config.js`);
 const { openStore } = await import(`${dist}/store/open.js`);
-const { hashKey } = await import(`${dist}/apikeys/key-format.js`);
+const { hashKey } = await import(`${dist}/auth/key-format.js`);
 const { findKeyByHash } = await import(`${dist}/store/queries/api-keys.js`);
-const { loadPrincipal } = await import(`${dist}/identity/principal.js`);
-const { createKey } = await import(`${dist}/apikeys/service.js`);
-const { refreshKey } = await import(`${dist}/apikeys/refresh.js`);
-const { CursorCodec } = await import(`${dist}/http/pagination.js`);
+const { loadPrincipal } = await import(`${dist}/auth/principal.js`);
+const { createKey } = await import(`${dist}/features/apikeys/service.js`);
+const { refreshKey } = await import(`${dist}/features/apikeys/refresh.js`);
+const { CursorCodec } = await import(`${dist}/http/cursor.js`);
 const { StoreCache } = await import(`${dist}/store/cache.js`);
 
 const config = loadConfig(process.env);
@@ -32,7 +32,7 @@ const caller = {
   keySpaceId: found.key.space_id,
 };
 const deps = { store, now: Date.now, random: randomBytes, secret, cursors: new CursorCodec(secret), keyCache: new StoreCache(store.invalidation, 0, 0) };
-const meta = { clientAddress: "crash-writer", requestId: `crash-writer-${process.pid}` };
+const actor = { caller, meta: { clientAddress: "crash-writer", requestId: `crash-writer-${process.pid}` } };
 const roles = { spaceRole: "member", orgRole: "read-only", accountRole: "member" };
 const spaceId = Number(process.env.CRASH_SPACE);
 const live = [];
@@ -40,12 +40,12 @@ process.stdout.write("ready\n");
 for (let i = 0; ; i++) {
   if (i % 3 === 2 && live.length > 0) {
     const [old] = live.splice(Math.floor(Math.random() * live.length), 1);
-    const issued = await refreshKey(deps, caller, old, { expiresAt: null, gracePeriodSeconds: i % 2 === 0 ? 0 : 3600 }, meta);
+    const issued = await refreshKey(deps, actor, old, { expiresAt: null, gracePeriodSeconds: i % 2 === 0 ? 0 : 3600 });
     live.push(issued.record.id);
     process.stdout.write(`refreshed ${old} ${issued.record.id}\n`);
   } else {
     const input = { name: `writer ${i}`, description: null, expiresAt: null, keyType: "service", spaceId, roles };
-    const issued = await createKey(deps, caller, input, meta);
+    const issued = await createKey(deps, actor, input);
     live.push(issued.record.id);
     process.stdout.write(`created ${issued.record.id}\n`);
   }
