@@ -40,20 +40,20 @@ export async function refreshKey(deps: FeatureDeps, actor: Actor, keyId: number,
     // Users first (the order every writer locks in): the caller's, and the key's own,
     // so that deleting either waits for this rotation (and then deletes its
     // successor too) or this rotation sees the deletion.
-    await requireCallerUserActive(tx, deps, caller);
-    if (key.principal_user_id !== caller.user.id && (await readUserStatusLocked(tx, deps.store.dialect, key.principal_user_id)) === "inactive") {
+    await requireCallerUserActive(tx, caller);
+    if (key.principal_user_id !== caller.user.id && (await readUserStatusLocked(tx, key.principal_user_id)) === "inactive") {
       throw new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} belongs to a deleted user` });
     }
     // Then keys, in id order (the caller's, the claimed one), so two keys rotating each other cannot deadlock.
     // A key refreshing itself is guarded by the claim alone.
     const ownKey = caller.keyId === key.id;
-    if (!ownKey && caller.keyId < key.id) await requireCallerKeyWorks(tx, deps, caller, now);
+    if (!ownKey && caller.keyId < key.id) await requireCallerKeyWorks(tx, caller, now);
     if (!(await claimKeyForRotation(tx, key.id, now, graceEndsAt))) {
       const current = await findApiKey(tx, key.id);
       throw (current && refuseRotation(current, now)) ??
         new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} cannot be refreshed now` });
     }
-    if (!ownKey && caller.keyId > key.id) await requireCallerKeyWorks(tx, deps, caller, now);
+    if (!ownKey && caller.keyId > key.id) await requireCallerKeyWorks(tx, caller, now);
     const successor = await insertApiKey(
       tx,
       newKeyRow(

@@ -21,7 +21,7 @@ import {
 } from "../../store/queries/api-keys.js";
 import { findSpace, insertUser, upsertMembership, type SpaceRow } from "../../store/queries/identity.js";
 import type { AccountRole, MemberRole } from "../../store/schema.js";
-import type { Db } from "../../store/store.js";
+import type { Tx } from "../../store/store.js";
 import { lockLive } from "../../store/queries/soft-delete.js";
 import { readUserStatusLocked } from "../../store/queries/users.js";
 import type { FeatureDeps } from "../../auth/deps.js";
@@ -74,26 +74,26 @@ function checkRolesWithin(principal: Principal, space: SpaceRow, roles: ServiceR
  * act: their user is not deleted and the key they authenticated with still
  * works. Without it a request authenticated a moment before its key or user was
  * revoked mints a key after the revocation, one that outlives it. The rows are
- * read so that the answer holds at commit (FOR SHARE on PostgreSQL: the
+ * read so that the answer holds at commit (locked for share: the
  * revocation waits for this transaction, or this one sees it). Every writer
  * locks users before keys, so the user half must come before any key lock.
  */
-export async function requireCallerStillValid(tx: Db, deps: FeatureDeps, caller: Caller, now: number): Promise<void> {
-  await requireCallerUserActive(tx, deps, caller);
-  await requireCallerKeyWorks(tx, deps, caller, now);
+export async function requireCallerStillValid(tx: Tx, caller: Caller, now: number): Promise<void> {
+  await requireCallerUserActive(tx, caller);
+  await requireCallerKeyWorks(tx, caller, now);
 }
 
 const revoked = () => new ProblemError("UNAUTHENTICATED", { detail: "a valid API key is required: send Authorization: Bearer <key>" });
 
 /** The user half of requireCallerStillValid. */
-export async function requireCallerUserActive(tx: Db, deps: FeatureDeps, caller: Caller): Promise<void> {
-  const status = await readUserStatusLocked(tx, deps.store.dialect, caller.user.id);
+export async function requireCallerUserActive(tx: Tx, caller: Caller): Promise<void> {
+  const status = await readUserStatusLocked(tx, caller.user.id);
   if (status === undefined || status === "inactive") throw revoked();
 }
 
 /** The key half of requireCallerStillValid. */
-export async function requireCallerKeyWorks(tx: Db, deps: FeatureDeps, caller: Caller, now: number): Promise<void> {
-  const key = await readKeyStateLocked(tx, deps.store.dialect, caller.keyId);
+export async function requireCallerKeyWorks(tx: Tx, caller: Caller, now: number): Promise<void> {
+  const key = await readKeyStateLocked(tx, caller.keyId);
   if (key === undefined || key.status !== "active" || (key.expires_at !== null && key.expires_at <= now)) throw revoked();
 }
 
@@ -116,7 +116,7 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
   const now = deps.now();
   const material = keyMaterial(deps.random, deps.secret);
   const record = await deps.store.transaction(async (tx) => {
-    await requireCallerStillValid(tx, deps, caller, now);
+    await requireCallerStillValid(tx, caller, now);
     // The space must still exist when this commits: a concurrent deletion waits or wins.
     if (!(await lockLive(tx, "spaces", space.id))) {
       throw new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", space.id)} does not exist` });
@@ -179,13 +179,13 @@ export async function issueUserKey(
   const now = deps.now();
   const material = keyMaterial(deps.random, deps.secret);
   const record = await deps.store.transaction(async (tx) => {
-    await requireCallerUserActive(tx, deps, caller);
+    await requireCallerUserActive(tx, caller);
     // The owner must still be a user when this commits: a key for a deleted user would never work.
-    const status = await readUserStatusLocked(tx, deps.store.dialect, ownerUserId);
+    const status = await readUserStatusLocked(tx, ownerUserId);
     if (status === undefined || status === "inactive") {
       throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", ownerUserId)} is deleted; no key was issued` });
     }
-    await requireCallerKeyWorks(tx, deps, caller, now);
+    await requireCallerKeyWorks(tx, caller, now);
     const key = await insertApiKey(
       tx,
       newKeyRow(

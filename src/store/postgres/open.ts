@@ -4,9 +4,10 @@ import pg from "pg";
 import { Invalidations, type InvalidationFeed } from "../invalidation.js";
 import { migrateToLatest, readSchemaStatus } from "../migrator.js";
 import type { Database } from "../schema.js";
-import type { Db, Store } from "../store.js";
+import { withLocks, type Store, type Tx } from "../store.js";
 import { AutocommitWatch, TransactionWatch } from "../write-watch.js";
 import { PostgresListener } from "./listener.js";
+import { postgresLocks } from "./locks.js";
 
 const INT8_OID = 20;
 
@@ -63,11 +64,11 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
     dialect: "postgres",
     db,
     invalidation: feed,
-    transaction: async <T>(fn: (tx: Db) => Promise<T>) => {
+    transaction: async <T>(fn: (tx: Tx) => Promise<T>) => {
       const watch = new TransactionWatch();
       try {
         return await raw.transaction().execute(async (tx) => {
-          const result = await fn(tx.withPlugin(watch));
+          const result = await fn(withLocks(tx.withPlugin(watch), postgresLocks));
           // NOTIFY is transactional: other processes hear it exactly when this commits.
           if (watch.dirty) await notify(tx);
           return result;

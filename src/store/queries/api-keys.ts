@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from "kysely";
 import type { Position } from "../page.js";
 import { API_KEY_COLUMNS, type ApiKeysTable, type KeyType, type UsersTable } from "../schema.js";
-import type { Db } from "../store.js";
+import type { Db, Tx } from "../store.js";
 import { preparedSelect } from "./prepared.js";
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
@@ -253,17 +253,11 @@ export async function deleteKeysOfPrincipal(db: Db, userId: number, now: number)
 
 /**
  * Reads a key's state inside a transaction so that it holds at commit without
- * writing the row: PostgreSQL takes a row lock with FOR SHARE, which a
- * concurrent delete or rotation must wait for; SQLite's BEGIN IMMEDIATE already
- * excludes every other writer.
+ * writing the row: the read is locked for share (TxLocks), so a concurrent
+ * delete or rotation waits for this transaction, or this read sees it.
  */
-export async function readKeyStateLocked(
-  db: Db,
-  dialect: "sqlite" | "postgres",
-  id: number,
-): Promise<Pick<ApiKeyRow, "status" | "expires_at"> | undefined> {
-  const query = db.selectFrom("api_keys").select(["status", "expires_at"]).where("id", "=", id);
-  return (dialect === "postgres" ? query.forShare() : query).executeTakeFirst();
+export async function readKeyStateLocked(tx: Tx, id: number): Promise<Pick<ApiKeyRow, "status" | "expires_at"> | undefined> {
+  return tx.lockForShare(tx.selectFrom("api_keys").select(["status", "expires_at"]).where("id", "=", id)).executeTakeFirst();
 }
 
 /** Keys per statement when writing last-used times: far below every store's parameter limit. */

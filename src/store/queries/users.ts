@@ -1,6 +1,6 @@
 import type { Position } from "../page.js";
 import type { AccountRole, UserStatus } from "../schema.js";
-import type { Db } from "../store.js";
+import type { Db, Tx } from "../store.js";
 import type { UserRow } from "./identity.js";
 import { after, containsLowerCased } from "./keyset.js";
 
@@ -30,13 +30,12 @@ export async function lockHumanUser(db: Db, id: number): Promise<UserRow | undef
 
 /**
  * Reads a user's status inside a transaction so that it holds at commit without
- * writing the row (a write would empty every authentication cache): PostgreSQL
- * takes a row lock with FOR SHARE, which a concurrent deletion must wait for;
- * SQLite's BEGIN IMMEDIATE already excludes every other writer.
+ * writing the row (a write would empty every authentication cache): the read is
+ * locked for share (TxLocks), so a concurrent deletion waits for this
+ * transaction, or this read sees it.
  */
-export async function readUserStatusLocked(db: Db, dialect: "sqlite" | "postgres", id: number): Promise<UserRow["status"] | undefined> {
-  const query = db.selectFrom("users").select("status").where("id", "=", id);
-  const row = await (dialect === "postgres" ? query.forShare() : query).executeTakeFirst();
+export async function readUserStatusLocked(tx: Tx, id: number): Promise<UserRow["status"] | undefined> {
+  const row = await tx.lockForShare(tx.selectFrom("users").select("status").where("id", "=", id)).executeTakeFirst();
   return row?.status;
 }
 

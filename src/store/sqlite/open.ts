@@ -14,9 +14,10 @@ import {
 import { Invalidations, type InvalidationFeed } from "../invalidation.js";
 import { migrateToLatest, readSchemaStatus } from "../migrator.js";
 import type { Database } from "../schema.js";
-import type { Db, Store } from "../store.js";
+import { withLocks, type Store, type Tx } from "../store.js";
 import { AutocommitWatch, TransactionWatch } from "../write-watch.js";
 import { GroupCommit } from "./group-commit.js";
+import { sqliteLocks } from "./locks.js";
 import { withStatementCache } from "./statements.js";
 
 /**
@@ -104,7 +105,7 @@ export function openSqliteStore(path: string): Store {
     dialect: "sqlite",
     db,
     invalidation: sqliteFeed(database, invalidations),
-    transaction: <T>(fn: (tx: Db) => Promise<T>) => group.run(fn),
+    transaction: <T>(fn: (tx: Tx) => Promise<T>) => group.run((tx) => fn(withLocks(tx, sqliteLocks))),
     isUniqueViolation: (error) =>
       typeof error === "object" && error !== null && "code" in error &&
       String((error as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT_UNIQUE"),
