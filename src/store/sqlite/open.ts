@@ -54,6 +54,9 @@ function configure(database: BetterSqlite3.Database): void {
 
 const POLL_INTERVAL_MS = 1;
 
+/** The extended result codes of a unique-constraint failure (better-sqlite3 reports extended codes). */
+const UNIQUE_CODES = new Set(["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]);
+
 /**
  * Other processes' commits move the file's data_version; checking it costs one
  * pragma, so caches in this process can notice them before every use.
@@ -106,9 +109,10 @@ export function openSqliteStore(path: string): Store {
     db,
     invalidation: sqliteFeed(database, invalidations),
     transaction: <T>(fn: (tx: Tx) => Promise<T>) => group.run((tx) => fn(withLocks(tx, sqliteLocks))),
+    // A duplicate primary key is a unique violation too, as PostgreSQL reports it (23505).
     isUniqueViolation: (error) =>
       typeof error === "object" && error !== null && "code" in error &&
-      String((error as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT_UNIQUE"),
+      UNIQUE_CODES.has(String((error as { code: unknown }).code)),
     migrate: () => migrateToLatest(raw as Kysely<unknown>, "sqlite"),
     schemaStatus: () => readSchemaStatus(raw as Kysely<unknown>),
     ping: async () => {
