@@ -15,6 +15,9 @@ interface Pending {
 /** How many logical transactions may share one commit. */
 const MAX_GROUP = 64;
 
+/** Thrown inside a group none of whose members succeeded, so that it rolls back instead of committing. */
+const NOTHING_TO_COMMIT = Symbol("nothing to commit");
+
 /**
  * Group commit for SQLite. With synchronous=FULL every COMMIT is an fsync, and
  * SQLite runs one writer at a time, so concurrent writes queued behind each
@@ -28,6 +31,10 @@ const MAX_GROUP = 64;
  * - durability: none resolves before the shared COMMIT has returned, and if the
  *   COMMIT (or a savepoint) fails, every one of them rejects: nothing was
  *   committed for any of them.
+ *
+ * A group none of whose members succeeded rolls back instead: committing
+ * it would still write the pages its savepoints touched (one fsync, and a new
+ * data_version that makes every other process empty its caches for nothing).
  *
  * `afterGroup` runs once per group, after the COMMIT or the failure and before
  * any caller resumes (cache invalidation must precede every response).
@@ -86,9 +93,10 @@ export class GroupCommit {
             await sql`release savepoint keyhouse_group_member`.execute(tx);
           }
         }
+        if (!taken.some((entry) => entry.outcome.ok)) throw NOTHING_TO_COMMIT;
       });
     } catch (error) {
-      groupError = { error };
+      if (error !== NOTHING_TO_COMMIT) groupError = { error };
     }
     try {
       this.afterGroup();
