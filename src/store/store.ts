@@ -34,9 +34,10 @@ export type Tx = Db & TxLocks;
 
 /** Gives a transaction's Kysely handle its backend's locks. */
 export function withLocks(db: Db, locks: TxLocks): Tx {
-  // The handle is a fresh Kysely object per transaction (withPlugin makes one),
-  // so adding the two methods to it touches nothing shared. It cannot be
-  // wrapped instead: Kysely's methods read private fields of `this`.
+  // The handle is a fresh Kysely object per transaction (withPlugin makes one;
+  // on SQLite per group of transactions, which all get the same two methods),
+  // so adding them touches nothing shared. It cannot be wrapped instead:
+  // Kysely's methods read private fields of `this`.
   return Object.assign(db, { lockForShare: locks.lockForShare, lockForUpdate: locks.lockForUpdate });
 }
 
