@@ -92,7 +92,7 @@ export async function person(t: TestServer, options: PersonOptions = {}): Promis
 }
 
 /** Every audit event recorded by one request, found by its request id. */
-export async function eventsOfRequest(t: TestServer, requestId: string, since: string): Promise<Json[]> {
+async function eventsOfRequest(t: TestServer, requestId: string, since: string): Promise<Json[]> {
   const events: Json[] = [];
   let cursor: string | undefined;
   do {

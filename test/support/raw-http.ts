@@ -29,7 +29,7 @@ export interface RawExchange {
 export type RawStep = string | Buffer | { pauseMs: number } | { until: () => boolean };
 
 /** Splits what the server sent into responses (Content-Length bodies; the last may run to the close). */
-export function parseResponses(raw: Buffer): RawResponse[] {
+function parseResponses(raw: Buffer): RawResponse[] {
   const responses: RawResponse[] = [];
   let rest = raw;
   while (rest.length > 0) {

@@ -19,11 +19,6 @@ export async function findAccountId(db: Db): Promise<number | undefined> {
   return row?.id;
 }
 
-export async function insertAccount(db: Db, name: string, now: number): Promise<number> {
-  const row = await db.insertInto("accounts").values({ name, created_at: now }).returning("id").executeTakeFirstOrThrow();
-  return row.id;
-}
-
 export async function insertOrganization(db: Db, values: Omit<Insertable<OrganizationsTable>, "name_key">): Promise<OrganizationRow> {
   return db
     .insertInto("organizations")
@@ -46,10 +41,6 @@ export async function insertUser(db: Db, values: Omit<Insertable<UsersTable>, "e
     .values({ ...values, email_key: values.email === null || values.email === undefined ? null : values.email.toLowerCase() })
     .returningAll()
     .executeTakeFirstOrThrow();
-}
-
-export async function findUser(db: Db, id: number): Promise<UserRow | undefined> {
-  return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 /** A space that exists and is not deleted. */
