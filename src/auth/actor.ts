@@ -13,7 +13,7 @@ export interface Caller {
 }
 
 /** Where a request came from, recorded with every change it makes. */
-export interface RequestMeta {
+interface RequestMeta {
   clientAddress: string;
   requestId: string;
 }

@@ -2,13 +2,13 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { crc32 } from "node:zlib";
 
 /** The raw key prefix; every keyhouse key starts with it. */
-export const KEY_PREFIX = "ak-";
+const KEY_PREFIX = "ak-";
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** 42 base62 characters carry 42 * log2(62) ≈ 250 bits of entropy. */
-export const RANDOM_LENGTH = 42;
+const RANDOM_LENGTH = 42;
 /** CRC32 needs 6 base62 characters (62^6 > 2^32). */
-export const CHECKSUM_LENGTH = 6;
-export const BODY_LENGTH = RANDOM_LENGTH + CHECKSUM_LENGTH;
+const CHECKSUM_LENGTH = 6;
+const BODY_LENGTH = RANDOM_LENGTH + CHECKSUM_LENGTH;
 const RAW_KEY_PATTERN = /^ak-[0-9A-Za-z]{48}$/;
 
 export type RandomSource = (size: number) => Buffer;

@@ -34,7 +34,7 @@ function describeApiError(error: ApiError): string {
  * or server (exit codes: src/cli/exit-codes.ts). One line, except invalid
  * configuration: one line per invalid variable.
  */
-export function describeFailure(error: unknown): { lines: string[]; exitCode: number } {
+function describeFailure(error: unknown): { lines: string[]; exitCode: number } {
   if (error instanceof ConfigError) {
     return { lines: error.problems.map((p) => `invalid configuration: ${p.variable}: ${oneLine(p.message)}`), exitCode: EXIT.USAGE };
   }

@@ -1,7 +1,7 @@
 import { displayWidth, oneLine, padEnd, relativeTime, truncate } from "./text.js";
 import { UsageError } from "./failure.js";
 
-export type Format = "table" | "json";
+type Format = "table" | "json";
 
 type Env = Record<string, string | undefined>;
 

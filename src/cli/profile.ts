@@ -30,12 +30,12 @@ const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 type Env = Record<string, string | undefined>;
 
 /** `$XDG_CONFIG_HOME/keyhouse`, or `~/.config/keyhouse`. */
-export function configDir(env: Env): string {
+function configDir(env: Env): string {
   const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith("/") ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), ".config");
   return join(base, "keyhouse");
 }
 
-export function profilesPath(env: Env): string {
+function profilesPath(env: Env): string {
   return join(configDir(env), "profiles.json");
 }
 
@@ -51,7 +51,7 @@ function isProfile(value: unknown): value is Profile {
 }
 
 /** Reads every saved profile; a missing file is an empty one, a damaged file is a usage error naming it. */
-export function readProfiles(env: Env, warn: (line: string) => void = () => undefined): Record<string, Profile> {
+function readProfiles(env: Env, warn: (line: string) => void = () => undefined): Record<string, Profile> {
   const path = profilesPath(env);
   let text: string;
   try {

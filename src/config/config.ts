@@ -4,7 +4,7 @@ export type DatabaseTarget =
   | { kind: "sqlite"; path: string }
   | { kind: "postgres"; url: string };
 
-export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 /** Everything the server reads from its environment, validated and frozen once. */
 export interface Config {
@@ -57,7 +57,7 @@ export class ConfigError extends Error {
 }
 
 /** What a setting's parser may use besides its own raw value. */
-export interface SettingContext {
+interface SettingContext {
   /** The directory relative paths are resolved against. */
   cwd: string;
   /**
@@ -92,7 +92,7 @@ class Invalid extends Error {
 /** Thrown by `context.get` when the setting asked for is itself invalid (and already reported). */
 class DependencyInvalid extends Error {}
 
-export const DEFAULT_DATABASE = "./data/keyhouse.db";
+const DEFAULT_DATABASE = "./data/keyhouse.db";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 export const MIN_SECRET_LENGTH = 32;
 

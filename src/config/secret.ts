@@ -11,7 +11,7 @@ export interface ResolvedSecret {
 }
 
 /** The file beside a SQLite database that holds its generated server secret. */
-export function secretFileFor(databasePath: string): string {
+function secretFileFor(databasePath: string): string {
   return join(dirname(databasePath), "keyhouse.secret");
 }
 

@@ -52,14 +52,14 @@ const RETRY_AFTER_SECONDS = 1;
  * draw) and every list page (up to 101 rows). Cheap, and never limited: reading
  * one object by id, and whoami.
  */
-export function isExpensive(method: string, route: string | undefined): boolean {
+function isExpensive(method: string, route: string | undefined): boolean {
   if (method !== "GET" && method !== "HEAD") return true;
   if (route === undefined || route === "/v2/whoami" || route === "/v2/openapi.json") return false;
   return !/\/:[a-z_]+$/.test(route);
 }
 
 /** The preHandler of the authenticated scope: holds a slot from the handler's start until the response is done. */
-export function limitExpensiveWork(limiter: WorkLimiter) {
+function limitExpensiveWork(limiter: WorkLimiter) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!isExpensive(request.method, request.routeOptions.url)) return;
     if (!(await limiter.acquire())) {

@@ -16,7 +16,7 @@ export interface Database {
   audit_event_targets: AuditEventTargetsTable;
 }
 
-export interface AccountsTable {
+interface AccountsTable {
   id: Generated<number>;
   name: string;
   created_at: number;
@@ -82,7 +82,7 @@ export interface MembershipsTable {
 }
 
 export type KeyType = "user" | "service";
-export type KeyStatus = "active" | "deleted";
+type KeyStatus = "active" | "deleted";
 
 export interface ApiKeysTable {
   id: Generated<number>;
@@ -142,7 +142,7 @@ export interface AuditEventsTable {
   details: string;
 }
 
-export interface AuditEventTargetsTable {
+interface AuditEventTargetsTable {
   event_id: number;
   /** The target's wire id (for example base64 of `ApiKey:42:x7Qa`). */
   target_id: string;

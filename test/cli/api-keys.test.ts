@@ -146,6 +146,7 @@ describe("keyhouse api-keys list", () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Fetching API keys… \d+/);
     // Erased before the table is printed: the table's header starts a clean line.
+    // eslint-disable-next-line no-control-regex -- matching the terminal's escape sequences is the point
     expect(res.stdout).toMatch(/\r\u001b\[K(\u001b\[1m)?ID +NAME/);
     expect(res.stdout.split("\n").filter((line) => line.includes("walk-"))).toHaveLength(250);
   });

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cliSession, type CliSession } from "../support/cli-client.js";
+import type { Json } from "../support/http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let t: TestServer;
@@ -16,7 +17,7 @@ beforeEach(() => {
 afterEach(() => cli.cleanup());
 
 /** Runs a command that must succeed and returns its stdout as JSON. */
-async function json(args: string[]): Promise<any> {
+async function json(args: string[]): Promise<Json> {
   const res = await cli.run([...args, "-o", "json"]);
   expect(res.code, `${args.join(" ")}: ${res.stderr}`).toBe(0);
   return JSON.parse(res.stdout);

@@ -8,7 +8,7 @@ import { startTestServer, type TestServer, type TestServerOptions } from "../sup
  * The browser harness of the console's end-to-end tests: Debian's Chromium,
  * headless, driven by playwright-core against a real keyhouse server.
  */
-export const CHROMIUM_PATH = process.env.KEYHOUSE_CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM_PATH = process.env.KEYHOUSE_CHROMIUM ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -51,7 +51,7 @@ export function requireConsoleBuild(): void {
   if (statSync(index).mtimeMs < sources) throw new Error("web/dist is older than web/src: run `npm run build:web` first");
 }
 
-export function launchChromium(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 

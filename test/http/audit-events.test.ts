@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuditEvent } from "../../src/features/audit/index.js";
 import { createKey, expectProblem } from "../support/keys.js";
 import { audited, expectStatus, newOrganization, newUser, person, unique } from "../support/identity.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -12,20 +13,20 @@ forEachStore((store) => {
   afterAll(async () => t.close());
 
   const list = async (query: string, key?: string) => expectStatus(await t.call(`/v2/audit-events?${query}`, { key }), 200);
-  const actions = (body: any) => body.audit_events.map((e: any) => e.action);
+  const actions = (body: { audit_events: AuditEvent[] }) => body.audit_events.map((e) => e.action);
 
   describe("GET /v2/audit-events", () => {
     it("returns events newest first in the documented shape, omitting unset fields", async () => {
       const org = await newOrganization(t);
       const body = await list("limit=100");
-      const event = body.audit_events.find((e: any) => e.target_ids.includes(org.id));
+      const event = body.audit_events.find((e: AuditEvent) => e.target_ids.includes(org.id));
       expect(Object.keys(event).sort()).toEqual(
         ["action", "actor_key_id", "actor_user_id", "client_address", "details", "id", "occurred_at", "request_id", "target_ids"].sort(),
       );
       expect(Buffer.from(event.id, "base64").toString()).toMatch(/^AuditEvent:\d+:/);
       expect(event.occurred_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
       expect(Buffer.from(event.actor_key_id, "base64").toString()).toMatch(/^ApiKey:/);
-      const times = body.audit_events.map((e: any) => Date.parse(e.occurred_at));
+      const times = body.audit_events.map((e: AuditEvent) => Date.parse(e.occurred_at));
       expect([...times].sort((a, b) => b - a)).toEqual(times);
       const init = (await list("action=keyhouse.initialized")).audit_events;
       expect(init).toHaveLength(1);
@@ -49,10 +50,10 @@ forEachStore((store) => {
       const org = await newOrganization(t, { key: actor.key });
       const other = await newOrganization(t);
       const byActor = await list(`actor_user_id=${encodeURIComponent(actor.id)}`);
-      expect(byActor.audit_events.map((e: any) => e.target_ids)).toEqual([[org.id]]);
+      expect(byActor.audit_events.map((e: AuditEvent) => e.target_ids)).toEqual([[org.id]]);
       const byAction = await list("action=organization.created&limit=100");
       expect(new Set(actions(byAction))).toEqual(new Set(["organization.created"]));
-      expect(byAction.audit_events.map((e: any) => e.target_ids[0])).toEqual(expect.arrayContaining([org.id, other.id]));
+      expect(byAction.audit_events.map((e: AuditEvent) => e.target_ids[0])).toEqual(expect.arrayContaining([org.id, other.id]));
       const both = await list(`action=organization.created&actor_user_id=${encodeURIComponent(actor.id)}&target_id=${encodeURIComponent(org.id)}`);
       expect(both.audit_events).toHaveLength(1);
       expect((await list(`action=organization.deleted&target_id=${encodeURIComponent(org.id)}`)).audit_events).toEqual([]);
@@ -81,7 +82,7 @@ forEachStore((store) => {
       let firstCursor: string | undefined;
       do {
         const body = await list(`${base}${cursor ? `&cursor=${cursor}` : ""}`);
-        seen.push(...body.audit_events.map((e: any) => e.target_ids[0]));
+        seen.push(...body.audit_events.map((e: AuditEvent) => e.target_ids[0]));
         firstCursor ??= body.pagination.next_cursor;
         cursor = body.pagination.next_cursor;
       } while (cursor);

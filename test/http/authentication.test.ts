@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateRawKey } from "../../src/auth/key-format.js";
 import { LAST_USED_RESOLUTION_MS } from "../../src/auth/last-used.js";
 import { eventually, TestClock } from "../support/clock.js";
+import type { Json } from "../support/http.js";
 import { createKey, expectProblem } from "../support/keys.js";
 import { seedUser } from "../support/seed.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { forEachStore } from "../support/stores.js";
 
 /** The parts of a 401 that must be identical whatever the cause. */
-function shape(res: { status: number; headers: Record<string, unknown>; body: any }) {
+function shape(res: { status: number; headers: Record<string, unknown>; body: Json }) {
   return { status: res.status, www: res.headers["www-authenticate"], title: res.body.title, detail: res.body.detail, code: res.body.code };
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OrganizationMembership } from "../../src/features/identity/index.js";
 import { createKey, expectProblem } from "../support/keys.js";
 import { addMember, audited, expectStatus, newOrganization, newSpace, newUser, person } from "../support/identity.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -213,7 +214,7 @@ forEachStore((store) => {
       expect(orgMembers.memberships).toHaveLength(1);
       expect(orgMembers.pagination.has_more).toBe(true);
       const rest = expectStatus(await t.call(`/v2/organizations/${org.id}/users?limit=1&cursor=${orgMembers.pagination.next_cursor}`, { key: member.key }), 200);
-      expect([...orgMembers.memberships, ...rest.memberships].map((m: any) => m.user_id).sort()).toEqual([member.id, outsider.id].sort());
+      expect([...orgMembers.memberships, ...rest.memberships].map((m: OrganizationMembership) => m.user_id).sort()).toEqual([member.id, outsider.id].sort());
     });
   });
 });

@@ -1,11 +1,12 @@
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Json } from "../support/http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { forEachStore } from "../support/stores.js";
 
 forEachStore((store) => describe("GET /v2/openapi.json covers the identity resources and the audit trail", () => {
   let t: TestServer;
-  let doc: any;
+  let doc: Json;
   beforeAll(async () => {
     t = await startTestServer({ store });
     doc = (await t.call("/v2/openapi.json", { key: null })).body;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Organization } from "../../src/features/identity/index.js";
 import { expectProblem } from "../support/keys.js";
 import { addMember, audited, expectStatus, newOrganization, newSpace, person, unique } from "../support/identity.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -75,7 +76,7 @@ forEachStore((store) => {
       const a = await newOrganization(t);
       const b = await newOrganization(t);
       const body = expectStatus(await t.call("/v2/organizations?limit=100"), 200);
-      const ids = body.organizations.map((o: any) => o.id);
+      const ids = body.organizations.map((o: Organization) => o.id);
       expect(ids.indexOf(b.id)).toBeLessThan(ids.indexOf(a.id));
       expect(ids).toContain(t.organizationId);
       expect(body.pagination).toEqual({ has_more: false });
@@ -86,8 +87,8 @@ forEachStore((store) => {
       const other = await newOrganization(t);
       const member = await person(t, { org: { id: mine.id, role: "read-only" } });
       const body = expectStatus(await t.call("/v2/organizations", { key: member.key }), 200);
-      expect(body.organizations.map((o: any) => o.id)).toEqual([mine.id]);
-      expect(body.organizations.map((o: any) => o.id)).not.toContain(other.id);
+      expect(body.organizations.map((o: Organization) => o.id)).toEqual([mine.id]);
+      expect(body.organizations.map((o: Organization) => o.id)).not.toContain(other.id);
     });
 
     it("pages with signed cursors that are bound to the caller", async () => {
@@ -100,7 +101,7 @@ forEachStore((store) => {
       const second = expectStatus(await t.call(`/v2/organizations?limit=2&cursor=${first.pagination.next_cursor}`, { key: member.key }), 200);
       expect(second.organizations).toHaveLength(1);
       expect(second.pagination).toEqual({ has_more: false });
-      const all = [...first.organizations, ...second.organizations].map((o: any) => o.id);
+      const all = [...first.organizations, ...second.organizations].map((o: Organization) => o.id);
       expect(all.sort()).toEqual(orgs.map((o) => o.id).sort());
       expectProblem(await t.call(`/v2/organizations?limit=2&cursor=${first.pagination.next_cursor}`), 400, "INVALID_CURSOR");
     });
@@ -190,7 +191,7 @@ forEachStore((store) => {
       expect(events[0]).toMatchObject({ action: "organization.deleted", target_ids: [org.id], details: { removed_memberships: 1 } });
       expectProblem(await t.call(`/v2/organizations/${org.id}`, { key: member.key }), 404);
       const list = expectStatus(await t.call("/v2/organizations?limit=100"), 200);
-      expect(list.organizations.map((o: any) => o.id)).not.toContain(org.id);
+      expect(list.organizations.map((o: Organization) => o.id)).not.toContain(org.id);
       await newOrganization(t, { name: org.name });
       expectProblem(await t.call(`/v2/organizations/${org.id}`, { method: "DELETE" }), 404);
     });

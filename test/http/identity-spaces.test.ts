@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Space } from "../../src/features/identity/index.js";
 import { createKey, expectProblem } from "../support/keys.js";
 import { audited, expectStatus, newOrganization, newSpace, person, unique } from "../support/identity.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -11,7 +12,7 @@ forEachStore((store) => {
   });
   afterAll(async () => t.close());
 
-  const names = (body: any) => body.spaces.map((s: any) => s.name);
+  const names = (body: { spaces: Space[] }) => body.spaces.map((s) => s.name);
 
   describe("POST /v2/spaces", () => {
     it("creates a space (201) in an organization, with one space.created event", async () => {
@@ -95,7 +96,7 @@ forEachStore((store) => {
       const inA = await newSpace(t, a.id);
       await newSpace(t, b.id);
       const body = expectStatus(await t.call(`/v2/spaces?org_id=${a.id}`), 200);
-      expect(body.spaces.map((s: any) => s.id)).toEqual([inA.id]);
+      expect(body.spaces.map((s: Space) => s.id)).toEqual([inA.id]);
       expectProblem(await t.call(`/v2/spaces?org_id=${t.spaceId}`), 400, "INVALID_ID");
     });
 
@@ -105,9 +106,9 @@ forEachStore((store) => {
       const member = await person(t, { org: { id: org.id, role: "member" }, space: { id: s1.id, role: "read-only" } });
       const orgAdmin = await person(t, { org: { id: org.id, role: "admin" } });
       const seenByMember = expectStatus(await t.call("/v2/spaces?limit=100", { key: member.key }), 200);
-      expect(seenByMember.spaces.map((s: any) => s.id)).toEqual([s1.id]);
+      expect(seenByMember.spaces.map((s: Space) => s.id)).toEqual([s1.id]);
       const seenByAdmin = expectStatus(await t.call(`/v2/spaces?org_id=${org.id}`, { key: orgAdmin.key }), 200);
-      expect(seenByAdmin.spaces.map((s: any) => s.id).sort()).toEqual([s1.id, s2.id].sort());
+      expect(seenByAdmin.spaces.map((s: Space) => s.id).sort()).toEqual([s1.id, s2.id].sort());
     });
 
     it("walks every page exactly once, and a cursor is bound to its filters", async () => {
@@ -119,7 +120,7 @@ forEachStore((store) => {
       let cursorUsed: string | undefined;
       do {
         const body = expectStatus(await t.call(`/v2/spaces?org_id=${org.id}&limit=2${cursor ? `&cursor=${cursor}` : ""}`), 200);
-        seen.push(...body.spaces.map((s: any) => s.id));
+        seen.push(...body.spaces.map((s: Space) => s.id));
         cursorUsed = cursor ?? body.pagination.next_cursor;
         cursor = body.pagination.next_cursor;
       } while (cursor);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiKey } from "../../src/features/apikeys/index.js";
+import type { OrganizationMembership } from "../../src/features/identity/index.js";
 import { createKey, expectProblem } from "../support/keys.js";
 import { audited, expectStatus, keyFor, newOrganization, newSpace, newUser, person } from "../support/identity.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -26,7 +28,7 @@ forEachStore((store) => {
 
       expect(expectStatus(await t.call(`/v2/users/${doomed.id}`), 200).status).toBe("inactive");
       const orgMembers = expectStatus(await t.call(`/v2/organizations/${org.id}/users`), 200);
-      expect(orgMembers.memberships.map((m: any) => m.user_id)).not.toContain(doomed.id);
+      expect(orgMembers.memberships.map((m: OrganizationMembership) => m.user_id)).not.toContain(doomed.id);
       const spaceMembers = expectStatus(await t.call(`/v2/spaces/${space.id}/users`), 200);
       expect(spaceMembers.memberships).toEqual([]);
       const keys = expectStatus(await t.call(`/v2/api-keys?user_id=${doomed.id}&status=deleted`), 200);
@@ -39,7 +41,7 @@ forEachStore((store) => {
       expect(byAction("user.deleted")[0].details.removed_memberships).toHaveLength(2);
       const keyEvents = byAction("api_key.deleted_by_user_removal");
       expect(keyEvents.map((e) => e.target_ids.find((id: string) => id !== doomed.id)).sort()).toEqual(
-        keys.api_keys.map((k: any) => k.id).sort(),
+        keys.api_keys.map((k: ApiKey) => k.id).sort(),
       );
     });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiKey } from "../../src/features/apikeys/index.js";
 import { createKey, expectProblem } from "../support/keys.js";
 import { audited, expectStatus, newUser, person } from "../support/identity.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -27,7 +28,7 @@ forEachStore((store) => {
       expect(events[0]).toMatchObject({ action: "api_key.issued", actor_user_id: t.adminUserId, target_ids: expect.arrayContaining([issued.id, user.id]) });
       expect(JSON.stringify(events[0])).not.toContain(issued.key);
       const owned = expectStatus(await t.call("/v2/api-keys", { key: issued.key }), 200);
-      expect(owned.api_keys.map((k: any) => k.id)).toEqual([issued.id]);
+      expect(owned.api_keys.map((k: ApiKey) => k.id)).toEqual([issued.id]);
     });
 
     it("accepts key_type user and expires_at, and refuses key_type service with 400", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { User } from "../../src/features/identity/index.js";
 import { expectProblem } from "../support/keys.js";
 import { addMember, audited, expectStatus, newOrganization, newSpace, newUser, person, unique } from "../support/identity.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -12,7 +13,7 @@ forEachStore((store) => {
   afterAll(async () => t.close());
 
   const email = () => `${unique("mail")}@example.test`;
-  const ids = (body: any) => body.users.map((u: any) => u.id);
+  const ids = (body: { users: User[] }) => body.users.map((u) => u.id);
 
   describe("POST /v2/users", () => {
     it("creates an active user for invite_mode none, with one user.created event", async () => {
@@ -232,7 +233,7 @@ async function walk(t: TestServer, path: string): Promise<string[]> {
   let cursor: string | undefined;
   do {
     const body = expectStatus(await t.call(`${path}${cursor ? `&cursor=${cursor}` : ""}`), 200);
-    out.push(...body.users.map((u: any) => u.id));
+    out.push(...body.users.map((u: User) => u.id));
     cursor = body.pagination.next_cursor;
   } while (cursor);
   return out;

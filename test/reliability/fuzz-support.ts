@@ -19,15 +19,15 @@ import { startTestServer, type TestServer } from "../support/server.js";
  * KEYHOUSE_FUZZ_RUNS sets the cases per property (default below: together the
  * fuzz files try more than 20,000 cases per run); KEYHOUSE_FUZZ_SEED replays one.
  */
-export const FUZZ_RUNS = Number(process.env.KEYHOUSE_FUZZ_RUNS || 1050);
-export const FUZZ_SEED = process.env.KEYHOUSE_FUZZ_SEED ? Number(process.env.KEYHOUSE_FUZZ_SEED) : undefined;
+const FUZZ_RUNS = Number(process.env.KEYHOUSE_FUZZ_RUNS || 1050);
+const FUZZ_SEED = process.env.KEYHOUSE_FUZZ_SEED ? Number(process.env.KEYHOUSE_FUZZ_SEED) : undefined;
 
 /**
  * fast-check parameters of every fuzz property: no shrinking (stored state moves
  * on between runs), and a short report (the failing request, cut to size, and the
  * seed to replay it) instead of a print of a value that may be megabytes deep.
  */
-export function fuzzParameters(runs: number = FUZZ_RUNS): fc.Parameters<[FuzzRequest]> {
+function fuzzParameters(runs: number = FUZZ_RUNS): fc.Parameters<[FuzzRequest]> {
   return {
     numRuns: runs,
     endOnFailure: true,
@@ -73,7 +73,7 @@ const SNAPSHOT = sql<Record<string, unknown>>`select
   (select coalesce(max(id), 0) from audit_events) as audit_max,
   (select count(*) from audit_event_targets) as audit_targets_n`;
 
-export async function snapshot(t: TestServer): Promise<string> {
+async function snapshot(t: TestServer): Promise<string> {
   const result = await SNAPSHOT.execute(t.server.store.db);
   const row = result.rows[0] ?? {};
   return Object.entries(row)
@@ -89,7 +89,7 @@ function describeRequest(req: FuzzRequest): string {
 }
 
 /** The violated invariant, or undefined when the response keeps them all. */
-export function violation(req: FuzzRequest, res: HttpResponse, changed: boolean): string | undefined {
+function violation(req: FuzzRequest, res: HttpResponse, changed: boolean): string | undefined {
   if (res.status >= 500 || res.status < 100) return `answered ${res.status}`;
   const type = String(res.headers["content-type"] ?? "");
   if (res.headers["x-content-type-options"] !== "nosniff") return "no X-Content-Type-Options: nosniff";
@@ -188,7 +188,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Any JSON value, including deep ones. */
-export const anyJson: fc.Arbitrary<unknown> = fc.oneof(
+const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 2, arbitrary: hostileString },
   { weight: 1, arbitrary: fc.integer({ min: 50, max: 3000 }).map((depth) => nest(depth)) },
@@ -234,9 +234,10 @@ function without(body: Record<string, unknown>, name: string): Record<string, un
 
 let counter = 0;
 /** A valid, almost certainly unused name. */
+// eslint-disable-next-line no-control-regex -- control characters are what is removed
 export const freshName = fc.string({ minLength: 1, maxLength: 20 }).map((s) => `${s.replace(/[\u0000-\u001f\u007f]/g, "")}-${process.pid}-${(counter += 1)}`);
 
-export const ID_TYPES: readonly IdType[] = ["ApiKey", "User", "Organization", "Space", "Membership", "AuditEvent"];
+const ID_TYPES: readonly IdType[] = ["ApiKey", "User", "Organization", "Space", "Membership", "AuditEvent"];
 
 /**
  * Path or query ids: ones that exist (from `pool`), well-formed ids of nothing,

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { Node } from "../support/cluster.js";
-import type { HttpResponse } from "../support/http.js";
+import type { HttpResponse, Json } from "../support/http.js";
 
 /**
  * Helpers of the race suites: they run real requests at once against two real
@@ -9,8 +9,8 @@ import type { HttpResponse } from "../support/http.js";
  */
 
 /** Every audit event about `targetId`, newest first. */
-export async function eventsAbout(node: Node, targetId: string): Promise<any[]> {
-  const events: any[] = [];
+export async function eventsAbout(node: Node, targetId: string): Promise<Json[]> {
+  const events: Json[] = [];
   let cursor: string | undefined;
   do {
     const query = new URLSearchParams({ target_id: targetId, limit: "100", ...(cursor ? { cursor } : {}) });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, type Cluster, type Node } from "../support/cluster.js";
-import type { HttpResponse } from "../support/http.js";
+import type { HttpResponse, Json } from "../support/http.js";
 import { recordFigures } from "../support/hygiene.js";
 import { forEachStore } from "../support/stores.js";
 import { eventsAbout, eventually, serial, shuffled } from "./race-support.js";
@@ -13,7 +13,7 @@ import { eventsAbout, eventually, serial, shuffled } from "./race-support.js";
 
 const ROUNDS = Number(process.env.KEYHOUSE_RACE_ROUNDS || 12);
 
-function expectStatus(res: HttpResponse, status: number): any {
+function expectStatus(res: HttpResponse, status: number): Json {
   expect(res.status, res.text).toBe(status);
   return res.body;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import type { HttpResponse, RequestOptions } from "./http.js";
+import type { AuditEvent } from "../../src/features/audit/index.js";
+import type { HttpResponse, Json, RequestOptions } from "./http.js";
 import type { TestServer } from "./server.js";
 
 /**
@@ -17,19 +18,19 @@ export function unique(prefix: string): string {
 }
 
 /** Insists on a status and returns the parsed body. */
-export function expectStatus(res: HttpResponse, status: number): any {
+export function expectStatus(res: HttpResponse, status: number): Json {
   expect(res.status, res.text).toBe(status);
   return res.body;
 }
 
 type Call = Omit<RequestOptions, "key"> & { key?: string | null };
 
-export async function newOrganization(t: TestServer, options: { name?: string; key?: string } = {}): Promise<any> {
+export async function newOrganization(t: TestServer, options: { name?: string; key?: string } = {}): Promise<Json> {
   const name = options.name ?? unique("org");
   return expectStatus(await t.call("/v2/organizations", { method: "POST", body: { name }, key: options.key }), 201);
 }
 
-export async function newSpace(t: TestServer, organizationId: string, options: { name?: string; key?: string } = {}): Promise<any> {
+export async function newSpace(t: TestServer, organizationId: string, options: { name?: string; key?: string } = {}): Promise<Json> {
   const body = { name: options.name ?? unique("space"), organization_id: organizationId };
   return expectStatus(await t.call("/v2/spaces", { method: "POST", body, key: options.key }), 201);
 }
@@ -41,7 +42,7 @@ export interface NewUserOptions {
   email?: string;
 }
 
-export async function newUser(t: TestServer, options: NewUserOptions = {}): Promise<any> {
+export async function newUser(t: TestServer, options: NewUserOptions = {}): Promise<Json> {
   const body = { name: "Test User", email: options.email ?? `${unique("u")}@example.test`, role: options.role ?? "member", ...options };
   return expectStatus(await t.call("/v2/users", { method: "POST", body }), 201);
 }
@@ -54,7 +55,7 @@ export async function addMember(
   userId: string,
   role: string,
   key?: string,
-): Promise<any> {
+): Promise<Json> {
   const res = await t.call(`/v2/${scope}/${scopeId}/users`, { method: "POST", body: { user_id: userId, role: { type: "predefined", name: role } }, key });
   expect([200, 201], res.text).toContain(res.status);
   return res.body;
@@ -91,20 +92,20 @@ export async function person(t: TestServer, options: PersonOptions = {}): Promis
 }
 
 /** Every audit event recorded by one request, found by its request id. */
-export async function eventsOfRequest(t: TestServer, requestId: string, since: string): Promise<any[]> {
-  const events: any[] = [];
+async function eventsOfRequest(t: TestServer, requestId: string, since: string): Promise<Json[]> {
+  const events: Json[] = [];
   let cursor: string | undefined;
   do {
     const query = new URLSearchParams({ since, limit: "100", ...(cursor ? { cursor } : {}) });
     const page = expectStatus(await t.call(`/v2/audit-events?${query}`), 200);
-    events.push(...page.audit_events.filter((e: any) => e.request_id === requestId));
+    events.push(...page.audit_events.filter((e: AuditEvent) => e.request_id === requestId));
     cursor = page.pagination.next_cursor;
   } while (cursor);
   return events;
 }
 
 /** Sends a request with a fresh request id and returns the response and the audit events it left. */
-export async function audited(t: TestServer, path: string, options: Call = {}): Promise<{ res: HttpResponse; events: any[] }> {
+export async function audited(t: TestServer, path: string, options: Call = {}): Promise<{ res: HttpResponse; events: Json[] }> {
   const requestId = unique("req");
   const since = new Date(Date.now() - 5_000).toISOString();
   const res = await t.call(path, { ...options, headers: { ...options.headers, "x-request-id": requestId } });

@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import { parseBody } from "./http.js";
+import { parseBody, type Json } from "./http.js";
 import { recordResponse } from "./hygiene.js";
 
 /**
@@ -12,7 +12,7 @@ export interface RawResponse {
   headers: Record<string, string>;
   text: string;
   /** The parsed JSON body, or undefined. */
-  body: any;
+  body: Json;
 }
 
 export interface RawExchange {
@@ -29,7 +29,7 @@ export interface RawExchange {
 export type RawStep = string | Buffer | { pauseMs: number } | { until: () => boolean };
 
 /** Splits what the server sent into responses (Content-Length bodies; the last may run to the close). */
-export function parseResponses(raw: Buffer): RawResponse[] {
+function parseResponses(raw: Buffer): RawResponse[] {
   const responses: RawResponse[] = [];
   let rest = raw;
   while (rest.length > 0) {
@@ -54,7 +54,7 @@ export function parseResponses(raw: Buffer): RawResponse[] {
 /** Runs `steps` on one connection, then reads until the server closes it or `timeoutMs` passes. */
 export function rawExchange(baseUrl: string, steps: readonly RawStep[], timeoutMs = 20_000): Promise<RawExchange> {
   const url = new URL(baseUrl);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket = connect({ host: url.hostname, port: Number(url.port) });
     const chunks: Buffer[] = [];
     let closedByServer = false;
@@ -77,7 +77,7 @@ export function rawExchange(baseUrl: string, steps: readonly RawStep[], timeoutM
       closedByServer = !done;
       finish();
     });
-    socket.once("connect", async () => {
+    const writeSteps = async () => {
       for (const step of steps) {
         if (socket.destroyed) break;
         if (typeof step === "string" || Buffer.isBuffer(step)) {
@@ -88,6 +88,13 @@ export function rawExchange(baseUrl: string, steps: readonly RawStep[], timeoutM
           while (!step.until() && !socket.destroyed) await new Promise((r) => setTimeout(r, 20));
         }
       }
+    };
+    // A step that throws (an `until` check) fails the exchange rather than becoming an unhandled rejection.
+    socket.once("connect", () => {
+      writeSteps().catch((e: unknown) => {
+        reject(e instanceof Error ? e : new Error(String(e)));
+        finish();
+      });
     });
   });
 }

@@ -1,7 +1,7 @@
 import { generateRawKey, hashKey, redactKey } from "../../src/auth/key-format.js";
 import { decodeId, encodeId } from "../../src/http/ids.js";
 import { insertApiKey } from "../../src/store/queries/api-keys.js";
-import { insertOrganization, insertSpace, insertUser, upsertMembership } from "../../src/store/queries/identity.js";
+import { insertSpace, insertUser, upsertMembership } from "../../src/store/queries/identity.js";
 import type { AccountRole, MemberRole } from "../../src/store/schema.js";
 import { recordIssuedKey } from "./hygiene.js";
 import type { TestServer } from "./server.js";
@@ -33,11 +33,6 @@ export async function seedSpace(t: TestServer, name: string, organizationWireId 
   const organizationId = numericId("Organization", organizationWireId);
   const space = await insertSpace(t.server.store.db, { organization_id: organizationId, name, description: "", created_at: serverNow(t) });
   return { id: space.id, wireId: encodeId("Space", space.id), organizationId };
-}
-
-export async function seedOrganization(t: TestServer, name: string): Promise<{ id: number; wireId: string }> {
-  const org = await insertOrganization(t.server.store.db, { account_id: 1, name, description: "", created_at: serverNow(t) });
-  return { id: org.id, wireId: encodeId("Organization", org.id) };
 }
 
 export interface SeedUserOptions {

@@ -24,7 +24,7 @@ export class ApiError extends Error implements Problem {
   }
 }
 
-export interface Pagination {
+interface Pagination {
   has_more: boolean;
   next_cursor?: string;
 }

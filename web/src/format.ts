@@ -24,7 +24,7 @@ export function formatRelative(iso: string, now = Date.now()): string {
 }
 
 /** Keys expiring within this window get an "Expires soon" badge. */
-export const SOON_MS = 7 * 86_400_000;
+const SOON_MS = 7 * 86_400_000;
 
 export type ExpiryState = "none" | "ok" | "soon" | "expired";
 

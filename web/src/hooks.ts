@@ -39,34 +39,38 @@ export interface PagedList<T> {
  */
 export function usePaged<T>(load: (cursor: string | undefined) => Promise<Page<T>>, filterKey: string): PagedList<T> {
   const [walk, setWalk] = useState<{ filterKey: string; cursors: (string | undefined)[] }>({ filterKey, cursors: [undefined] });
-  const [page, setPage] = useState<Page<T>>({ items: [], nextCursor: undefined });
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | undefined>(undefined);
   const [reloads, setReloads] = useState(0);
+  // The latest answer and the request it answers: the list is loading while that is not the current request.
+  const [answer, setAnswer] = useState<{ request: string | undefined; page: Page<T>; error: string | undefined }>({
+    request: undefined,
+    page: { items: [], nextCursor: undefined },
+    error: undefined,
+  });
   const latest = useRef(0);
   const loadRef = useRef(load);
-  loadRef.current = load;
+  useEffect(() => {
+    loadRef.current = load;
+  }, [load]);
 
   const cursors = walk.filterKey === filterKey ? walk.cursors : [undefined];
   const cursor = cursors[cursors.length - 1];
+  const request = JSON.stringify([filterKey, cursor ?? null, cursors.length, reloads]);
   useEffect(() => {
     const ticket = ++latest.current;
-    setLoading(true);
-    setError(undefined);
     loadRef.current(cursor).then(
       (result) => {
         if (ticket !== latest.current) return;
-        setPage(result);
-        setLoading(false);
+        setAnswer({ request, page: result, error: undefined });
       },
       (caught: unknown) => {
         if (ticket !== latest.current) return;
-        setPage({ items: [], nextCursor: undefined });
-        setError(errorDetail(caught));
-        setLoading(false);
+        setAnswer({ request, page: { items: [], nextCursor: undefined }, error: errorDetail(caught) });
       },
     );
-  }, [filterKey, cursor, cursors.length, reloads]);
+  }, [request, cursor]);
+  const loading = answer.request !== request;
+  const page = answer.page;
+  const error = loading ? undefined : answer.error;
 
   return {
     items: page.items,

@@ -10,7 +10,7 @@ export interface SpaceChoice {
 }
 
 /** Labels spaces "organization / space" when the organizations can be read, else by name. */
-export function labelSpaces(spaces: Space[], organizations: Organization[]): SpaceChoice[] {
+function labelSpaces(spaces: Space[], organizations: Organization[]): SpaceChoice[] {
   const orgNames = new Map(organizations.map((org) => [org.id, org.name]));
   return spaces.map((space) => {
     const org = orgNames.get(space.organization_id);

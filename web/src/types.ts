@@ -7,19 +7,16 @@ import type { ApiKey, ApiKeyWithSecret } from "../../src/features/apikeys/schema
 import type { AuditEvent } from "../../src/features/audit/schemas.js";
 import type {
   ACCOUNT_ROLES,
-  MEMBER_ROLES,
   Organization,
   OrganizationMembership,
-  RoleAssignment,
   Space,
   SpaceMembership,
   User,
 } from "../../src/features/identity/common/schemas.js";
 
-export type { ApiKey, AuditEvent, Organization, RoleAssignment, Space, User };
+export type { ApiKey, AuditEvent, Organization, Space, User };
 
 export type KeyType = ApiKey["key_type"];
-export type MemberRole = (typeof MEMBER_ROLES)[number];
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 /** Returned by create and refresh only: `key` is the raw key, shown once. */

@@ -27,7 +27,7 @@ import { readUserStatusLocked } from "../../store/queries/users.js";
 import type { FeatureDeps } from "../../auth/deps.js";
 import { keyMaterial, newKeyRow } from "./rows.js";
 
-export interface ServiceRoles {
+interface ServiceRoles {
   spaceRole: MemberRole;
   orgRole: MemberRole;
   accountRole: AccountRole;
@@ -78,7 +78,7 @@ function checkRolesWithin(principal: Principal, space: SpaceRow, roles: ServiceR
  * revocation waits for this transaction, or this one sees it). Every writer
  * locks users before keys, so the user half must come before any key lock.
  */
-export async function requireCallerStillValid(tx: Tx, caller: Caller, now: number): Promise<void> {
+async function requireCallerStillValid(tx: Tx, caller: Caller, now: number): Promise<void> {
   await requireCallerUserActive(tx, caller);
   await requireCallerKeyWorks(tx, caller, now);
 }

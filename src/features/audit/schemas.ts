@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from "typebox";
 import { CursorQuery, IdString, LimitQuery, PaginationSchema, Timestamp } from "../../http/schemas.js";
 
-export const AuditEventSchema = Type.Object(
+const AuditEventSchema = Type.Object(
   {
     id: IdString("Audit event id"),
     occurred_at: Timestamp("When the change was made"),

@@ -14,5 +14,5 @@ export function identityRoutes(app: App, deps: FeatureDeps): void {
   userRoutes(app, deps);
 }
 
-export { bootstrap, DEFAULT_ADMIN, type BootstrapInput, type BootstrapResult } from "./bootstrap.js";
+export { bootstrap, DEFAULT_ADMIN, type BootstrapResult } from "./bootstrap.js";
 export { IDENTITY_SCHEMAS, type Organization, type OrganizationMembership, type Space, type SpaceMembership, type User } from "./common/index.js";

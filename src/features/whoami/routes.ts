@@ -8,7 +8,7 @@ import { problemResponses, StringEnum } from "../../http/schemas.js";
  * SPEC has no "me" endpoint and a key does not reveal its user's id, so the
  * command line needs this to show whom a stored profile logs in as.
  */
-export const WhoamiResponse = Type.Object(
+const WhoamiResponse = Type.Object(
   {
     user: Type.Object(
       {

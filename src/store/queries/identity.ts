@@ -48,10 +48,6 @@ export async function insertUser(db: Db, values: Omit<Insertable<UsersTable>, "e
     .executeTakeFirstOrThrow();
 }
 
-export async function findUser(db: Db, id: number): Promise<UserRow | undefined> {
-  return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
-}
-
 /** A space that exists and is not deleted. */
 export async function findSpace(db: Db, id: number): Promise<SpaceRow | undefined> {
   return db.selectFrom("spaces").selectAll().where("id", "=", id).where("deleted_at", "is", null).executeTakeFirst();

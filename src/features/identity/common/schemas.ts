@@ -3,14 +3,14 @@ import { CursorQuery, IdString, LimitQuery, LINE_PATTERN, PaginationSchema, Stri
 
 export const MEMBER_ROLES = ["admin", "member", "read-only", "annotator"] as const;
 export const ACCOUNT_ROLES = ["admin", "member", "annotator"] as const;
-export const USER_STATUSES = ["active", "invited", "expired", "inactive"] as const;
+const USER_STATUSES = ["active", "invited", "expired", "inactive"] as const;
 export const INVITE_MODES = ["none", "email_link", "temporary_password"] as const;
 
 const Name = Type.String({ minLength: 1, maxLength: 256, pattern: LINE_PATTERN, description: "1 to 256 characters, not blank" });
 const Description = Type.String({ maxLength: 1000, pattern: TEXT_PATTERN });
 
 /** A role as responses carry it (SPEC §7). */
-export const RoleAssignmentSchema = Type.Object(
+const RoleAssignmentSchema = Type.Object(
   {
     type: StringEnum(["predefined"]),
     name: StringEnum(MEMBER_ROLES, { description: "A predefined role; account roles are admin, member or annotator" }),
@@ -38,12 +38,12 @@ function RoleInput(names: readonly string[]) {
 }
 export type RoleInput = string | { type: string; name?: string; id?: string };
 
-export const OrganizationSchema = Type.Object(
+const OrganizationSchema = Type.Object(
   { id: IdString("Organization id"), name: Type.String(), description: Type.String(), created_at: Timestamp("When it was created") },
   { $id: "Organization", additionalProperties: false },
 );
 
-export const SpaceSchema = Type.Object(
+const SpaceSchema = Type.Object(
   {
     id: IdString("Space id"),
     name: Type.String(),
@@ -54,7 +54,7 @@ export const SpaceSchema = Type.Object(
   { $id: "Space", additionalProperties: false },
 );
 
-export const UserSchema = Type.Object(
+const UserSchema = Type.Object(
   {
     id: IdString("User id"),
     name: Type.String(),
@@ -67,12 +67,12 @@ export const UserSchema = Type.Object(
   { $id: "User", additionalProperties: false },
 );
 
-export const OrganizationMembershipSchema = Type.Object(
+const OrganizationMembershipSchema = Type.Object(
   { id: IdString("Membership id"), user_id: IdString("User id"), organization_id: IdString("Organization id"), role: Type.Ref("RoleAssignment") },
   { $id: "OrganizationMembership", additionalProperties: false },
 );
 
-export const SpaceMembershipSchema = Type.Object(
+const SpaceMembershipSchema = Type.Object(
   { id: IdString("Membership id"), user_id: IdString("User id"), space_id: IdString("Space id"), role: Type.Ref("RoleAssignment") },
   { $id: "SpaceMembership", additionalProperties: false },
 );

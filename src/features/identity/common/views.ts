@@ -4,7 +4,7 @@ import type { MembershipRow, OrganizationRow, SpaceRow, UserRow } from "../../..
 import type { AccountRole, MemberRole } from "../../../store/schema.js";
 import type { Organization, OrganizationMembership, RoleAssignment, Space, SpaceMembership, User } from "./schemas.js";
 
-export function roleAssignment(name: MemberRole | AccountRole): RoleAssignment {
+function roleAssignment(name: MemberRole | AccountRole): RoleAssignment {
   return { type: "predefined", name };
 }
 
