@@ -7,7 +7,7 @@ import type { Database } from "./schema.js";
 export type Db = Kysely<Database>;
 
 /** A select a transaction can lock the rows of (any tables, any columns). */
-export type LockableSelect = SelectQueryBuilder<Database, any, any>;
+export type LockableSelect = SelectQueryBuilder<Database, keyof Database, unknown>;
 
 /**
  * How a transaction locks the rows it reads, so that what it read still holds
