@@ -51,8 +51,13 @@ for (const [id, time] of self) {
 const busy = total - (byArea.get("(idle)") ?? 0);
 const pct = (t, of) => `${((100 * t) / of).toFixed(1).padStart(5)} %`;
 const top = Number(values.top);
-process.stdout.write(`profile: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy\n\nself time by area (share of busy time):\n`);
-for (const [a, t] of [...byArea].filter(([a]) => a !== "(idle)").sort((x, y) => y[1] - x[1]).slice(0, top)) {
+process.stdout.write(
+  `profile: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy\n\nself time by area (share of busy time):\n`,
+);
+for (const [a, t] of [...byArea]
+  .filter(([a]) => a !== "(idle)")
+  .sort((x, y) => y[1] - x[1])
+  .slice(0, top)) {
   process.stdout.write(`  ${pct(t, busy)}  ${a}\n`);
 }
 process.stdout.write(`\nfunctions with the most self time (share of busy time):\n`);

@@ -74,7 +74,9 @@ async function record(id, fn) {
   const started = performance.now();
   try {
     results[id] = { ok: true, value: await fn() };
-    log(`${id}: ${JSON.stringify(results[id].value, (k, v) => (k === "runs" ? undefined : typeof v === "number" ? Math.round(v * 100) / 100 : v))} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    log(
+      `${id}: ${JSON.stringify(results[id].value, (k, v) => (k === "runs" ? undefined : typeof v === "number" ? Math.round(v * 100) / 100 : v))} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
   } catch (error) {
     results[id] = { ok: false, error: error.message.replace(/\s+/g, " ").slice(0, 400) };
     log(`${id}: FAILED ${error.message}`);
@@ -144,10 +146,13 @@ function writeDocs(section) {
 async function main() {
   const started = performance.now();
   for (const tool of ["wrk", "taskset"]) {
-    if (command("sh", ["-c", `command -v ${tool}`]) === "unavailable") throw new Error(`${tool} is not installed (apt-get install -y ${tool === "wrk" ? "wrk" : "util-linux"})`);
+    if (command("sh", ["-c", `command -v ${tool}`]) === "unavailable")
+      throw new Error(`${tool} is not installed (apt-get install -y ${tool === "wrk" ? "wrk" : "util-linux"})`);
   }
   if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run npm run build first");
-  log(`${smoke ? "smoke" : "full"} run: ${keys.toLocaleString("en-US")} keys, ${ctx.timing.runs} × ${ctx.timing.seconds} s, ${ctx.connections} connections; scratch ${ctx.dir}`);
+  log(
+    `${smoke ? "smoke" : "full"} run: ${keys.toLocaleString("en-US")} keys, ${ctx.timing.runs} × ${ctx.timing.seconds} s, ${ctx.connections} connections; scratch ${ctx.dir}`,
+  );
   const info = await machine();
   if (only.has("refs")) await measureReferences(ctx, record);
   if (only.has("peer")) {
@@ -170,13 +175,18 @@ async function main() {
     `Run of ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, \`${invocation()}\`, ${minutes.toFixed(1)} minutes.`,
     "",
     `- Machine: ${info.cpu}, ${info.memory}, Linux ${info.kernel}; load average at start ${info.load.split(" ").slice(0, 3).join(" ")}`,
-    `- Software: Node.js ${info.node}, ${info.wrk}, ${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    `- Software: Node.js ${info.node}, ${info.wrk}, ${Object.entries(info.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
     `- keyhouse commit ${info.commit}`,
     `- Load: wrk -t1 -c${ctx.connections}, pinned to core 1; servers pinned to core 0 (PostgreSQL's own processes are not pinned); ${ctx.timing.runs} runs of ${ctx.timing.seconds} s after a ${ctx.timing.warmupSeconds} s warm-up, medians; every request cycles through up to 1,000 distinct keys`,
     `- Store size: ${keys.toLocaleString("en-US")} keys per store${seeds.length ? ` (seeding took ${seeds.join(", ")})` : ""}`,
     ...["sqlite", "postgres"]
       .filter((s) => ctx.info[`${s}MintedCursor`])
-      .map((s) => `- ${s === "sqlite" ? "SQLite" : "PostgreSQL"}: the walk did not reach depth ${depth.toLocaleString("en-US")} within ${ctx.walkDeadlineSeconds} s, so the deep-page cursor was signed by the benchmark with the server secret (the cursor the walk would have reached)`),
+      .map(
+        (s) =>
+          `- ${s === "sqlite" ? "SQLite" : "PostgreSQL"}: the walk did not reach depth ${depth.toLocaleString("en-US")} within ${ctx.walkDeadlineSeconds} s, so the deep-page cursor was signed by the benchmark with the server secret (the cursor the walk would have reached)`,
+      ),
     "",
     table,
   ].join("\n");

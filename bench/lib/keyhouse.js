@@ -11,7 +11,9 @@ import { measure } from "./wrk.js";
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CLI = join(ROOT, "bin", "keyhouse.js");
 /** The Node flags keyhouse's launcher declares (`#!/usr/bin/env -S node <flags>`): the server runs with them, as installed. */
-const LAUNCHER_FLAGS = (/^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(CLI, "utf8").split("\n")[0] ?? "")?.[1] ?? "").split(/\s+/).filter(Boolean);
+const LAUNCHER_FLAGS = (/^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(CLI, "utf8").split("\n")[0] ?? "")?.[1] ?? "")
+  .split(/\s+/)
+  .filter(Boolean);
 const LIB = new URL("./", import.meta.url).pathname;
 
 export const POSTGRES_URL = process.env.KEYHOUSE_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -55,7 +57,8 @@ export async function postgresVersion() {
  */
 async function mintCursor({ store, database, secret, userId, depth }) {
   const { CursorCodec } = await import("../../dist/http/cursor.js");
-  const order = "where created_by_user_id = $1 and key_type = 'user' and status = 'active' order by created_at desc, id desc limit 1 offset $2";
+  const order =
+    "where created_by_user_id = $1 and key_type = 'user' and status = 'active' order by created_at desc, id desc limit 1 offset $2";
   let position;
   if (store === "sqlite") {
     const { default: Database } = await import("better-sqlite3");
@@ -128,7 +131,10 @@ export async function measureKeyhouse(ctx, store, record) {
     const load = (name, requests) =>
       measure({ baseUrl, requests, connections: ctx.connections, dir: ctx.dir, name: `${store}-${name}` }, ctx.timing);
     const check = async (path, init = {}) => {
-      const response = await fetch(`${baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${samples[0].key}`, ...init.headers } });
+      const response = await fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${samples[0].key}`, ...init.headers },
+      });
       if (response.status >= 300) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${await response.text()}`);
       return response.json();
     };

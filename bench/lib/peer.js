@@ -69,7 +69,11 @@ export async function measurePeer(ctx, record) {
     });
     const sessionHeaders = { cookie: seeded.cookie, origin: baseUrl, "content-type": "application/json" };
     await record("peer.create", async () => {
-      const check = await fetch(`${baseUrl}/api/auth/api-key/create`, { method: "POST", headers: sessionHeaders, body: '{"name":"bench"}' });
+      const check = await fetch(`${baseUrl}/api/auth/api-key/create`, {
+        method: "POST",
+        headers: sessionHeaders,
+        body: '{"name":"bench"}',
+      });
       if (check.status !== 200) throw new Error(`create failed: ${check.status} ${await check.text()}`);
       return measure(
         {

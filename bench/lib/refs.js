@@ -16,7 +16,10 @@ async function serveAndMeasure(ctx, { name, script, args, requests, readyPath })
   });
   try {
     await waitForHttp(`http://127.0.0.1:${port}${readyPath}`, 180_000, server.child);
-    return await measure({ baseUrl: `http://127.0.0.1:${port}`, requests: requests(), connections: ctx.connections, dir: ctx.dir, name }, ctx.timing);
+    return await measure(
+      { baseUrl: `http://127.0.0.1:${port}`, requests: requests(), connections: ctx.connections, dir: ctx.dir, name },
+      ctx.timing,
+    );
   } finally {
     await server.stop();
   }
@@ -25,7 +28,9 @@ async function serveAndMeasure(ctx, { name, script, args, requests, readyPath })
 /** Measures node:http, bare Fastify, Fastify+SHA-256+Map and Fastify+SHA-256+SQLite. */
 export async function measureReferences(ctx, record) {
   const fixed = () => [{ path: "/v2/api-keys/QXBpS2V5OjE6YWJjZA==", headers: { authorization: "Bearer none" } }];
-  await record("ref.node", () => serveAndMeasure(ctx, { name: "ref-node-http", script: "node-http.js", args: [], requests: fixed, readyPath: "/" }));
+  await record("ref.node", () =>
+    serveAndMeasure(ctx, { name: "ref-node-http", script: "node-http.js", args: [], requests: fixed, readyPath: "/" }),
+  );
   await record("ref.fastify", () =>
     serveAndMeasure(ctx, { name: "ref-fastify", script: "fastify-bare.js", args: [], requests: fixed, readyPath: "/v2/api-keys/x" }),
   );
@@ -44,7 +49,13 @@ export async function measureReferences(ctx, record) {
       // The route answers 401 without a key: answering at all means ready.
       await waitForHttp(`http://127.0.0.1:${port}/v2/api-keys/x`, 300_000, server.child, [401]);
       return await measure(
-        { baseUrl: `http://127.0.0.1:${port}`, requests: requestsFor(readSamples(mapSamples)), connections: ctx.connections, dir: ctx.dir, name: "ref-map" },
+        {
+          baseUrl: `http://127.0.0.1:${port}`,
+          requests: requestsFor(readSamples(mapSamples)),
+          connections: ctx.connections,
+          dir: ctx.dir,
+          name: "ref-map",
+        },
         ctx.timing,
       );
     } finally {
@@ -66,7 +77,13 @@ export async function measureReferences(ctx, record) {
     try {
       await waitForHttp(`http://127.0.0.1:${port}/v2/api-keys/x`, 60_000, server.child, [401]);
       return await measure(
-        { baseUrl: `http://127.0.0.1:${port}`, requests: requestsFor(readSamples(sqliteSamples)), connections: ctx.connections, dir: ctx.dir, name: "ref-sqlite" },
+        {
+          baseUrl: `http://127.0.0.1:${port}`,
+          requests: requestsFor(readSamples(sqliteSamples)),
+          connections: ctx.connections,
+          dir: ctx.dir,
+          name: "ref-sqlite",
+        },
         ctx.timing,
       );
     } finally {

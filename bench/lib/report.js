@@ -9,7 +9,17 @@ const times = (n) => `${n.toFixed(1)}×`;
 /** Every row the suite must produce, in table order. The smoke test checks each id. */
 export function rowIds() {
   const keyhouse = (s) => ["hot", "list10", "create", "page.first", "page.deep", "walk", "rss"].map((f) => `${s}.${f}`);
-  return ["ref.node", "ref.fastify", "ref.map", "ref.sqlite", "peer.verify", "peer.create", "peer.list", ...keyhouse("sqlite"), ...keyhouse("postgres")];
+  return [
+    "ref.node",
+    "ref.fastify",
+    "ref.map",
+    "ref.sqlite",
+    "peer.verify",
+    "peer.create",
+    "peer.list",
+    ...keyhouse("sqlite"),
+    ...keyhouse("postgres"),
+  ];
 }
 
 function describe(id, keys, depth) {
@@ -47,7 +57,17 @@ export function buildRows(results, { keys, depth }) {
   const rows = [];
   for (const id of rowIds()) {
     const r = results[id];
-    const row = { id, label: describe(id, keys, depth), value: "", p50: "", p99: "", vsFastify: "", vsPeer: "", target: "", met: undefined };
+    const row = {
+      id,
+      label: describe(id, keys, depth),
+      value: "",
+      p50: "",
+      p99: "",
+      vsFastify: "",
+      vsPeer: "",
+      target: "",
+      met: undefined,
+    };
     rows.push(row);
     if (!r) {
       row.value = "not run";

@@ -82,7 +82,13 @@ async function seedPostgres() {
     await client.query(
       `insert into api_keys (key_type, name, key_hash, redacted_key, principal_user_id, created_by_user_id, status, created_at)
        select 'user', n, h, r, $4, $4, 'active', c from unnest($1::text[], $2::bytea[], $3::text[], $5::bigint[]) as t(n, h, r, c)`,
-      [batch.rows.map((r) => r.name), batch.rows.map((r) => r.hash), batch.rows.map((r) => r.redacted), options.userId, batch.rows.map((r) => r.createdAt)],
+      [
+        batch.rows.map((r) => r.name),
+        batch.rows.map((r) => r.hash),
+        batch.rows.map((r) => r.redacted),
+        options.userId,
+        batch.rows.map((r) => r.createdAt),
+      ],
     );
     if (samples.length < 1000) samples.push(...batch.samples);
   }
@@ -99,5 +105,8 @@ async function seedPostgres() {
 }
 
 const { resolved, total } = options.store === "sqlite" ? await seedSqlite() : await seedPostgres();
-writeSamples(options.sampleFile, resolved.map((s) => ({ key: s.raw, path: `/v2/api-keys/${encodeId("ApiKey", s.id)}` })));
+writeSamples(
+  options.sampleFile,
+  resolved.map((s) => ({ key: s.raw, path: `/v2/api-keys/${encodeId("ApiKey", s.id)}` })),
+);
 process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - started) / 1000, total, samples: resolved.length })}\n`);

@@ -57,11 +57,10 @@ end
 export async function runWrk({ baseUrl, requests, seconds, connections, dir, name }) {
   const script = join(dir, `${name}.lua`);
   writeScript(script, requests);
-  const out = await run(
-    "wrk",
-    ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, baseUrl],
-    { cpu: LOAD_CPU, timeoutMs: (seconds + 60) * 1000 },
-  );
+  const out = await run("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, baseUrl], {
+    cpu: LOAD_CPU,
+    timeoutMs: (seconds + 60) * 1000,
+  });
   const line = out.split("\n").find((l) => l.startsWith("WRK_RESULT "));
   if (!line) throw new Error(`wrk printed no result: ${out.slice(-800)}`);
   const r = JSON.parse(line.slice("WRK_RESULT ".length));

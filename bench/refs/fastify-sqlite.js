@@ -16,7 +16,9 @@ if (mode === "seed") {
   db.exec(`create table if not exists keys (
     id integer primary key, key_hash blob not null unique, name text not null, key_type text not null,
     status text not null, redacted_key text not null, created_at text not null, created_by_user_id text not null)`);
-  const insert = db.prepare("insert into keys (id, key_hash, name, key_type, status, redacted_key, created_at, created_by_user_id) values (?, ?, ?, ?, ?, ?, ?, ?)");
+  const insert = db.prepare(
+    "insert into keys (id, key_hash, name, key_type, status, redacted_key, created_at, created_by_user_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
   const samples = [];
   const sampleEvery = Math.max(1, Math.floor(count / 1000));
   const batch = db.transaction((from, to) => {

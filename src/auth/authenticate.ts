@@ -19,9 +19,7 @@ export interface CachedAuth {
 export type AuthCache = StoreCache<string, CachedAuth>;
 
 export type AuthOutcome =
-  | { ok: true; caller: Caller }
-  | { ok: false; reason: "unauthenticated" }
-  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+  { ok: true; caller: Caller } | { ok: false; reason: "unauthenticated" } | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
 

@@ -113,7 +113,9 @@ function registerList(keys: Command): void {
 }
 
 export function expiryOption(): Option {
-  return new Option("--expires-at <when>", "expiry: RFC 3339 time, date (UTC midnight) or duration from now (30d)").argParser((text) => parseExpiresAt(text));
+  return new Option("--expires-at <when>", "expiry: RFC 3339 time, date (UTC midnight) or duration from now (30d)").argParser((text) =>
+    parseExpiresAt(text),
+  );
 }
 
 function registerCreate(keys: Command): void {
@@ -179,7 +181,11 @@ function registerOne(keys: Command): void {
     .description("rotate a key: issue a new one (printed once) and retire the old one")
     .argument("<id>", "the key's id")
     .addOption(new Option("--expires-at <when>", "expiry of the new key (default: never)").argParser((text) => parseExpiresAt(text)))
-    .option("--grace-period <duration>", "how long the old key keeps working: seconds or 30s, 15m, 1h, up to 24h (default 0)", parseDurationSeconds)
+    .option(
+      "--grace-period <duration>",
+      "how long the old key keeps working: seconds or 30s, 15m, 1h, up to 24h (default 0)",
+      parseDurationSeconds,
+    )
     .action(
       clientAction<{ expiresAt?: string; gracePeriod?: number }>(async (ctx, [id = ""], options) => {
         const issued = await ctx.client.post<IssuedKey>(resourcePath("/v2/api-keys", id, "refresh"), {

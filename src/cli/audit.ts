@@ -49,7 +49,13 @@ export function registerAuditCommands(program: Command): void {
         since: options.since,
         until: options.until,
       };
-      const spec = { path: "/v2/audit-events", listKey: "audit_events", noun: "audit events", id: (e: AuditEvent) => e.id, columns: auditColumns };
+      const spec = {
+        path: "/v2/audit-events",
+        listKey: "audit_events",
+        noun: "audit events",
+        id: (e: AuditEvent) => e.id,
+        columns: auditColumns,
+      };
       await runList(ctx, spec, query, options);
     }),
   );

@@ -68,7 +68,10 @@ export function clientAction<O>(handler: (ctx: Context, args: string[], options:
     const globals = command.optsWithGlobals<GlobalOptions>();
     await runCommand(async () => {
       const ctx = new Context(createOutput(globals, process.env, process.stdout.isTTY === true), process.env, globals);
-      const args = params.slice(0, -2).flat().filter((arg): arg is string => typeof arg === "string");
+      const args = params
+        .slice(0, -2)
+        .flat()
+        .filter((arg): arg is string => typeof arg === "string");
       await handler(ctx, args, command.opts<O & object>());
     });
   };

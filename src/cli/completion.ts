@@ -40,18 +40,33 @@ const shellWord = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
 /** A shell `case` over command paths, each arm echoing words. */
 function caseTable(name: string, arms: [string, string[]][]): string {
-  const lines = arms.filter(([, words]) => words.length > 0).map(([key, words]) => `    ${shellWord(key)}) printf '%s\\n' ${words.map(shellWord).join(" ")} ;;`);
+  const lines = arms
+    .filter(([, words]) => words.length > 0)
+    .map(([key, words]) => `    ${shellWord(key)}) printf '%s\\n' ${words.map(shellWord).join(" ")} ;;`);
   return [`_keyhouse_${name}() {`, `  case "$1" in`, ...lines, "  esac", "}"].join("\n");
 }
 
 function tables(nodes: Node[], describe: boolean): string {
   const label = (word: string, description: string) => (describe ? `${word.replaceAll(":", "\\:")}:${description}` : word);
-  const commands = caseTable("commands", nodes.map((n) => [n.path, n.commands.map((c) => label(c.name, c.description))]));
-  const options = caseTable("options", nodes.map((n) => [n.path, n.options.flatMap((o) => o.flags.map((flag) => label(flag, o.description)))]));
-  const valued = caseTable("valued", nodes.map((n) => [n.path, n.options.filter((o) => o.takesValue).flatMap((o) => o.flags)]));
+  const commands = caseTable(
+    "commands",
+    nodes.map((n) => [n.path, n.commands.map((c) => label(c.name, c.description))]),
+  );
+  const options = caseTable(
+    "options",
+    nodes.map((n) => [n.path, n.options.flatMap((o) => o.flags.map((flag) => label(flag, o.description)))]),
+  );
+  const valued = caseTable(
+    "valued",
+    nodes.map((n) => [n.path, n.options.filter((o) => o.takesValue).flatMap((o) => o.flags)]),
+  );
   const choices = caseTable(
     "choices",
-    nodes.flatMap((n) => n.options.filter((o) => o.choices.length > 0).flatMap((o) => o.flags.map((flag): [string, string[]] => [`${n.path}|${flag}`, o.choices]))),
+    nodes.flatMap((n) =>
+      n.options
+        .filter((o) => o.choices.length > 0)
+        .flatMap((o) => o.flags.map((flag): [string, string[]] => [`${n.path}|${flag}`, o.choices])),
+    ),
   );
   return [commands, options, valued, choices].join("\n\n");
 }

@@ -25,7 +25,8 @@ function describeApiError(error: ApiError): string {
   let line = `${what} (${status})`;
   if (error.status === 401) line += "; check the key, or log in again: keyhouse login";
   if (error.status === 429 && error.retryAfter !== undefined) line += `; retry in ${oneLine(error.retryAfter)} s`;
-  if (error.status >= 500 && error.requestId !== undefined && !what.includes(error.requestId)) line += ` [request ${oneLine(error.requestId)}]`;
+  if (error.status >= 500 && error.requestId !== undefined && !what.includes(error.requestId))
+    line += ` [request ${oneLine(error.requestId)}]`;
   return line;
 }
 

@@ -43,7 +43,9 @@ export async function runList<T>(ctx: Context, spec: ListSpec<T>, query: Query, 
   if (paging.all) {
     const progress = new Progress(`Fetching ${spec.noun}`, process.stderr.isTTY === true && !output.quiet);
     try {
-      items = await walkAll<T>(ctx.client, spec.path, spec.listKey, { ...query, limit: paging.limit, cursor: paging.cursor }, (n) => progress.update(n));
+      items = await walkAll<T>(ctx.client, spec.path, spec.listKey, { ...query, limit: paging.limit, cursor: paging.cursor }, (n) =>
+        progress.update(n),
+      );
     } finally {
       progress.stop();
     }
@@ -53,7 +55,10 @@ export async function runList<T>(ctx: Context, spec: ListSpec<T>, query: Query, 
     nextCursor = page.nextCursor;
   }
   if (output.format === "json") {
-    printJson(output, { [spec.listKey]: items, pagination: nextCursor === undefined ? { has_more: false } : { has_more: true, next_cursor: nextCursor } });
+    printJson(output, {
+      [spec.listKey]: items,
+      pagination: nextCursor === undefined ? { has_more: false } : { has_more: true, next_cursor: nextCursor },
+    });
     return;
   }
   if (output.quiet) {

@@ -45,7 +45,9 @@ async function login(ctx: Context, options: { url?: string }): Promise<void> {
   }
   const apiKey = await readSecret(`API key for ${url} (input is hidden): `, "API key");
   if (!isWellFormedKey(apiKey)) {
-    throw new UsageError("that is not a keyhouse API key (ak- followed by 48 letters and digits, with a valid checksum); was it cut short?");
+    throw new UsageError(
+      "that is not a keyhouse API key (ak- followed by 48 letters and digits, with a valid checksum); was it cut short?",
+    );
   }
   // Prove the key works before saving it.
   const who = await new ApiClient({ url, apiKey }).get<Whoami>("/v2/whoami");
@@ -59,7 +61,9 @@ async function login(ctx: Context, options: { url?: string }): Promise<void> {
   if (ctx.output.format === "json") {
     printJson(ctx.output, { profile: name, path, url, redacted_key: redactKey(apiKey), ...who });
   } else if (!ctx.output.quiet) {
-    ctx.output.out(`Logged in to ${url} as ${describeUser(who)} with key ${redactKey(apiKey)}.\nSaved profile "${name}" in ${path} (mode 0600).`);
+    ctx.output.out(
+      `Logged in to ${url} as ${describeUser(who)} with key ${redactKey(apiKey)}.\nSaved profile "${name}" in ${path} (mode 0600).`,
+    );
   }
 }
 
@@ -81,7 +85,9 @@ export function registerLoginCommands(program: Command): void {
         if (removed === undefined) throw new UsageError(`there is no profile "${name}"`);
         if (ctx.output.format === "json") printJson(ctx.output, { profile: name, removed: true, key_id: removed.key_id });
         else if (!ctx.output.quiet) {
-          ctx.output.out(`Removed profile "${name}". The key ${cell(removed.redacted_key)} still works; to revoke it: keyhouse api-keys delete ${cell(removed.key_id)}`);
+          ctx.output.out(
+            `Removed profile "${name}". The key ${cell(removed.redacted_key)} still works; to revoke it: keyhouse api-keys delete ${cell(removed.key_id)}`,
+          );
         }
       }),
     );

@@ -62,7 +62,12 @@ export function registerMemberCommands(group: Command, scope: MemberScope): void
           role: { type: "predefined", name: options.role },
         });
         if (ctx.output.format === "json") return printJson(ctx.output, membership);
-        printDone(ctx, `User ${oneLine(userId)} is now ${oneLine(membership.role.name)} of ${scope.noun} ${oneLine(scopeId)}.`, membership.id, {});
+        printDone(
+          ctx,
+          `User ${oneLine(userId)} is now ${oneLine(membership.role.name)} of ${scope.noun} ${oneLine(scopeId)}.`,
+          membership.id,
+          {},
+        );
       }),
     );
 

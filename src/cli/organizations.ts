@@ -11,7 +11,13 @@ export function registerOrganizationCommands(program: Command): void {
 
   pagingOptions(orgs.command("list").description("list the organizations you can see")).action(
     clientAction<PagingOptions>(async (ctx, _args, options) => {
-      const spec = { path: "/v2/organizations", listKey: "organizations", noun: "organizations", id: (o: NamedResource) => o.id, columns: namedColumns };
+      const spec = {
+        path: "/v2/organizations",
+        listKey: "organizations",
+        noun: "organizations",
+        id: (o: NamedResource) => o.id,
+        columns: namedColumns,
+      };
       await runList(ctx, spec, {}, options);
     }),
   );

@@ -68,7 +68,8 @@ function readProfiles(env: Env, warn: (line: string) => void = () => undefined):
     throw new UsageError(`${path} is not valid JSON; fix it or remove it and log in again`);
   }
   const profiles = (parsed as Partial<ProfilesFile> | null)?.profiles;
-  if (typeof profiles !== "object" || profiles === null) throw new UsageError(`${path} has no "profiles" object; remove it and log in again`);
+  if (typeof profiles !== "object" || profiles === null)
+    throw new UsageError(`${path} has no "profiles" object; remove it and log in again`);
   return Object.fromEntries(Object.entries(profiles).filter((entry): entry is [string, Profile] => isProfile(entry[1])));
 }
 
@@ -137,7 +138,8 @@ export interface ResolvedConnection extends Connection {
 function fromProfile(env: Env, name: string): ResolvedConnection {
   const profile = readProfiles(env)[name];
   if (!profile) {
-    const hint = name === DEFAULT_PROFILE ? "run: keyhouse login --url <server URL>" : `run: keyhouse login --profile ${name} --url <server URL>`;
+    const hint =
+      name === DEFAULT_PROFILE ? "run: keyhouse login --url <server URL>" : `run: keyhouse login --profile ${name} --url <server URL>`;
     throw new UsageError(`not logged in (no profile "${name}" in ${profilesPath(env)}); ${hint}, or set KEYHOUSE_URL and KEYHOUSE_API_KEY`);
   }
   return { url: normalizeUrl(profile.url), apiKey: profile.api_key, source: `profile "${name}"` };
@@ -155,7 +157,8 @@ export function resolveConnection(env: Env, profileFlag: string | undefined): Re
   const envUrl = env.KEYHOUSE_URL?.trim() ? normalizeUrl(env.KEYHOUSE_URL.trim()) : undefined;
   if (envKey !== undefined) {
     const url = envUrl ?? readProfiles(env)[DEFAULT_PROFILE]?.url;
-    if (url === undefined) throw new UsageError("KEYHOUSE_API_KEY is set but KEYHOUSE_URL is not (and there is no default profile to take a URL from)");
+    if (url === undefined)
+      throw new UsageError("KEYHOUSE_API_KEY is set but KEYHOUSE_URL is not (and there is no default profile to take a URL from)");
     return { url: normalizeUrl(url), apiKey: envKey, source: "KEYHOUSE_API_KEY" };
   }
   const stored = fromProfile(env, DEFAULT_PROFILE);

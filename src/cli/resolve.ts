@@ -13,7 +13,13 @@ interface Named {
 }
 
 /** Every item of a list, following cursors to the end. */
-export async function walkAll<T>(client: ApiClient, path: string, listKey: string, query: Query, onPage?: (count: number) => void): Promise<T[]> {
+export async function walkAll<T>(
+  client: ApiClient,
+  path: string,
+  listKey: string,
+  query: Query,
+  onPage?: (count: number) => void,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined = typeof query.cursor === "string" ? query.cursor : undefined;
   for (;;) {
@@ -45,15 +51,33 @@ async function resolveBy(
 
 /** A space id from an id or a name (exact, case-insensitive, through GET /v2/spaces?name=). */
 export function resolveSpace(client: ApiClient, reference: string): Promise<string> {
-  return resolveBy(client, reference, { path: "/v2/spaces", listKey: "spaces", query: { name: reference.trim() }, field: "name", noun: "space" });
+  return resolveBy(client, reference, {
+    path: "/v2/spaces",
+    listKey: "spaces",
+    query: { name: reference.trim() },
+    field: "name",
+    noun: "space",
+  });
 }
 
 /** An organization id from an id or a name (exact, case-insensitive). */
 export function resolveOrganization(client: ApiClient, reference: string): Promise<string> {
-  return resolveBy(client, reference, { path: "/v2/organizations", listKey: "organizations", query: {}, field: "name", noun: "organization" });
+  return resolveBy(client, reference, {
+    path: "/v2/organizations",
+    listKey: "organizations",
+    query: {},
+    field: "name",
+    noun: "organization",
+  });
 }
 
 /** A user id from an id or an email address (exact, case-insensitive, through GET /v2/users?email=). */
 export function resolveUser(client: ApiClient, reference: string): Promise<string> {
-  return resolveBy(client, reference, { path: "/v2/users", listKey: "users", query: { email: reference.trim() }, field: "email", noun: "user" });
+  return resolveBy(client, reference, {
+    path: "/v2/users",
+    listKey: "users",
+    query: { email: reference.trim() },
+    field: "email",
+    noun: "user",
+  });
 }

@@ -74,7 +74,10 @@ export function registerServerCommands(program: Command): void {
           import("../features/identity/index.js"),
         ]);
         const { secret } = resolveSecret(config);
-        const admin = { adminEmail: options.adminEmail ?? DEFAULT_ADMIN.adminEmail, adminName: options.adminName ?? DEFAULT_ADMIN.adminName };
+        const admin = {
+          adminEmail: options.adminEmail ?? DEFAULT_ADMIN.adminEmail,
+          adminName: options.adminName ?? DEFAULT_ADMIN.adminName,
+        };
         const result = await withMigratedStore(config, (store) => bootstrap(store, secret, admin, Date.now()));
         if (!result) throw new StartupError("the store is already initialized; nothing was changed and no key was printed");
         if (options.json) {

@@ -28,7 +28,12 @@ export function registerSpaceCommands(program: Command): void {
         name: options.name,
       };
       const columns = () => namedColumns(ctx, [{ header: "organization", value: (s: NamedResource) => cell(s.organization_id) }]);
-      await runList(ctx, { path: "/v2/spaces", listKey: "spaces", noun: "spaces", id: (s: NamedResource) => s.id, columns }, query, options);
+      await runList(
+        ctx,
+        { path: "/v2/spaces", listKey: "spaces", noun: "spaces", id: (s: NamedResource) => s.id, columns },
+        query,
+        options,
+      );
     }),
   );
 

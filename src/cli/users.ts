@@ -59,7 +59,13 @@ function registerUserLifecycle(users: Command): void {
       .requiredOption("--name <name>", "their name", parseText)
       .requiredOption("--email <email>", "their email, unique in the account")
       .addOption(new Option("--role <role>", "their account role").choices(ACCOUNT_ROLES).makeOptionMandatory())
-      .addOption(new Option("--invite-mode <mode>", "none (active at once, default), email_link or temporary_password").choices(["none", "email_link", "temporary_password"])),
+      .addOption(
+        new Option("--invite-mode <mode>", "none (active at once, default), email_link or temporary_password").choices([
+          "none",
+          "email_link",
+          "temporary_password",
+        ]),
+      ),
   ).action(
     clientAction<UserOptions>(async (ctx, _args, options) => {
       const created = await ctx.client.post<User>("/v2/users", {
@@ -83,7 +89,11 @@ function registerUserLifecycle(users: Command): void {
   ).action(
     clientAction<UserOptions>(async (ctx, [reference = ""], options) => {
       const body = patchBody(
-        { name: options.name, role: options.role === undefined ? undefined : { type: "predefined", name: options.role }, is_developer: options.developer },
+        {
+          name: options.name,
+          role: options.role === undefined ? undefined : { type: "predefined", name: options.role },
+          is_developer: options.developer,
+        },
         "--name, --role, --developer or --no-developer",
       );
       const id = await resolveUser(ctx.client, reference);
@@ -141,7 +151,10 @@ export function registerUserCommands(program: Command): void {
     .action(
       clientAction<{ name: string; description?: string; expiresAt?: string }>(async (ctx, [reference = ""], options) => {
         const id = await resolveUser(ctx.client, reference);
-        const issued = await ctx.client.post<IssuedKey>(resourcePath("/v2/users", id, "api-keys"), { ...userKeyBody(options), key_type: "user" });
+        const issued = await ctx.client.post<IssuedKey>(resourcePath("/v2/users", id, "api-keys"), {
+          ...userKeyBody(options),
+          key_type: "user",
+        });
         printIssuedKey(ctx, issued, `Issued user key "${oneLine(issued.name)}" for user ${oneLine(id)}.`);
       }),
     );

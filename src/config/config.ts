@@ -1,8 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 
-export type DatabaseTarget =
-  | { kind: "sqlite"; path: string }
-  | { kind: "postgres"; url: string };
+export type DatabaseTarget = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 
 type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
@@ -219,7 +217,12 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     },
   },
   trustProxy: boolean("KEYHOUSE_TRUST_PROXY", false, "Take the client address from `X-Forwarded-For` (only behind a proxy you control)."),
-  authFailureLimit: integer("KEYHOUSE_AUTH_FAILURE_LIMIT", 20, [1, 1_000_000], "Failed authentications per address and window before `429`."),
+  authFailureLimit: integer(
+    "KEYHOUSE_AUTH_FAILURE_LIMIT",
+    20,
+    [1, 1_000_000],
+    "Failed authentications per address and window before `429`.",
+  ),
   authFailureWindowSeconds: integer("KEYHOUSE_AUTH_FAILURE_WINDOW_SECONDS", 60, [1, 86_400], "The throttling window."),
   bodyLimitBytes: integer("KEYHOUSE_BODY_LIMIT_BYTES", 65_536, [1_024, 10_485_760], "Largest request body (`413` above it)."),
   headersTimeoutSeconds: integer(

@@ -41,7 +41,9 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: un
     connection: "close",
   };
   const status = problemBody(code, detail, "", "").status;
-  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
   // The answer to a HEAD request has no body, even when the request could not be parsed.
   const isHead = Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString("latin1") === "HEAD ";
   if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${head}\r\n${isHead ? "" : body}`);

@@ -33,7 +33,12 @@ export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL("../../web/dist/", impo
 export async function consoleRoutes(app: FastifyInstance, dir: string): Promise<void> {
   if (!existsSync(join(dir, "index.html"))) {
     app.get("/", { schema: { hide: true } }, async (request, reply) =>
-      sendProblem(request, reply, "NOT_FOUND", "the web console is not built: run `npm run build` (or `npm run build:web`), then restart keyhouse"),
+      sendProblem(
+        request,
+        reply,
+        "NOT_FOUND",
+        "the web console is not built: run `npm run build` (or `npm run build:web`), then restart keyhouse",
+      ),
     );
     return;
   }

@@ -33,7 +33,8 @@ function classify(error: FastifyError): { code: ProblemCode; detail: string; hea
   if (error.validation) return { code: "VALIDATION_FAILED", detail: describeValidationError(error.validation, error.validationContext) };
   const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
   if (known) return known;
-  if (error instanceof SyntaxError || error.statusCode === 400) return { code: "MALFORMED_BODY", detail: "the request could not be parsed" };
+  if (error instanceof SyntaxError || error.statusCode === 400)
+    return { code: "MALFORMED_BODY", detail: "the request could not be parsed" };
   if (error.statusCode === 413) return FASTIFY_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE as { code: ProblemCode; detail: string };
   if (error.statusCode === 415) return FASTIFY_ERRORS.FST_ERR_CTP_INVALID_MEDIA_TYPE as { code: ProblemCode; detail: string };
   // Plugins (the console's static files) report client errors by status alone, such as

@@ -1,7 +1,10 @@
 import { Type, type TUnsafe } from "typebox";
 
 /** A string enum that also says `type: string`, which generated clients rely on. */
-export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}): TUnsafe<T[number]> {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string; default?: T[number] } = {},
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
 }
 

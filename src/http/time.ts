@@ -14,7 +14,13 @@ export function parseTimestamp(value: string, field: string): number {
   // Date.parse rolls over impossible dates (Feb 30); compare the fields to refuse them.
   const [, year, month, day, hour, minute, second] = match;
   const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)));
-  if (check.getUTCMonth() + 1 !== Number(month) || check.getUTCDate() !== Number(day) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) {
+  if (
+    check.getUTCMonth() + 1 !== Number(month) ||
+    check.getUTCDate() !== Number(day) ||
+    Number(hour) > 23 ||
+    Number(minute) > 59 ||
+    Number(second) > 59
+  ) {
     throw new ProblemError("VALIDATION_FAILED", { detail: `${field} is not a real date and time` });
   }
   return ms;

@@ -9,9 +9,7 @@ const LOCK_TABLE = "keyhouse_migrations_lock";
 function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
     async getMigrations() {
-      return Object.fromEntries(
-        MIGRATIONS.map((m) => [m.name, { up: (db: Kysely<unknown>) => m.up(db, dialect) }]),
-      );
+      return Object.fromEntries(MIGRATIONS.map((m) => [m.name, { up: (db: Kysely<unknown>) => m.up(db, dialect) }]));
     },
   };
 }

@@ -56,7 +56,18 @@ describe("keyhouse api-keys create", () => {
 
   it("creates a service key in a space given by id, with roles", async () => {
     const space = await seedSpace(t, `Payments ${Date.now()}`);
-    const res = await cli.run(["api-keys", "create-service-key", "--name", "deploy", "--space", space.wireId, "--space-role", "admin", "-o", "json"]);
+    const res = await cli.run([
+      "api-keys",
+      "create-service-key",
+      "--name",
+      "deploy",
+      "--space",
+      space.wireId,
+      "--space-role",
+      "admin",
+      "-o",
+      "json",
+    ]);
     expect(res.code, res.stderr).toBe(0);
     const body = JSON.parse(res.stdout);
     expect(body).toMatchObject({ key_type: "service", space_id: space.wireId });
@@ -90,7 +101,9 @@ describe("keyhouse api-keys list", () => {
     expect(res.code, res.stderr).toBe(0);
     const [header, ...rows] = res.stdout.trimEnd().split("\n");
     expect(header).toMatch(/^ID +NAME +TYPE +STATUS +KEY +CREATED +EXPIRES +LAST USED$/);
-    expect(rows.find((row) => row.includes("table-key"))).toMatch(/ user +active +ak-\w{3}\.\.\.\w{3} +(now|\d+ seconds? ago) +never +never$/);
+    expect(rows.find((row) => row.includes("table-key"))).toMatch(
+      / user +active +ak-\w{3}\.\.\.\w{3} +(now|\d+ seconds? ago) +never +never$/,
+    );
     expect(res.stdout).not.toContain(ESC);
   });
 

@@ -39,13 +39,19 @@ describe("keyhouse completion bash", () => {
   });
 
   it("completes commands, subcommands, options and option values at every level", () => {
-    expect(bashComplete("")).toEqual(expect.arrayContaining(["login", "whoami", "api-keys", "spaces", "organizations", "users", "audit", "completion"]));
+    expect(bashComplete("")).toEqual(
+      expect.arrayContaining(["login", "whoami", "api-keys", "spaces", "organizations", "users", "audit", "completion"]),
+    );
     expect(bashComplete("api")).toEqual(["api-keys"]);
-    expect(bashComplete("api-keys", "")).toEqual(expect.arrayContaining(["list", "get", "create", "create-service-key", "delete", "refresh"]));
+    expect(bashComplete("api-keys", "")).toEqual(
+      expect.arrayContaining(["list", "get", "create", "create-service-key", "delete", "refresh"]),
+    );
     expect(bashComplete("api-keys", "list", "--s")).toEqual(["--status", "--space"]);
     expect(bashComplete("api-keys", "list", "--key-type", "")).toEqual(["user", "service"]);
     expect(bashComplete("--output", "json", "api-keys", "list", "--status", "")).toEqual(["active", "deleted", "expired"]);
-    expect(bashComplete("api-keys", "delete", "--")).toEqual(expect.arrayContaining(["--yes", "--profile", "--output", "--quiet", "--help"]));
+    expect(bashComplete("api-keys", "delete", "--")).toEqual(
+      expect.arrayContaining(["--yes", "--profile", "--output", "--quiet", "--help"]),
+    );
     expect(bashComplete("spaces", "add-member", "s", "u", "--role", "")).toEqual(["admin", "member", "read-only", "annotator"]);
   });
 });

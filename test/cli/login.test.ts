@@ -167,7 +167,9 @@ describe("keyhouse whoami", () => {
     const same = await cli.run(["whoami", "-q"], { env: { KEYHOUSE_URL: `${t.url}/` } });
     expect(same.stdout).toBe(`${t.adminUserId}\n`);
     // An explicit --profile wins over the environment.
-    const flag = await cli.run(["whoami", "-q", "--profile", "default"], { env: { KEYHOUSE_API_KEY: service.body.key, KEYHOUSE_URL: "http://127.0.0.1:9" } });
+    const flag = await cli.run(["whoami", "-q", "--profile", "default"], {
+      env: { KEYHOUSE_API_KEY: service.body.key, KEYHOUSE_URL: "http://127.0.0.1:9" },
+    });
     expect(flag.stdout).toBe(`${t.adminUserId}\n`);
   });
 });

@@ -85,7 +85,6 @@ describe("keyhouse serve", () => {
     expect((await fetch(`${again.url}/v2/api-keys`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
     await stop(again.child);
   });
-
 });
 
 forEachStore((store) => {

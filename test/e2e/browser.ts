@@ -20,7 +20,9 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-const chromiumProblem = existsSync(CHROMIUM_PATH) ? undefined : `no Chromium at ${CHROMIUM_PATH}; install Debian's: apt-get install -y chromium`;
+const chromiumProblem = existsSync(CHROMIUM_PATH)
+  ? undefined
+  : `no Chromium at ${CHROMIUM_PATH}; install Debian's: apt-get install -y chromium`;
 if (chromiumProblem !== undefined) {
   if (process.env.CI) throw new Error(`${chromiumProblem} (CI must run the browser tests)`);
   console.warn(`[keyhouse tests] browser tests skipped: ${chromiumProblem}`);
@@ -47,7 +49,11 @@ function newestMtimeMs(path: string): number {
 export function requireConsoleBuild(): void {
   const index = join(WEB, "dist", "index.html");
   if (!existsSync(index)) throw new Error("the console is not built (web/dist/index.html missing): run `npm run build:web` first");
-  const sources = Math.max(newestMtimeMs(join(WEB, "src")), newestMtimeMs(join(WEB, "index.html")), newestMtimeMs(join(WEB, "vite.config.ts")));
+  const sources = Math.max(
+    newestMtimeMs(join(WEB, "src")),
+    newestMtimeMs(join(WEB, "index.html")),
+    newestMtimeMs(join(WEB, "vite.config.ts")),
+  );
   if (statSync(index).mtimeMs < sources) throw new Error("web/dist is older than web/src: run `npm run build:web` first");
 }
 
@@ -107,7 +113,12 @@ export async function signIn(page: Page, key: string): Promise<void> {
 }
 
 /** A new tab on the console, signed in with `key`. */
-export async function openSignedIn(browser: Browser, t: TestServer, key: string, viewport?: { width: number; height: number }): Promise<ConsoleTab> {
+export async function openSignedIn(
+  browser: Browser,
+  t: TestServer,
+  key: string,
+  viewport?: { width: number; height: number },
+): Promise<ConsoleTab> {
   const tab = await openConsole(browser, t, viewport);
   await signIn(tab.page, key);
   return tab;

@@ -20,7 +20,6 @@ function row(page: Page, text: string) {
 describeInBrowser("console: administration", () => {
   const suite = serverAndBrowser();
 
-
   it("an admin creates a user, issues their first key, changes their role, then removes them and their key stops working", async () => {
     const { t, browser } = suite;
     const tab = await openSignedIn(browser, t, t.adminKey);
@@ -90,7 +89,9 @@ describeInBrowser("console: administration", () => {
     const refused = await t.call(`/v2/spaces/${spaceId}/users`, { method: "POST", body: { user_id: member.wireId, role: "member" } });
     expect(refused.status).toBe(422);
     await page.getByRole("button", { name: "Members of lab" }).click();
-    await dialog(page).getByLabel("User").selectOption({ label: `${memberName} (${memberEmail})` });
+    await dialog(page)
+      .getByLabel("User")
+      .selectOption({ label: `${memberName} (${memberEmail})` });
     await dialog(page).getByRole("button", { name: "Add to lab" }).click();
     await dialog(page).getByRole("alert").waitFor();
     expect(await dialog(page).getByRole("alert").textContent()).toBe(refused.body.detail);

@@ -1,7 +1,16 @@
 import { expect, it } from "vitest";
 import { send } from "../support/http.js";
 import { seedUser } from "../support/seed.js";
-import { describeInBrowser, expectNoLeaks, openConsole, openSignedIn, requireConsoleBuild, screenshot, serverAndBrowser, signIn } from "./browser.js";
+import {
+  describeInBrowser,
+  expectNoLeaks,
+  openConsole,
+  openSignedIn,
+  requireConsoleBuild,
+  screenshot,
+  serverAndBrowser,
+  signIn,
+} from "./browser.js";
 import { createKeyOverHttp, dialog, rowNames, settled, shownKey } from "./keys-page.js";
 
 requireConsoleBuild();
@@ -12,7 +21,6 @@ describeInBrowser("console: API keys", () => {
   const suite = serverAndBrowser();
   const open = (viewport?: { width: number; height: number }) => openConsole(suite.browser, suite.t, viewport);
   const signedIn = (key: string) => openSignedIn(suite.browser, suite.t, key);
-
 
   it("signs in with a key, creates a user key shown once, copies it, and the copy authenticates", async () => {
     const { t } = suite;
@@ -132,7 +140,11 @@ describeInBrowser("console: API keys", () => {
   it("shows a refused action's problem detail next to the action", async () => {
     const { t } = suite;
     const reader = await seedUser(t, { role: "member", spaceRole: "read-only" });
-    const refused = await t.call("/v2/api-keys", { method: "POST", key: reader.key, body: { name: "nope", key_type: "service", space_id: t.spaceId } });
+    const refused = await t.call("/v2/api-keys", {
+      method: "POST",
+      key: reader.key,
+      body: { name: "nope", key_type: "service", space_id: t.spaceId },
+    });
     expect(refused.status).toBe(403);
     const tab = await signedIn(reader.key);
     const { page } = tab;

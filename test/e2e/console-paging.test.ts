@@ -44,7 +44,9 @@ describeInBrowser("console: filtering and paging", () => {
     expect(await next.isDisabled()).toBe(true);
     // Every seeded key plus the bootstrap key, once each.
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.filter((name) => name.startsWith("seeded-")).sort()).toEqual(Array.from({ length: SEEDED }, (_, i) => `seeded-${String(i).padStart(3, "0")}`));
+    expect(seen.filter((name) => name.startsWith("seeded-")).sort()).toEqual(
+      Array.from({ length: SEEDED }, (_, i) => `seeded-${String(i).padStart(3, "0")}`),
+    );
     expect(seen.at(-1)).toBe("bootstrap");
 
     await page.getByRole("button", { name: "Previous" }).click();
@@ -54,12 +56,18 @@ describeInBrowser("console: filtering and paging", () => {
     await page.getByLabel("Per page").selectOption("10");
     await page.getByText("Page 1").waitFor();
     expect(await rowNames(page)).toHaveLength(10);
-    await expectNoLeaks(tab, t, created.map((key) => key.key));
+    await expectNoLeaks(
+      tab,
+      t,
+      created.map((key) => key.key),
+    );
   });
 
   it("filters by status: active, expired (with a badge) and deleted", async () => {
     const { t, browser } = suite;
-    const expiring = await Promise.all(["expiring-a", "expiring-b"].map((name) => createKeyOverHttp(t, { name, expires_at: clock.inSeconds(60) })));
+    const expiring = await Promise.all(
+      ["expiring-a", "expiring-b"].map((name) => createKeyOverHttp(t, { name, expires_at: clock.inSeconds(60) })),
+    );
     for (const key of created.slice(0, 3)) expect((await t.call(`/v2/api-keys/${key.id}`, { method: "DELETE" })).status).toBe(204);
     // A minute on: beyond the real time too, so the tab must be on the clock to show them expired.
     clock.advance(60_000);
@@ -83,6 +91,10 @@ describeInBrowser("console: filtering and paging", () => {
     expect((await rowNames(page)).sort()).toEqual(["seeded-000", "seeded-001", "seeded-002"]);
     expect(await page.getByRole("button", { name: /^(Rotate|Delete)/ }).count()).toBe(0);
     await screenshot(page, "filter-deleted");
-    await expectNoLeaks(tab, t, expiring.map((key) => key.key));
+    await expectNoLeaks(
+      tab,
+      t,
+      expiring.map((key) => key.key),
+    );
   });
 });

@@ -19,7 +19,13 @@ forEachStore((store) => {
       const body = res.body;
       expect(body.key).toMatch(/^ak-[0-9A-Za-z]{48}$/);
       expect(body.redacted_key).toBe(`ak-${body.key.slice(3, 6)}...${body.key.slice(-3)}`);
-      expect(body).toMatchObject({ name: "ci", description: "for CI", key_type: "user", status: "active", created_by_user_id: t.adminUserId });
+      expect(body).toMatchObject({
+        name: "ci",
+        description: "for CI",
+        key_type: "user",
+        status: "active",
+        created_by_user_id: t.adminUserId,
+      });
       expect(Buffer.from(body.id, "base64").toString()).toMatch(/^ApiKey:\d+:/);
       expect(body.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
       expect(Object.keys(body).sort()).toEqual(
@@ -67,19 +73,30 @@ forEachStore((store) => {
 
     it("accepts a 256-character name and refuses invalid Unicode", async () => {
       await createKey(t, { name: "n".repeat(256) });
-      const res = await t.call("/v2/api-keys", { method: "POST", body: '{"name":"bad \\ud800 surrogate"}', headers: { "content-type": "application/json" } });
+      const res = await t.call("/v2/api-keys", {
+        method: "POST",
+        body: '{"name":"bad \\ud800 surrogate"}',
+        headers: { "content-type": "application/json" },
+      });
       expectProblem(res, 400, "VALIDATION_FAILED");
     });
 
     it("refuses a body that is not JSON (400) or not declared as JSON (415)", async () => {
       expectProblem(await t.call("/v2/api-keys", { method: "POST", body: "{name:", headers: { "content-type": "application/json" } }), 400);
-      expectProblem(await t.call("/v2/api-keys", { method: "POST", body: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415);
+      expectProblem(
+        await t.call("/v2/api-keys", { method: "POST", body: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+        415,
+      );
       expectProblem(await t.call("/v2/api-keys", { method: "POST", body: "[1]", headers: { "content-type": "application/json" } }), 400);
     });
 
     it("refuses a user without the developer flag with 403", async () => {
       const annotator = await seedUser(t, { role: "annotator" });
-      expectProblem(await t.call("/v2/api-keys", { method: "POST", body: { name: "x" }, key: annotator.key }), 403, "DEVELOPER_ACCESS_REQUIRED");
+      expectProblem(
+        await t.call("/v2/api-keys", { method: "POST", body: { name: "x" }, key: annotator.key }),
+        403,
+        "DEVELOPER_ACCESS_REQUIRED",
+      );
     });
   });
 
@@ -103,7 +120,11 @@ forEachStore((store) => {
       expect(space.body.detail).toContain("roles.space_role");
       const org = await t.call("/v2/api-keys", { method: "POST", body: { ...base, roles: { org_role: "admin" } }, key: member.key });
       expect(org.body.detail).toContain("roles.org_role");
-      const account = await t.call("/v2/api-keys", { method: "POST", body: { ...base, roles: { account_role: "admin" } }, key: member.key });
+      const account = await t.call("/v2/api-keys", {
+        method: "POST",
+        body: { ...base, roles: { account_role: "admin" } },
+        key: member.key,
+      });
       expect(account.body.detail).toContain("roles.account_role");
       const bad = await t.call("/v2/api-keys", { method: "POST", body: { ...base, roles: { space_role: "owner" } }, key: member.key });
       expectProblem(bad, 400);

@@ -33,7 +33,11 @@ forEachStore((store) => {
     });
 
     it("answers 404 for an unknown id and 400 for a malformed or wrong-type id", async () => {
-      expectProblem(await t.call(`/v2/api-keys/${encodeURIComponent(encodeId("ApiKey", 999_999))}`, { method: "DELETE" }), 404, "NOT_FOUND");
+      expectProblem(
+        await t.call(`/v2/api-keys/${encodeURIComponent(encodeId("ApiKey", 999_999))}`, { method: "DELETE" }),
+        404,
+        "NOT_FOUND",
+      );
       expectProblem(await t.call("/v2/api-keys/not-an-id", { method: "DELETE" }), 400, "INVALID_ID");
       expectProblem(await t.call(`/v2/api-keys/${encodeURIComponent(t.adminUserId)}`, { method: "DELETE" }), 400, "INVALID_ID");
     });

@@ -85,7 +85,13 @@ forEachStore((store) => {
     it("lists the service keys of a space for readers and refuses others with 403", async () => {
       const space = await seedSpace(t, `svc-list-${store}`);
       const reader = await seedUser(t, { orgRole: "read-only", spaceRole: "read-only", spaceWireId: space.wireId });
-      const annotator = await seedUser(t, { role: "annotator", isDeveloper: true, orgRole: "annotator", spaceRole: "annotator", spaceWireId: space.wireId });
+      const annotator = await seedUser(t, {
+        role: "annotator",
+        isDeveloper: true,
+        orgRole: "annotator",
+        spaceRole: "annotator",
+        spaceWireId: space.wireId,
+      });
       const created = await createKey(t, { name: "svc", key_type: "service", space_id: space.wireId });
       const path = `/v2/api-keys?space_id=${q(space.wireId)}`;
       const res = await t.call(path, { key: reader.key });
@@ -112,7 +118,9 @@ forEachStore((store) => {
       const member = await seedUser(t, { orgRole: "member", spaceRole: "member", spaceWireId: visible.wireId });
       const seen = await createKey(t, { name: "seen", key_type: "service", space_id: visible.wireId });
       const unseen = await createKey(t, { name: "unseen", key_type: "service", space_id: hidden.wireId });
-      const ids = (await t.call("/v2/api-keys?key_type=service&limit=100", { key: member.key })).body.api_keys.map((k: { id: string }) => k.id);
+      const ids = (await t.call("/v2/api-keys?key_type=service&limit=100", { key: member.key })).body.api_keys.map(
+        (k: { id: string }) => k.id,
+      );
       expect(ids).toContain(seen.id);
       expect(ids).not.toContain(unseen.id);
       const adminIds = (await t.call("/v2/api-keys?key_type=service&limit=100")).body.api_keys.map((k: { id: string }) => k.id);

@@ -15,8 +15,7 @@ forEachStore((store) => {
   });
   afterAll(async () => t.close());
 
-  const refresh = (id: string, body?: unknown, key?: string) =>
-    t.call(`/v2/api-keys/${id}/refresh`, { method: "POST", body, key });
+  const refresh = (id: string, body?: unknown, key?: string) => t.call(`/v2/api-keys/${id}/refresh`, { method: "POST", body, key });
 
   describe("POST /v2/api-keys/{id}/refresh", () => {
     it("without grace issues a new key with the same attributes and deletes the old one at once", async () => {
@@ -107,7 +106,9 @@ forEachStore((store) => {
 
     it("lets exactly one of many concurrent refreshes of one key win", async () => {
       const { id } = await createKey(t, { name: "race" });
-      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => refresh(id, i % 2 ? { grace_period_seconds: 30 } : undefined)));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => refresh(id, i % 2 ? { grace_period_seconds: 30 } : undefined)),
+      );
       const statuses = results.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 200).length).toBe(1);
       expect(statuses.filter((s) => s === 422).length).toBe(11);

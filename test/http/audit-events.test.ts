@@ -54,7 +54,9 @@ forEachStore((store) => {
       const byAction = await list("action=organization.created&limit=100");
       expect(new Set(actions(byAction))).toEqual(new Set(["organization.created"]));
       expect(byAction.audit_events.map((e: AuditEvent) => e.target_ids[0])).toEqual(expect.arrayContaining([org.id, other.id]));
-      const both = await list(`action=organization.created&actor_user_id=${encodeURIComponent(actor.id)}&target_id=${encodeURIComponent(org.id)}`);
+      const both = await list(
+        `action=organization.created&actor_user_id=${encodeURIComponent(actor.id)}&target_id=${encodeURIComponent(org.id)}`,
+      );
       expect(both.audit_events).toHaveLength(1);
       expect((await list(`action=organization.deleted&target_id=${encodeURIComponent(org.id)}`)).audit_events).toEqual([]);
     });
@@ -67,7 +69,9 @@ forEachStore((store) => {
       const q = (range: string) => list(`target_id=${encodeURIComponent(user.id)}&${range}`).then((b) => b.audit_events.length);
       expect(await q(`since=${encodeURIComponent(at)}`)).toBe(1);
       expect(await q(`until=${encodeURIComponent(at)}`)).toBe(0);
-      expect(await q(`since=${encodeURIComponent(before)}&until=${encodeURIComponent(new Date(Date.parse(at) + 1).toISOString())}`)).toBe(1);
+      expect(await q(`since=${encodeURIComponent(before)}&until=${encodeURIComponent(new Date(Date.parse(at) + 1).toISOString())}`)).toBe(
+        1,
+      );
       expect(await q(`since=${encodeURIComponent(new Date(Date.parse(at) + 1).toISOString())}`)).toBe(0);
       expect(await q(`since=${encodeURIComponent(at.replace("Z", "+00:00"))}`)).toBe(1);
     });
@@ -117,7 +121,12 @@ forEachStore((store) => {
     });
 
     it("answers a service key acting as an account admin, and 401 without a key", async () => {
-      const service = await createKey(t, { name: "svc", key_type: "service", space_id: t.spaceId, roles: { space_role: "admin", org_role: "admin", account_role: "admin" } });
+      const service = await createKey(t, {
+        name: "svc",
+        key_type: "service",
+        space_id: t.spaceId,
+        roles: { space_role: "admin", org_role: "admin", account_role: "admin" },
+      });
       expectStatus(await t.call("/v2/audit-events?limit=1", { key: service.key }), 200);
       expectProblem(await t.call("/v2/audit-events", { key: null }), 401);
     });

@@ -54,7 +54,14 @@ forEachStore((store) => {
       expect(doc.components.schemas.ApiKey.properties.key).toBeUndefined();
       expect(doc.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
       const list = doc.paths["/v2/api-keys"].get;
-      expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "key_type", "limit", "space_id", "status", "user_id"]);
+      expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+        "cursor",
+        "key_type",
+        "limit",
+        "space_id",
+        "status",
+        "user_id",
+      ]);
     });
   });
 });

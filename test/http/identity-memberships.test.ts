@@ -60,7 +60,10 @@ forEachStore((store) => {
       const org = await newOrganization(t);
       const annotator = await newUser(t, { role: "annotator" });
       const member = await newUser(t);
-      for (const [user, wrong] of [[annotator, "member"], [member, "annotator"]] as const) {
+      for (const [user, wrong] of [
+        [annotator, "member"],
+        [member, "annotator"],
+      ] as const) {
         const { res, events } = await post(`/v2/organizations/${org.id}/users`, { user_id: user.id, role: role(wrong) });
         expectProblem(res, 422, "INVALID_STATE");
         expect(res.body.detail).toContain("annotator");
@@ -89,7 +92,10 @@ forEachStore((store) => {
       [{ user_id: "T3JnYW5pemF0aW9uOjE6eGd1Zw==", role: "member" }, 'body "user_id" is not a User id'],
       [{ user_id: "VXNlcjoxOk9ZQTA=", role: "owner" }, 'body "role" must be one of'],
       [{ user_id: "VXNlcjoxOk9ZQTA=", role: { type: "custom", id: "abc" } }, "custom role assignments are not supported yet"],
-      [{ user_id: "VXNlcjoxOk9ZQTA=", role: { type: "predefined", name: "owner" } }, "must name one of the roles: admin, member, read-only, annotator"],
+      [
+        { user_id: "VXNlcjoxOk9ZQTA=", role: { type: "predefined", name: "owner" } },
+        "must name one of the roles: admin, member, read-only, annotator",
+      ],
       [{ user_id: "VXNlcjoxOk9ZQTA=", role: { type: "predefined", name: "member", colour: "red" } }, 'body "role"'],
     ])("answers 400 for %j", async (body, detail) => {
       const { res, events } = await post(`/v2/organizations/${t.organizationId}/users`, body);
@@ -213,8 +219,13 @@ forEachStore((store) => {
       const orgMembers = expectStatus(await t.call(`/v2/organizations/${org.id}/users?limit=1`, { key: member.key }), 200);
       expect(orgMembers.memberships).toHaveLength(1);
       expect(orgMembers.pagination.has_more).toBe(true);
-      const rest = expectStatus(await t.call(`/v2/organizations/${org.id}/users?limit=1&cursor=${orgMembers.pagination.next_cursor}`, { key: member.key }), 200);
-      expect([...orgMembers.memberships, ...rest.memberships].map((m: OrganizationMembership) => m.user_id).sort()).toEqual([member.id, outsider.id].sort());
+      const rest = expectStatus(
+        await t.call(`/v2/organizations/${org.id}/users?limit=1&cursor=${orgMembers.pagination.next_cursor}`, { key: member.key }),
+        200,
+      );
+      expect([...orgMembers.memberships, ...rest.memberships].map((m: OrganizationMembership) => m.user_id).sort()).toEqual(
+        [member.id, outsider.id].sort(),
+      );
     });
   });
 });

@@ -98,7 +98,10 @@ forEachStore((store) => {
       const first = expectStatus(await t.call("/v2/organizations?limit=2", { key: member.key }), 200);
       expect(first.organizations).toHaveLength(2);
       expect(first.pagination.has_more).toBe(true);
-      const second = expectStatus(await t.call(`/v2/organizations?limit=2&cursor=${first.pagination.next_cursor}`, { key: member.key }), 200);
+      const second = expectStatus(
+        await t.call(`/v2/organizations?limit=2&cursor=${first.pagination.next_cursor}`, { key: member.key }),
+        200,
+      );
       expect(second.organizations).toHaveLength(1);
       expect(second.pagination).toEqual({ has_more: false });
       const all = [...first.organizations, ...second.organizations].map((o: Organization) => o.id);
@@ -149,7 +152,11 @@ forEachStore((store) => {
     it("refuses an organization member (403) and leaves no audit event", async () => {
       const org = await newOrganization(t);
       const member = await person(t, { org: { id: org.id, role: "member" } });
-      const { res, events } = await audited(t, `/v2/organizations/${org.id}`, { method: "PATCH", body: { description: "x" }, key: member.key });
+      const { res, events } = await audited(t, `/v2/organizations/${org.id}`, {
+        method: "PATCH",
+        body: { description: "x" },
+        key: member.key,
+      });
       expectProblem(res, 403, "FORBIDDEN");
       expect(events).toEqual([]);
     });
@@ -164,20 +171,25 @@ forEachStore((store) => {
     it("answers 409 when the new name is taken, but allows changing the case of its own name", async () => {
       const taken = await newOrganization(t);
       const org = await newOrganization(t);
-      expectProblem(await t.call(`/v2/organizations/${org.id}`, { method: "PATCH", body: { name: taken.name.toUpperCase() } }), 409, "CONFLICT");
+      expectProblem(
+        await t.call(`/v2/organizations/${org.id}`, { method: "PATCH", body: { name: taken.name.toUpperCase() } }),
+        409,
+        "CONFLICT",
+      );
       const res = await t.call(`/v2/organizations/${org.id}`, { method: "PATCH", body: { name: org.name.toUpperCase() } });
       expect(expectStatus(res, 200).name).toBe(org.name.toUpperCase());
     });
 
-    it.each([[{}, "at least one of"], [{ name: " " }, "must not be blank"], [{ id: "x" }, 'body "id" is not allowed']])(
-      "answers 400 for %j",
-      async (body, detail) => {
-        const org = await newOrganization(t);
-        const res = await t.call(`/v2/organizations/${org.id}`, { method: "PATCH", body });
-        expectProblem(res, 400);
-        expect(res.body.detail).toContain(detail);
-      },
-    );
+    it.each([
+      [{}, "at least one of"],
+      [{ name: " " }, "must not be blank"],
+      [{ id: "x" }, 'body "id" is not allowed'],
+    ])("answers 400 for %j", async (body, detail) => {
+      const org = await newOrganization(t);
+      const res = await t.call(`/v2/organizations/${org.id}`, { method: "PATCH", body });
+      expectProblem(res, 400);
+      expect(res.body.detail).toContain(detail);
+    });
   });
 
   describe("DELETE /v2/organizations/{org_id}", () => {

@@ -31,7 +31,11 @@ forEachStore((store) => {
       const other = await newOrganization(t);
       const orgAdmin = await person(t, { org: { id: org.id, role: "admin" } });
       await newSpace(t, org.id, { key: orgAdmin.key });
-      const { res, events } = await audited(t, "/v2/spaces", { method: "POST", body: { name: "x", organization_id: other.id }, key: orgAdmin.key });
+      const { res, events } = await audited(t, "/v2/spaces", {
+        method: "POST",
+        body: { name: "x", organization_id: other.id },
+        key: orgAdmin.key,
+      });
       expectProblem(res, 404);
       expect(events).toEqual([]);
     });
@@ -39,7 +43,11 @@ forEachStore((store) => {
     it("refuses an organization member with 403 and no audit event", async () => {
       const org = await newOrganization(t);
       const member = await person(t, { org: { id: org.id, role: "member" } });
-      const { res, events } = await audited(t, "/v2/spaces", { method: "POST", body: { name: "x", organization_id: org.id }, key: member.key });
+      const { res, events } = await audited(t, "/v2/spaces", {
+        method: "POST",
+        body: { name: "x", organization_id: org.id },
+        key: member.key,
+      });
       expectProblem(res, 403, "FORBIDDEN");
       expect(events).toEqual([]);
     });
@@ -49,7 +57,10 @@ forEachStore((store) => {
       const other = await newOrganization(t);
       const name = unique("Staging");
       await newSpace(t, org.id, { name });
-      const { res, events } = await audited(t, "/v2/spaces", { method: "POST", body: { name: name.toLowerCase(), organization_id: org.id } });
+      const { res, events } = await audited(t, "/v2/spaces", {
+        method: "POST",
+        body: { name: name.toLowerCase(), organization_id: org.id },
+      });
       expectProblem(res, 409, "CONFLICT");
       expect(res.body.detail).toContain("already exists in this organization");
       expect(events).toEqual([]);
@@ -150,7 +161,11 @@ forEachStore((store) => {
       const org = await newOrganization(t);
       const space = await newSpace(t, org.id);
       const orgAdmin = await person(t, { org: { id: org.id, role: "admin" } });
-      const { res, events } = await audited(t, `/v2/spaces/${space.id}`, { method: "PATCH", body: { description: "new" }, key: orgAdmin.key });
+      const { res, events } = await audited(t, `/v2/spaces/${space.id}`, {
+        method: "PATCH",
+        body: { description: "new" },
+        key: orgAdmin.key,
+      });
       expect(expectStatus(res, 200)).toMatchObject({ id: space.id, name: space.name, description: "new" });
       expect(events.map((e) => e.action)).toEqual(["space.updated"]);
       expect(events[0].details).toEqual({ before: { description: "" }, after: { description: "new" } });

@@ -15,17 +15,30 @@ forEachStore((store) => {
   describe("POST /v2/users/{user_id}/api-keys (extension)", () => {
     it("issues a user key that acts as the new user, shown once, with one api_key.issued event", async () => {
       const user = await newUser(t, { invite_mode: "email_link" });
-      const { res, events } = await audited(t, `/v2/users/${user.id}/api-keys`, { method: "POST", body: { name: "first", description: "onboarding" } });
+      const { res, events } = await audited(t, `/v2/users/${user.id}/api-keys`, {
+        method: "POST",
+        body: { name: "first", description: "onboarding" },
+      });
       const issued = expectStatus(res, 201);
       expect(res.headers["cache-control"]).toBe("no-store");
       expect(issued.key).toMatch(/^ak-[0-9A-Za-z]{48}$/);
-      expect(issued).toMatchObject({ name: "first", description: "onboarding", key_type: "user", status: "active", created_by_user_id: user.id });
+      expect(issued).toMatchObject({
+        name: "first",
+        description: "onboarding",
+        key_type: "user",
+        status: "active",
+        created_by_user_id: user.id,
+      });
       expect(issued.space_id).toBeUndefined();
       const me = expectStatus(await t.call("/v2/whoami", { key: issued.key }), 200);
       expect(me.user.id).toBe(user.id);
       expect(me.api_key.id).toBe(issued.id);
       expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ action: "api_key.issued", actor_user_id: t.adminUserId, target_ids: expect.arrayContaining([issued.id, user.id]) });
+      expect(events[0]).toMatchObject({
+        action: "api_key.issued",
+        actor_user_id: t.adminUserId,
+        target_ids: expect.arrayContaining([issued.id, user.id]),
+      });
       expect(JSON.stringify(events[0])).not.toContain(issued.key);
       const owned = expectStatus(await t.call("/v2/api-keys", { key: issued.key }), 200);
       expect(owned.api_keys.map((k: ApiKey) => k.id)).toEqual([issued.id]);
@@ -34,9 +47,15 @@ forEachStore((store) => {
     it("accepts key_type user and expires_at, and refuses key_type service with 400", async () => {
       const user = await newUser(t);
       const expiresAt = "2099-01-01T00:00:00Z";
-      const ok = expectStatus(await t.call(`/v2/users/${user.id}/api-keys`, { method: "POST", body: { name: "k", key_type: "user", expires_at: expiresAt } }), 201);
+      const ok = expectStatus(
+        await t.call(`/v2/users/${user.id}/api-keys`, { method: "POST", body: { name: "k", key_type: "user", expires_at: expiresAt } }),
+        201,
+      );
       expect(ok.expires_at).toBe("2099-01-01T00:00:00.000Z");
-      const service = await t.call(`/v2/users/${user.id}/api-keys`, { method: "POST", body: { name: "k", key_type: "service", space_id: t.spaceId } });
+      const service = await t.call(`/v2/users/${user.id}/api-keys`, {
+        method: "POST",
+        body: { name: "k", key_type: "service", space_id: t.spaceId },
+      });
       expectProblem(service, 400, "VALIDATION_FAILED");
       expect(service.body.detail).toContain('"key_type" must be user');
     });
@@ -64,7 +83,12 @@ forEachStore((store) => {
     });
 
     it("refuses a service key caller, even one acting as an account admin (403)", async () => {
-      const service = await createKey(t, { name: "svc", key_type: "service", space_id: t.spaceId, roles: { space_role: "admin", org_role: "admin", account_role: "admin" } });
+      const service = await createKey(t, {
+        name: "svc",
+        key_type: "service",
+        space_id: t.spaceId,
+        roles: { space_role: "admin", org_role: "admin", account_role: "admin" },
+      });
       const user = await newUser(t);
       const res = await t.call(`/v2/users/${user.id}/api-keys`, { method: "POST", body: { name: "k" }, key: service.key });
       expectProblem(res, 403, "FORBIDDEN");

@@ -22,9 +22,19 @@ forEachStore((store) => {
       const { res, events } = await audited(t, "/v2/users", { method: "POST", body });
       const user = expectStatus(res, 201);
       expect(Object.keys(user).sort()).toEqual(["created_at", "email", "id", "is_developer", "name", "role", "status"]);
-      expect(user).toMatchObject({ name: "Jane Smith", email: address, status: "active", is_developer: true, role: { type: "predefined", name: "member" } });
+      expect(user).toMatchObject({
+        name: "Jane Smith",
+        email: address,
+        status: "active",
+        is_developer: true,
+        role: { type: "predefined", name: "member" },
+      });
       expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ action: "user.created", target_ids: [user.id], details: { email: address, role: "member", invite_mode: "none" } });
+      expect(events[0]).toMatchObject({
+        action: "user.created",
+        target_ids: [user.id],
+        details: { email: address, role: "member", invite_mode: "none" },
+      });
     });
 
     it.each([
@@ -46,7 +56,10 @@ forEachStore((store) => {
     it("refuses an email already taken, compared case-insensitively (409), and leaves no event", async () => {
       const address = email();
       await newUser(t, { email: address });
-      const { res, events } = await audited(t, "/v2/users", { method: "POST", body: { name: "Again", email: address.toUpperCase(), role: "member" } });
+      const { res, events } = await audited(t, "/v2/users", {
+        method: "POST",
+        body: { name: "Again", email: address.toUpperCase(), role: "member" },
+      });
       expectProblem(res, 409, "CONFLICT");
       expect(res.body.detail).toContain(address.toUpperCase());
       expect(events).toEqual([]);
@@ -65,7 +78,10 @@ forEachStore((store) => {
       [{ name: "x", email: "a@b.c" }, 'body "role" is required'],
       [{ name: "x", email: "a@b.c", role: "owner" }, 'body "role" must be one of'],
       [{ name: "x", email: "a@b.c", role: "read-only" }, 'body "role" must be one of'],
-      [{ name: "x", email: "a@b.c", role: { type: "predefined", name: "owner" } }, 'body "role" must name one of the roles: admin, member, annotator'],
+      [
+        { name: "x", email: "a@b.c", role: { type: "predefined", name: "owner" } },
+        'body "role" must name one of the roles: admin, member, annotator',
+      ],
       [{ name: "x", email: "a@b.c", role: { type: "predefined" } }, 'body "role".name is required'],
       [{ name: "x", email: "a@b.c", role: { type: "custom", id: "Um9sZToxOmFiY2Q=" } }, "custom role assignments are not supported yet"],
       [{ name: "x", email: "a@b.c", role: { type: "builtin", name: "member" } }, 'body "role".type must be "predefined"'],
@@ -81,7 +97,11 @@ forEachStore((store) => {
 
     it("is for account admins only: an organization admin gets 403", async () => {
       const orgAdmin = await person(t, { org: { id: t.organizationId, role: "admin" } });
-      const { res, events } = await audited(t, "/v2/users", { method: "POST", body: { name: "x", email: email(), role: "member" }, key: orgAdmin.key });
+      const { res, events } = await audited(t, "/v2/users", {
+        method: "POST",
+        body: { name: "x", email: email(), role: "member" },
+        key: orgAdmin.key,
+      });
       expectProblem(res, 403, "FORBIDDEN");
       expect(events).toEqual([]);
     });
@@ -96,7 +116,10 @@ forEachStore((store) => {
       const keep = await newUser(t);
       const gone = await newUser(t);
       expectStatus(await t.call(`/v2/users/${gone.id}`, { method: "DELETE" }), 204);
-      const service = expectStatus(await t.call("/v2/api-keys", { method: "POST", body: { name: "svc", key_type: "service", space_id: t.spaceId } }), 201);
+      const service = expectStatus(
+        await t.call("/v2/api-keys", { method: "POST", body: { name: "svc", key_type: "service", space_id: t.spaceId } }),
+        201,
+      );
       const bot = expectStatus(await t.call("/v2/whoami", { key: service.key }), 200).user.id;
       const all = await walk(t, "/v2/users?limit=100");
       expect(all).toContain(keep.id);
@@ -166,12 +189,20 @@ forEachStore((store) => {
       const user = await newUser(t);
       const body = { name: "Renamed", role: { type: "predefined", name: "admin" }, is_developer: false };
       const { res, events } = await audited(t, `/v2/users/${user.id}`, { method: "PATCH", body });
-      expect(expectStatus(res, 200)).toMatchObject({ id: user.id, name: "Renamed", role: { type: "predefined", name: "admin" }, is_developer: false });
+      expect(expectStatus(res, 200)).toMatchObject({
+        id: user.id,
+        name: "Renamed",
+        role: { type: "predefined", name: "admin" },
+        is_developer: false,
+      });
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({
         action: "user.updated",
         target_ids: [user.id],
-        details: { before: { name: "Test User", role: "member", is_developer: true }, after: { name: "Renamed", role: "admin", is_developer: false } },
+        details: {
+          before: { name: "Test User", role: "member", is_developer: true },
+          after: { name: "Renamed", role: "admin", is_developer: false },
+        },
       });
       expect(expectStatus(await t.call(`/v2/users/${user.id}`), 200).name).toBe("Renamed");
     });

@@ -29,7 +29,13 @@ forEachStore((store) => {
       expect(views).toEqual([0, 0, 1, 1, 2, 2].map((s) => new Date(base + s * 1000).toISOString()));
       // An older time does not overwrite a newer one; a newer one does.
       const [first = 0, second = 0] = ids;
-      await touchLastUsed(t.server.store.db, new Map([[first, base - 60_000], [second, base + 60_000]]));
+      await touchLastUsed(
+        t.server.store.db,
+        new Map([
+          [first, base - 60_000],
+          [second, base + 60_000],
+        ]),
+      );
       expect((await t.call(`/v2/api-keys/${created[0]?.id}`)).body.last_used_at).toBe(new Date(base).toISOString());
       expect((await t.call(`/v2/api-keys/${created[1]?.id}`)).body.last_used_at).toBe(new Date(base + 60_000).toISOString());
     });

@@ -23,7 +23,11 @@ forEachStore((store) => {
       keys.push(user.key, service.key);
       responses.push((await t.call("/v2/api-keys", { key: user.key })).text);
       responses.push((await t.call(`/v2/api-keys?space_id=${encodeURIComponent(t.spaceId)}`, { key: service.key })).text);
-      const rotated = await t.call(`/v2/api-keys/${user.id}/refresh`, { method: "POST", body: { grace_period_seconds: 60 }, key: user.key });
+      const rotated = await t.call(`/v2/api-keys/${user.id}/refresh`, {
+        method: "POST",
+        body: { grace_period_seconds: 60 },
+        key: user.key,
+      });
       keys.push(rotated.body.key);
       const rotated2 = await t.call(`/v2/api-keys/${service.id}/refresh`, { method: "POST" });
       keys.push(rotated2.body.key);

@@ -14,7 +14,13 @@ forEachStore((store) => {
     it("names the user a user key acts as, and the key itself", async () => {
       const res = await t.call("/v2/whoami");
       expect(res.status, res.text).toBe(200);
-      expect(res.body.user).toMatchObject({ id: t.adminUserId, kind: "human", role: { type: "predefined", name: "admin" }, is_developer: true, status: "active" });
+      expect(res.body.user).toMatchObject({
+        id: t.adminUserId,
+        kind: "human",
+        role: { type: "predefined", name: "admin" },
+        is_developer: true,
+        status: "active",
+      });
       expect(typeof res.body.user.email).toBe("string");
       expect(res.body.api_key.key_type).toBe("user");
       expect(res.body.api_key.space_id).toBeUndefined();

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { forEachStore } from "../support/stores.js";
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 forEachStore((store) => {
   let cluster: Cluster;
@@ -26,7 +27,10 @@ forEachStore((store) => {
         const created = await node(0).call("/v2/api-keys", { method: "POST", body: { name: `race-${round}` } });
         expect(created.status).toBe(201);
         const attempts = Array.from({ length: 8 }, (_, i) =>
-          node(i % 2).call(`/v2/api-keys/${created.body.id}/refresh`, { method: "POST", body: i % 3 === 0 ? { grace_period_seconds: 30 } : {} }),
+          node(i % 2).call(`/v2/api-keys/${created.body.id}/refresh`, {
+            method: "POST",
+            body: i % 3 === 0 ? { grace_period_seconds: 30 } : {},
+          }),
         );
         const statuses = (await Promise.all(attempts)).map((r) => r.status);
         expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -55,7 +59,9 @@ forEachStore((store) => {
 
     it("answer 409, never 500, when both processes create the same organization name at once", async () => {
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => node(i % 2).call("/v2/organizations", { method: "POST", body: { name: `Same Name ${store}` } })),
+        Array.from({ length: 10 }, (_, i) =>
+          node(i % 2).call("/v2/organizations", { method: "POST", body: { name: `Same Name ${store}` } }),
+        ),
       );
       const statuses = results.map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -74,7 +80,8 @@ forEachStore((store) => {
             : node(0).call(`/v2/api-keys/${created.id}/refresh`, { method: "POST", body: { grace_period_seconds: 3600 } });
         expect([200, 204]).toContain((await change).status);
         const answeredAt = performance.now();
-        const changed = (view: { status: string; expires_at?: string }) => (trial % 2 === 0 ? view.status === "deleted" : view.expires_at !== undefined);
+        const changed = (view: { status: string; expires_at?: string }) =>
+          trial % 2 === 0 ? view.status === "deleted" : view.expires_at !== undefined;
         let delay = Number.POSITIVE_INFINITY;
         for (let poll = 0; poll < 2000; poll++) {
           if (changed((await node(1).call(`/v2/api-keys/${created.id}`)).body)) {

@@ -25,29 +25,32 @@ if (noRedis && process.env.CI) throw new Error(`${noRedis} (CI must run the shar
 const address = () => `127.0.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
 
 forEachStore((store) => {
-  describe.skipIf(noRedis !== undefined)(`failed-authentication throttling shared through Redis${noRedis ? ` (skipped: ${noRedis})` : ""}`, () => {
-    let cluster: Cluster;
-    beforeAll(async () => {
-      cluster = await startCluster(store, 2, { KEYHOUSE_REDIS_URL: REDIS_URL, KEYHOUSE_AUTH_FAILURE_LIMIT: "6" });
-    }, 60_000);
-    afterAll(async () => cluster?.close());
+  describe.skipIf(noRedis !== undefined)(
+    `failed-authentication throttling shared through Redis${noRedis ? ` (skipped: ${noRedis})` : ""}`,
+    () => {
+      let cluster: Cluster;
+      beforeAll(async () => {
+        cluster = await startCluster(store, 2, { KEYHOUSE_REDIS_URL: REDIS_URL, KEYHOUSE_AUTH_FAILURE_LIMIT: "6" });
+      }, 60_000);
+      afterAll(async () => cluster?.close());
 
-    it("counts failures at every process and refuses the address at every process", async () => {
-      const [a, b] = cluster.nodes;
-      if (!a || !b) throw new Error("two nodes expected");
-      const from = address();
-      for (let i = 0; i < 3; i++) {
-        expect((await a.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(401);
-        expect((await b.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(401);
-      }
-      const blockedA = await a.call("/v2/api-keys", { localAddress: from });
-      const blockedB = await b.call("/v2/api-keys", { localAddress: from });
-      expect(blockedA.status).toBe(429);
-      expect(blockedB.status).toBe(429);
-      expect(Number(blockedB.headers["retry-after"])).toBeGreaterThan(0);
-      expect((await b.call("/v2/api-keys", { localAddress: address() })).status).toBe(200);
-    });
-  });
+      it("counts failures at every process and refuses the address at every process", async () => {
+        const [a, b] = cluster.nodes;
+        if (!a || !b) throw new Error("two nodes expected");
+        const from = address();
+        for (let i = 0; i < 3; i++) {
+          expect((await a.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(401);
+          expect((await b.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(401);
+        }
+        const blockedA = await a.call("/v2/api-keys", { localAddress: from });
+        const blockedB = await b.call("/v2/api-keys", { localAddress: from });
+        expect(blockedA.status).toBe(429);
+        expect(blockedB.status).toBe(429);
+        expect(Number(blockedB.headers["retry-after"])).toBeGreaterThan(0);
+        expect((await b.call("/v2/api-keys", { localAddress: address() })).status).toBe(200);
+      });
+    },
+  );
 
   describe("failed-authentication throttling without Redis", () => {
     let cluster: Cluster;

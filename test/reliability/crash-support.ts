@@ -44,7 +44,11 @@ export async function readStore(store: StoreKind, target: string): Promise<Store
     const db = new BetterSqlite3(target, { fileMustExist: true });
     try {
       db.pragma("busy_timeout = 5000");
-      return { keys: db.prepare(KEYS).all() as KeyRow[], events: db.prepare(EVENTS).all() as EventRow[], bots: db.prepare(BOTS).all() as StoreRows["bots"] };
+      return {
+        keys: db.prepare(KEYS).all() as KeyRow[],
+        events: db.prepare(EVENTS).all() as EventRow[],
+        bots: db.prepare(BOTS).all() as StoreRows["bots"],
+      };
     } finally {
       db.close();
     }
@@ -53,7 +57,15 @@ export async function readStore(store: StoreKind, target: string): Promise<Store
   await client.connect();
   try {
     await client.query(`set search_path to ${target}`);
-    const number = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "string" && /^\d+$/.test(v) && k !== "target_id" && k !== "details" ? Number(v) : v])));
+    const number = (rows: Record<string, unknown>[]) =>
+      rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [
+            k,
+            typeof v === "string" && /^\d+$/.test(v) && k !== "target_id" && k !== "details" ? Number(v) : v,
+          ]),
+        ),
+      );
     return {
       keys: number((await client.query(KEYS)).rows) as unknown as KeyRow[],
       events: number((await client.query(EVENTS)).rows) as unknown as EventRow[],
@@ -93,11 +105,14 @@ export function inconsistencies(rows: StoreRows): string[] {
     const died = deaths.get(wire) ?? 0;
     if (key.status === "deleted" ? died !== 1 : died !== 0) problems.push(`key ${key.id} (${key.status}) has ${died} deletion events`);
     const rotated = rotations.get(wire) ?? 0;
-    if ((key.rotated_at === null ? 0 : 1) !== rotated) problems.push(`key ${key.id} rotated_at=${key.rotated_at} but ${rotated} rotation events`);
+    if ((key.rotated_at === null ? 0 : 1) !== rotated)
+      problems.push(`key ${key.id} rotated_at=${key.rotated_at} but ${rotated} rotation events`);
     // No rotation half done: a rotated key has exactly one successor, and a successor's predecessor is rotated.
     const successors = rows.keys.filter((k) => k.rotated_from_id === key.id).length;
-    if ((key.rotated_at === null ? 0 : 1) !== successors) problems.push(`key ${key.id} rotated_at=${key.rotated_at} with ${successors} successors`);
-    if (key.rotated_from_id !== null && (byId.get(key.rotated_from_id)?.rotated_at ?? null) === null) problems.push(`key ${key.id} succeeds key ${key.rotated_from_id}, which is not rotated`);
+    if ((key.rotated_at === null ? 0 : 1) !== successors)
+      problems.push(`key ${key.id} rotated_at=${key.rotated_at} with ${successors} successors`);
+    if (key.rotated_from_id !== null && (byId.get(key.rotated_from_id)?.rotated_at ?? null) === null)
+      problems.push(`key ${key.id} succeeds key ${key.rotated_from_id}, which is not rotated`);
     if (key.key_type === "service" && !rows.bots.some((b) => b.id === key.principal_user_id && b.memberships === 2)) {
       problems.push(`service key ${key.id} has no bot user with its two memberships`);
     }

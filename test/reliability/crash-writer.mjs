@@ -31,7 +31,14 @@ const caller = {
   keyType: found.key.key_type,
   keySpaceId: found.key.space_id,
 };
-const deps = { store, now: Date.now, random: randomBytes, secret, cursors: new CursorCodec(secret), keyCache: new StoreCache(store.invalidation, 0, 0) };
+const deps = {
+  store,
+  now: Date.now,
+  random: randomBytes,
+  secret,
+  cursors: new CursorCodec(secret),
+  keyCache: new StoreCache(store.invalidation, 0, 0),
+};
 const actor = { caller, meta: { clientAddress: "crash-writer", requestId: `crash-writer-${process.pid}` } };
 const roles = { spaceRole: "member", orgRole: "read-only", accountRole: "member" };
 const spaceId = Number(process.env.CRASH_SPACE);

@@ -83,7 +83,12 @@ forEachStore((store) => {
       inconsistencies: 0,
     };
 
-    const env = () => ({ KEYHOUSE_DATABASE_URL: databaseUrl, KEYHOUSE_SECRET: secret, KEYHOUSE_LOG_LEVEL: "info", KEYHOUSE_AUTH_FAILURE_LIMIT: "1000000" });
+    const env = () => ({
+      KEYHOUSE_DATABASE_URL: databaseUrl,
+      KEYHOUSE_SECRET: secret,
+      KEYHOUSE_LOG_LEVEL: "info",
+      KEYHOUSE_AUTH_FAILURE_LIMIT: "1000000",
+    });
 
     beforeAll(async () => {
       if (store === "postgres") {
@@ -107,7 +112,8 @@ forEachStore((store) => {
       if (child && child.exitCode === null) child.kill("SIGKILL");
       recordFigures(`crash-${store}`, { ...figures });
       keepFiles(`crash-${store}`, store === "sqlite" ? [databaseUrl, `${databaseUrl}-wal`] : []);
-      if (store === "postgres" && hygieneDir()) keepArtifact(`crash-${readTarget}.sql`, storeBytes({ dbPath: undefined, pgSchema: readTarget }));
+      if (store === "postgres" && hygieneDir())
+        keepArtifact(`crash-${readTarget}.sql`, storeBytes({ dbPath: undefined, pgSchema: readTarget }));
       await dropSchema?.();
       rmSync(dir, { recursive: true, force: true });
     });
@@ -186,10 +192,15 @@ forEachStore((store) => {
      */
     async function verify(url: string, keys: KnownKey[], rows: StoreRows): Promise<void> {
       for (const k of keys) {
-        const [auth, got] = await Promise.all([send(url, "/v2/whoami", { key: k.key }), send(url, `/v2/api-keys/${k.id}`, { key: adminKey })]);
+        const [auth, got] = await Promise.all([
+          send(url, "/v2/whoami", { key: k.key }),
+          send(url, `/v2/api-keys/${k.id}`, { key: adminKey }),
+        ]);
         expect(got.status, `key ${k.id} is in the store`).toBe(200);
         const works = auth.status === 200;
-        expect(works, `key ${k.id}: authentication (${auth.status}) and status (${got.body.status}) agree`).toBe(got.body.status === "active");
+        expect(works, `key ${k.id}: authentication (${auth.status}) and status (${got.body.status}) agree`).toBe(
+          got.body.status === "active",
+        );
         if (k.uncertain) {
           const row = rows.keys.find((r) => encodeId("ApiKey", r.id) === k.id);
           k.state = !works ? "deleted" : (row?.rotated_at ?? null) !== null ? "grace" : "active";
@@ -228,7 +239,11 @@ forEachStore((store) => {
         url = await start(cycle);
         const rows = await checkStore();
         // Keys whose state changed (or may have) since they were last checked.
-        await verify(url, [...known.values()].filter((k) => k.uncertain || k.checked !== k.state), rows);
+        await verify(
+          url,
+          [...known.values()].filter((k) => k.uncertain || k.checked !== k.state),
+          rows,
+        );
       }
       // At the end, every key the load ever saw.
       await verify(url, [...known.values()], await checkStore());

@@ -66,9 +66,13 @@ describe("fuzzing /v2/api-keys and /v2/whoami through HTTP", () => {
       );
 
     const listCase = () =>
-      fc.tuple(caller, fc.constantFrom("/v2/api-keys", "/v2/whoami"), queryString(["key_type", "status", "space_id", "user_id", "limit", "cursor"], queryValue())).map(
-        ([who, path, query]): FuzzRequest => ({ method: "GET", path: `${path}${query}`, key: keyOf(f, who) }),
-      );
+      fc
+        .tuple(
+          caller,
+          fc.constantFrom("/v2/api-keys", "/v2/whoami"),
+          queryString(["key_type", "status", "space_id", "user_id", "limit", "cursor"], queryValue()),
+        )
+        .map(([who, path, query]): FuzzRequest => ({ method: "GET", path: `${path}${query}`, key: keyOf(f, who) }));
 
     const createBody = () =>
       bodyNear(
@@ -92,7 +96,10 @@ describe("fuzzing /v2/api-keys and /v2/whoami through HTTP", () => {
               name: freshName,
               key_type: fc.constant("service"),
               space_id: fc.constant(f.t.spaceId),
-              roles: fc.record({ space_role: fc.constantFrom("member", "read-only"), org_role: fc.constant("read-only") }, { requiredKeys: [] }),
+              roles: fc.record(
+                { space_role: fc.constantFrom("member", "read-only"), org_role: fc.constant("read-only") },
+                { requiredKeys: [] },
+              ),
             },
             { requiredKeys: ["name", "key_type", "space_id"] },
           ),
@@ -100,7 +107,9 @@ describe("fuzzing /v2/api-keys and /v2/whoami through HTTP", () => {
       );
 
     const createCase = () =>
-      fc.tuple(caller, createBody()).map(([who, body]): FuzzRequest => ({ method: "POST", path: "/v2/api-keys", key: keyOf(f, who), body }));
+      fc
+        .tuple(caller, createBody())
+        .map(([who, body]): FuzzRequest => ({ method: "POST", path: "/v2/api-keys", key: keyOf(f, who), body }));
 
     const refreshBody = () =>
       fc.oneof(
@@ -109,14 +118,23 @@ describe("fuzzing /v2/api-keys and /v2/whoami through HTTP", () => {
           weight: 4,
           arbitrary: bodyNear({
             expires_at: timestamp,
-            grace_period_seconds: fc.oneof(fc.integer({ min: -10, max: 90_000 }), fc.constantFrom<unknown>(0, 86_400, 86_401, 1.5, "10", 1e308, null)),
+            grace_period_seconds: fc.oneof(
+              fc.integer({ min: -10, max: 90_000 }),
+              fc.constantFrom<unknown>(0, 86_400, 86_401, 1.5, "10", 1e308, null),
+            ),
           }),
         },
       );
 
     const keyRouteCase = () =>
       fc
-        .tuple(caller, fc.constantFrom("GET", "DELETE", "POST", "PATCH", "PUT"), idLike("ApiKey", () => keyIds), fc.boolean(), refreshBody())
+        .tuple(
+          caller,
+          fc.constantFrom("GET", "DELETE", "POST", "PATCH", "PUT"),
+          idLike("ApiKey", () => keyIds),
+          fc.boolean(),
+          refreshBody(),
+        )
         .map(([who, method, id, refresh, body]): FuzzRequest => {
           const path = `/v2/api-keys/${segment(id)}${method === "POST" || refresh ? "/refresh" : ""}`;
           return { method, path, key: keyOf(f, who), body: method === "POST" || method === "PATCH" ? body : undefined };
@@ -124,7 +142,11 @@ describe("fuzzing /v2/api-keys and /v2/whoami through HTTP", () => {
 
     fuzzEach(
       "keeps every invariant on",
-      { "hostile query strings of lists and whoami": listCase, "create bodies near and far from valid": createCase, "hostile key ids to get, delete and refresh": keyRouteCase },
+      {
+        "hostile query strings of lists and whoami": listCase,
+        "create bodies near and far from valid": createCase,
+        "hostile key ids to get, delete and refresh": keyRouteCase,
+      },
       () => target,
       learn,
     );

@@ -49,7 +49,11 @@ describe("fuzzing headers, bodies, paths and methods of every route through HTTP
         { method: "GET", path: `/v2/spaces/${space}/users` },
         { method: "POST", path: `/v2/spaces/${space}/users`, body: () => ({ user_id: f.member.id, role: "member" }) },
         { method: "GET", path: "/v2/users" },
-        { method: "POST", path: "/v2/users", body: () => ({ name: "Fuzz", email: `${fresh()}@example.test`.replace(/[^\x21-\x7e]/g, "x"), role: "member" }) },
+        {
+          method: "POST",
+          path: "/v2/users",
+          body: () => ({ name: "Fuzz", email: `${fresh()}@example.test`.replace(/[^\x21-\x7e]/g, "x"), role: "member" }),
+        },
         { method: "GET", path: `/v2/users/${member}` },
         { method: "PATCH", path: `/v2/users/${member}`, body: () => ({ name: "Member" }) },
         { method: "POST", path: `/v2/users/${member}/api-keys`, body: () => ({ name: fresh() }) },
@@ -74,14 +78,30 @@ describe("fuzzing headers, bodies, paths and methods of every route through HTTP
           const key = keyOf(f, who);
           return key === null ? undefined : `Bearer ${key}`;
         }),
-        fc.tuple(fc.constantFrom("Bearer", "bearer", "BEARER", "Basic", "Token", "Bearer:", "", "Bearer\t"), fc.constantFrom(" ", "  ", "\t", ""), fc.constantFrom("admin", "truncated", "extended", "flipped", "doubled", "unknown", "garbage")).map(
-          ([scheme, gap, shape]) => `${scheme}${gap}${shapeKey(f.t.adminKey, shape)}`,
-        ),
+        fc
+          .tuple(
+            fc.constantFrom("Bearer", "bearer", "BEARER", "Basic", "Token", "Bearer:", "", "Bearer\t"),
+            fc.constantFrom(" ", "  ", "\t", ""),
+            fc.constantFrom("admin", "truncated", "extended", "flipped", "doubled", "unknown", "garbage"),
+          )
+          .map(([scheme, gap, shape]) => `${scheme}${gap}${shapeKey(f.t.adminKey, shape)}`),
         headerText,
         fc.integer({ min: 500, max: 8000 }).map((n) => `Bearer ${"A".repeat(n)}`),
       );
     const extraHeaders = fc.dictionary(
-      fc.constantFrom("x-request-id", "accept", "accept-encoding", "content-encoding", "transfer-encoding-x", "x-forwarded-for", "origin", "cookie", "if-none-match", "range", "expect-x"),
+      fc.constantFrom(
+        "x-request-id",
+        "accept",
+        "accept-encoding",
+        "content-encoding",
+        "transfer-encoding-x",
+        "x-forwarded-for",
+        "origin",
+        "cookie",
+        "if-none-match",
+        "range",
+        "expect-x",
+      ),
       headerText,
       { maxKeys: 3 },
     );
@@ -118,8 +138,34 @@ describe("fuzzing headers, bodies, paths and methods of every route through HTTP
     const rawBody = () =>
       fc.oneof(
         { weight: 2, arbitrary: fc.constant("valid") },
-        { weight: 1, arbitrary: fc.constantFrom('{"name":"a","name":"b"}', '{"name":"dup","name":"dup"}', "{", "}", "[]", "null", "0", '""', "NaN", '{"name":"x"} trailing', "\ufeff{}", '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}', '{"name":"\\ud800"}', '{"name":"\\u0000"}', "{'name':'single'}", '{"name":1e999}') },
-        { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.concat([Buffer.from('{"name":"'), Buffer.from(bytes), Buffer.from('"}')])) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            '{"name":"a","name":"b"}',
+            '{"name":"dup","name":"dup"}',
+            "{",
+            "}",
+            "[]",
+            "null",
+            "0",
+            '""',
+            "NaN",
+            '{"name":"x"} trailing',
+            "\ufeff{}",
+            '{"__proto__":{"admin":true}}',
+            '{"constructor":{"prototype":{"admin":true}}}',
+            '{"name":"\\ud800"}',
+            '{"name":"\\u0000"}',
+            "{'name':'single'}",
+            '{"name":1e999}',
+          ),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .uint8Array({ maxLength: 64 })
+            .map((bytes) => Buffer.concat([Buffer.from('{"name":"'), Buffer.from(bytes), Buffer.from('"}')])),
+        },
         { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 128 }).map((bytes) => Buffer.from(bytes)) },
         { weight: 1, arbitrary: fc.integer({ min: 1000, max: 100_000 }).map((depth) => `${"[".repeat(depth)}${"]".repeat(depth)}`) },
         { weight: 1, arbitrary: fc.integer({ min: 1000, max: 20_000 }).map((depth) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`) },
@@ -128,31 +174,62 @@ describe("fuzzing headers, bodies, paths and methods of every route through HTTP
       );
 
     const bodyCase = () =>
-      fc.tuple(route(), fc.option(contentType, { nil: undefined }), rawBody(), fc.constantFrom(...CALLERS)).map(([r, type, body, who]): FuzzRequest => {
-        const payload = body === "valid" ? JSON.stringify(r.body?.() ?? {}) : body;
-        return {
-          method: r.method === "GET" || r.method === "DELETE" ? (body === "valid" ? r.method : "POST") : r.method,
-          path: r.path,
-          key: keyOf(f, who),
-          headers: type === undefined ? {} : { "content-type": type },
-          body: payload,
-        };
-      });
+      fc
+        .tuple(route(), fc.option(contentType, { nil: undefined }), rawBody(), fc.constantFrom(...CALLERS))
+        .map(([r, type, body, who]): FuzzRequest => {
+          const payload = body === "valid" ? JSON.stringify(r.body?.() ?? {}) : body;
+          return {
+            method: r.method === "GET" || r.method === "DELETE" ? (body === "valid" ? r.method : "POST") : r.method,
+            path: r.path,
+            key: keyOf(f, who),
+            headers: type === undefined ? {} : { "content-type": type },
+            body: payload,
+          };
+        });
 
     /** Paths as bytes (latin1 above 0x7f is invalid UTF-8 on the wire), traversal, case, doubled slashes, absolute forms. */
     const rawPath = () =>
       fc.oneof(
         route().map((r) => r.path),
-        fc.tuple(route(), fc.constantFrom("/", "//", "/.", "/..", "/%2e%2e", "%2F", "?", "#", ";x=1", "%00", "%", "%zz", "%C0%AF", "\u00ff", "/\u00e9")).map(([r, tail]) => `${r.path}${tail}`),
+        fc
+          .tuple(
+            route(),
+            fc.constantFrom("/", "//", "/.", "/..", "/%2e%2e", "%2F", "?", "#", ";x=1", "%00", "%", "%zz", "%C0%AF", "\u00ff", "/\u00e9"),
+          )
+          .map(([r, tail]) => `${r.path}${tail}`),
         route().map((r) => r.path.toUpperCase()),
         route().map((r) => r.path.replaceAll("/", "//")),
-        fc.constantFrom("*", "/v2", "/v2/", "/v2/../v2/api-keys", "/./v2/api-keys", "/v2/api-keys/", "http://evil.test/v2/api-keys", "/assets/", "/assets/../../package.json", "/assets/%2e%2e/%2e%2e/package.json", "/index.html", "/.env"),
+        fc.constantFrom(
+          "*",
+          "/v2",
+          "/v2/",
+          "/v2/../v2/api-keys",
+          "/./v2/api-keys",
+          "/v2/api-keys/",
+          "http://evil.test/v2/api-keys",
+          "/assets/",
+          "/assets/../../package.json",
+          "/assets/%2e%2e/%2e%2e/package.json",
+          "/index.html",
+          "/.env",
+        ),
         fc.string({ unit: fc.constantFrom(..."/%.aA0-_~:@!$&'()*+,;=?#[]\u0080\u00ff"), maxLength: 60 }).map((p) => `/${p}`),
       );
     const methodCase = () =>
       fc
-        .tuple(fc.constantFrom("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "get"), rawPath(), fc.constantFrom(...CALLERS), fc.boolean())
-        .map(([method, path, who, withBody]): FuzzRequest => ({ method, path, rawPath: true, key: keyOf(f, who), body: withBody && method !== "GET" && method !== "HEAD" ? { name: "x" } : undefined }));
+        .tuple(
+          fc.constantFrom("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "get"),
+          rawPath(),
+          fc.constantFrom(...CALLERS),
+          fc.boolean(),
+        )
+        .map(([method, path, who, withBody]): FuzzRequest => ({
+          method,
+          path,
+          rawPath: true,
+          key: keyOf(f, who),
+          body: withBody && method !== "GET" && method !== "HEAD" ? { name: "x" } : undefined,
+        }));
 
     fuzzEach(
       "keeps every invariant under hostile",

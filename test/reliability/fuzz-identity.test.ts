@@ -25,7 +25,17 @@ import {
 const ROLE_NAMES = ["admin", "member", "read-only", "annotator", "owner", "Admin", ""];
 const role = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...ROLE_NAMES) },
-  { weight: 3, arbitrary: bodyNear({ type: fc.constantFrom("predefined", "custom", "PREDEFINED"), name: fc.constantFrom(...ROLE_NAMES), id: fc.string({ maxLength: 8 }) }, ["type"]) },
+  {
+    weight: 3,
+    arbitrary: bodyNear(
+      {
+        type: fc.constantFrom("predefined", "custom", "PREDEFINED"),
+        name: fc.constantFrom(...ROLE_NAMES),
+        id: fc.string({ maxLength: 8 }),
+      },
+      ["type"],
+    ),
+  },
   { weight: 1, arbitrary: hostileString },
 );
 const METHODS = ["GET", "POST", "PATCH", "DELETE", "PUT"] as const;
@@ -43,7 +53,12 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
     let f: Fixture;
     let target: FuzzTarget;
     /** What the fuzz may change or delete: never the fixture's own organization, space or users. */
-    const pools: Record<"Organization" | "Space" | "User" | "Membership", string[]> = { Organization: [], Space: [], User: [], Membership: [] };
+    const pools: Record<"Organization" | "Space" | "User" | "Membership", string[]> = {
+      Organization: [],
+      Space: [],
+      User: [],
+      Membership: [],
+    };
     const cursors: string[] = [];
 
     beforeAll(async () => {
@@ -54,7 +69,8 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
         pools.Organization.push(org.id);
         pools.Space.push((await newSpace(f.t, org.id)).id);
       }
-      for (const userRole of ["member", "member", "admin", "annotator"] as const) pools.User.push((await newUser(f.t, { role: userRole })).id);
+      for (const userRole of ["member", "member", "admin", "annotator"] as const)
+        pools.User.push((await newUser(f.t, { role: userRole })).id);
     });
     afterAll(async () => {
       target.close(`fuzz-identity-${store}`);
@@ -72,25 +88,72 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
 
     const caller = fc.constantFrom(...CALLERS);
     const id = (type: IdType) => idLike(type, () => (type in pools ? pools[type as keyof typeof pools] : []));
-    const page = { limit: fc.constantFrom("1", "2", "50", "100", "0", "101", "x"), cursor: fc.nat().map((i) => pickFrom(cursors, i) ?? "x") };
-    const queryValue = fc.oneof(...Object.values(page), hostileString, fc.constantFrom("active", "invited", "inactive", "expired", "@", "example", "api_key.created", "user.deleted"));
+    const page = {
+      limit: fc.constantFrom("1", "2", "50", "100", "0", "101", "x"),
+      cursor: fc.nat().map((i) => pickFrom(cursors, i) ?? "x"),
+    };
+    const queryValue = fc.oneof(
+      ...Object.values(page),
+      hostileString,
+      fc.constantFrom("active", "invited", "inactive", "expired", "@", "example", "api_key.created", "user.deleted"),
+    );
 
     /** A request on `/v2/<collection>` or `/v2/<collection>/{id}[/users[/{user}]]`, any method, near-valid body. */
-    function scoped(collection: "organizations" | "spaces", type: "Organization" | "Space", create: fc.Arbitrary<unknown>, patch: fc.Arbitrary<unknown>) {
+    function scoped(
+      collection: "organizations" | "spaces",
+      type: "Organization" | "Space",
+      create: fc.Arbitrary<unknown>,
+      patch: fc.Arbitrary<unknown>,
+    ) {
       const member = bodyNear({ user_id: id("User"), role }, ["user_id", "role"]);
       const query = queryString(["limit", "cursor", "org_id", "name"], fc.oneof(queryValue, id("Organization")));
       return fc
-        .tuple(caller, methodAt([["GET", 0], ["POST", 0], ["GET", 1], ["PATCH", 1], ["DELETE", 1], ["GET", 2], ["POST", 2], ["DELETE", 3]], 4), id(type), id("User"), query, create, patch, member)
+        .tuple(
+          caller,
+          methodAt(
+            [
+              ["GET", 0],
+              ["POST", 0],
+              ["GET", 1],
+              ["PATCH", 1],
+              ["DELETE", 1],
+              ["GET", 2],
+              ["POST", 2],
+              ["DELETE", 3],
+            ],
+            4,
+          ),
+          id(type),
+          id("User"),
+          query,
+          create,
+          patch,
+          member,
+        )
         .map(([who, [method, depth], scopeId, userId, q, createBody, patchBody, memberBody]): FuzzRequest => {
           const base = `/v2/${collection}`;
-          const path = [base, `${base}/${segment(scopeId)}`, `${base}/${segment(scopeId)}/users`, `${base}/${segment(scopeId)}/users/${segment(userId)}`][depth] ?? base;
+          const path =
+            [
+              base,
+              `${base}/${segment(scopeId)}`,
+              `${base}/${segment(scopeId)}/users`,
+              `${base}/${segment(scopeId)}/users/${segment(userId)}`,
+            ][depth] ?? base;
           const body = depth === 0 ? createBody : depth === 1 ? patchBody : memberBody;
-          return { method, path: method === "GET" ? `${path}${q}` : path, key: keyOf(f, who), body: method === "POST" || method === "PATCH" || method === "PUT" ? body : undefined };
+          return {
+            method,
+            path: method === "GET" ? `${path}${q}` : path,
+            key: keyOf(f, who),
+            body: method === "POST" || method === "PATCH" || method === "PUT" ? body : undefined,
+          };
         });
     }
 
     const named = bodyNear(
-      { name: fc.oneof({ weight: 4, arbitrary: freshName }, { weight: 1, arbitrary: hostileString }), description: fc.oneof(fc.string({ maxLength: 30 }), hostileString) },
+      {
+        name: fc.oneof({ weight: 4, arbitrary: freshName }, { weight: 1, arbitrary: hostileString }),
+        description: fc.oneof(fc.string({ maxLength: 30 }), hostileString),
+      },
       ["name"],
       fc.record({ name: freshName, description: fc.string({ maxLength: 30 }) }, { requiredKeys: ["name"] }),
     );
@@ -111,7 +174,10 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
       const create = bodyNear(
         {
           name: fc.oneof({ weight: 4, arbitrary: freshName }, { weight: 1, arbitrary: hostileString }),
-          email: fc.oneof({ weight: 4, arbitrary: freshName.map((n) => `${segment(n)}@example.test`) }, { weight: 1, arbitrary: hostileString }),
+          email: fc.oneof(
+            { weight: 4, arbitrary: freshName.map((n) => `${segment(n)}@example.test`) },
+            { weight: 1, arbitrary: hostileString },
+          ),
           role,
           invite_mode: fc.constantFrom("none", "email_link", "temporary_password", "sms"),
           is_developer: fc.oneof(fc.boolean(), fc.constantFrom<unknown>("true", 1, null)),
@@ -124,19 +190,51 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
         }),
       );
       const patch = bodyNear({ name: freshName, role, is_developer: fc.oneof(fc.boolean(), fc.constant<unknown>("yes")) });
-      const issue = bodyNear({ name: freshName, description: hostileString, expires_at: timestamp, key_type: fc.constantFrom("user", "service") }, ["name"]);
+      const issue = bodyNear(
+        { name: freshName, description: hostileString, expires_at: timestamp, key_type: fc.constantFrom("user", "service") },
+        ["name"],
+      );
       const query = queryString(["limit", "cursor", "email", "status"], queryValue);
       return fc
-        .tuple(caller, methodAt([["GET", 0], ["POST", 0], ["GET", 1], ["PATCH", 1], ["DELETE", 1], ["POST", 2]], 3), id("User"), query, create, patch, issue)
+        .tuple(
+          caller,
+          methodAt(
+            [
+              ["GET", 0],
+              ["POST", 0],
+              ["GET", 1],
+              ["PATCH", 1],
+              ["DELETE", 1],
+              ["POST", 2],
+            ],
+            3,
+          ),
+          id("User"),
+          query,
+          create,
+          patch,
+          issue,
+        )
         .map(([who, [method, depth], userId, q, createBody, patchBody, issueBody]): FuzzRequest => {
           const path = ["/v2/users", `/v2/users/${segment(userId)}`, `/v2/users/${segment(userId)}/api-keys`][depth] ?? "/v2/users";
           const body = depth === 0 ? createBody : depth === 1 ? patchBody : issueBody;
-          return { method, path: method === "GET" ? `${path}${q}` : path, key: keyOf(f, who), body: method === "GET" || method === "DELETE" ? undefined : body };
+          return {
+            method,
+            path: method === "GET" ? `${path}${q}` : path,
+            key: keyOf(f, who),
+            body: method === "GET" || method === "DELETE" ? undefined : body,
+          };
         });
     };
 
     const audit = () => {
-      const value = fc.oneof(queryValue, id("User"), id("ApiKey"), timestamp.map(String), fc.constantFrom("api_key.created", "API_KEY", "a.b_c", ""));
+      const value = fc.oneof(
+        queryValue,
+        id("User"),
+        id("ApiKey"),
+        timestamp.map(String),
+        fc.constantFrom("api_key.created", "API_KEY", "a.b_c", ""),
+      );
       return fc
         .tuple(caller, queryString(["action", "actor_user_id", "target_id", "since", "until", "limit", "cursor"], value))
         .map(([who, q]): FuzzRequest => ({ method: "GET", path: `/v2/audit-events${q}`, key: keyOf(f, who) }));
@@ -144,7 +242,12 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
 
     fuzzEach(
       "keeps every invariant on",
-      { "organizations and their members": organizations, "spaces and their members": spaces, "users and the keys issued for them": users, "the audit trail": audit },
+      {
+        "organizations and their members": organizations,
+        "spaces and their members": spaces,
+        "users and the keys issued for them": users,
+        "the audit trail": audit,
+      },
       () => target,
       learn,
     );

@@ -84,7 +84,14 @@ async function snapshot(t: TestServer): Promise<string> {
 const cut = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max)}…(${text.length} chars)` : text);
 
 function describeRequest(req: FuzzRequest): string {
-  const body = req.body === undefined ? "" : Buffer.isBuffer(req.body) ? `<${req.body.length} bytes>` : typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+  const body =
+    req.body === undefined
+      ? ""
+      : Buffer.isBuffer(req.body)
+        ? `<${req.body.length} bytes>`
+        : typeof req.body === "string"
+          ? req.body
+          : JSON.stringify(req.body);
   return `${req.method} ${cut(req.path)} headers=${cut(JSON.stringify(req.headers ?? {}))} key=${req.key === undefined || req.key === null ? "none" : `${req.key.slice(0, 8)}…`} body=${cut(body)}`;
 }
 
@@ -93,7 +100,8 @@ function violation(req: FuzzRequest, res: HttpResponse, changed: boolean): strin
   if (res.status >= 500 || res.status < 100) return `answered ${res.status}`;
   const type = String(res.headers["content-type"] ?? "");
   if (res.headers["x-content-type-options"] !== "nosniff") return "no X-Content-Type-Options: nosniff";
-  if (req.path.startsWith("/v2/") && !/no-store/.test(String(res.headers["cache-control"]))) return "a /v2 response without Cache-Control: no-store";
+  if (req.path.startsWith("/v2/") && !/no-store/.test(String(res.headers["cache-control"])))
+    return "a /v2 response without Cache-Control: no-store";
   if (res.status >= 400 && req.method !== "HEAD") {
     if (!type.startsWith("application/problem+json")) return `error ${res.status} is ${type || "untyped"}, not problem+json`;
     if (res.body?.status !== res.status) return `problem status ${String(res.body?.status)} differs from HTTP ${res.status}`;
@@ -143,7 +151,8 @@ export class FuzzTarget {
     if (res.status >= 400) this.figures.rejected += 1;
     else this.figures.accepted += 1;
     const broken = violation(req, res, after !== before);
-    if (broken !== undefined) throw new Error(`${broken}\n  request: ${describeRequest(req)}\n  response: ${res.status} ${cut(res.text, 500)}`);
+    if (broken !== undefined)
+      throw new Error(`${broken}\n  request: ${describeRequest(req)}\n  response: ${res.status} ${cut(res.text, 500)}`);
     return res;
   }
 
@@ -182,7 +191,29 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 20 }) },
-  { weight: 1, arbitrary: fc.constantFrom("", " ", "\u0000", "a\u0000b", "\ud800", "x\udfffy", "\u202e", "\t\n", "%00", "'; drop table api_keys; --", "../../etc/passwd", "${jndi:x}", "<script>", "null", "true", "1e309", "-0", "__proto__") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "",
+      " ",
+      "\u0000",
+      "a\u0000b",
+      "\ud800",
+      "x\udfffy",
+      "\u202e",
+      "\t\n",
+      "%00",
+      "'; drop table api_keys; --",
+      "../../etc/passwd",
+      "${jndi:x}",
+      "<script>",
+      "null",
+      "true",
+      "1e309",
+      "-0",
+      "__proto__",
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 250, max: 2000 }).map((n) => "n".repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 60_000, max: 80_000 }).map((n) => "h".repeat(n)) },
 );
@@ -209,10 +240,16 @@ function nest(depth: number): unknown {
 export function bodyNear(
   fields: Record<string, fc.Arbitrary<unknown>>,
   required: readonly string[] = [],
-  valid: fc.Arbitrary<Record<string, unknown>> = fc.record(fields, { requiredKeys: required as string[] }) as fc.Arbitrary<Record<string, unknown>>,
+  valid: fc.Arbitrary<Record<string, unknown>> = fc.record(fields, { requiredKeys: required as string[] }) as fc.Arbitrary<
+    Record<string, unknown>
+  >,
 ): fc.Arbitrary<unknown> {
   const names = Object.keys(fields);
-  const withField = fc.tuple(valid, fc.oneof(fc.constantFrom(...names, "__proto__", "constructor", "key", "id", "status"), fc.string({ maxLength: 12 })), anyJson);
+  const withField = fc.tuple(
+    valid,
+    fc.oneof(fc.constantFrom(...names, "__proto__", "constructor", "key", "id", "status"), fc.string({ maxLength: 12 })),
+    anyJson,
+  );
   return fc.oneof(
     { weight: 6, arbitrary: valid },
     { weight: 3, arbitrary: withField.map(([body, name, value]) => defineField(body, name, value)) },
@@ -235,7 +272,9 @@ function without(body: Record<string, unknown>, name: string): Record<string, un
 let counter = 0;
 /** A valid, almost certainly unused name. */
 // eslint-disable-next-line no-control-regex -- control characters are what is removed
-export const freshName = fc.string({ minLength: 1, maxLength: 20 }).map((s) => `${s.replace(/[\u0000-\u001f\u007f]/g, "")}-${process.pid}-${(counter += 1)}`);
+export const freshName = fc
+  .string({ minLength: 1, maxLength: 20 })
+  .map((s) => `${s.replace(/[\u0000-\u001f\u007f]/g, "")}-${process.pid}-${(counter += 1)}`);
 
 const ID_TYPES: readonly IdType[] = ["ApiKey", "User", "Organization", "Space", "Membership", "AuditEvent"];
 
@@ -247,10 +286,32 @@ export function idLike(type: IdType, pool: () => readonly string[]): fc.Arbitrar
   return fc.oneof(
     { weight: 4, arbitrary: fc.nat().map((i) => pickFrom(pool(), i) ?? encodeId(type, 999_999_999)) },
     { weight: 2, arbitrary: fc.integer({ min: 1_000_000_000, max: Number.MAX_SAFE_INTEGER }).map((n) => encodeId(type, n)) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...ID_TYPES.filter((x) => x !== type)), fc.integer({ min: 1, max: 50 })).map(([other, n]) => encodeId(other, n)) },
-    { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.nat(), fc.string({ minLength: 1, maxLength: 1 })).map(([i, at, c]) => tamper(pickFrom(pool(), i) ?? encodeId(type, 1), at, c)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...ID_TYPES.filter((x) => x !== type)), fc.integer({ min: 1, max: 50 }))
+        .map(([other, n]) => encodeId(other, n)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.nat(), fc.nat(), fc.string({ minLength: 1, maxLength: 1 }))
+        .map(([i, at, c]) => tamper(pickFrom(pool(), i) ?? encodeId(type, 1), at, c)),
+    },
     { weight: 2, arbitrary: hostileString },
-    { weight: 1, arbitrary: fc.constantFrom("0", "-1", "1", "null", "undefined", "QXBpS2V5OjE6", "QXBpS2V5OjE6eHh4eA==", Buffer.from(`${type}:1`).toString("base64")) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        "0",
+        "-1",
+        "1",
+        "null",
+        "undefined",
+        "QXBpS2V5OjE6",
+        "QXBpS2V5OjE6eHh4eA==",
+        Buffer.from(`${type}:1`).toString("base64"),
+      ),
+    },
   );
 }
 
@@ -275,14 +336,25 @@ export const segment = (value: string): string => {
 /** A query string from name/value pairs, some repeated, some with raw percent garbage. */
 export function queryString(names: readonly string[], values: fc.Arbitrary<string>): fc.Arbitrary<string> {
   const pair = fc.tuple(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: hostileString }), values);
-  const garbage = fc.constantFrom("%", "%zz", "%C0%80", "%ff%fe", "a=%", "=", "&&", "a[b]=1", "a[]=1&a[]=2", "limit=1&limit=2", "__proto__[x]=1", "constructor=1");
-  return fc
-    .tuple(fc.array(pair, { maxLength: 4 }), fc.option(garbage, { nil: undefined }))
-    .map(([pairs, extra]) => {
-      const parts = pairs.map(([k, v]) => `${segment(k)}=${segment(v)}`);
-      if (extra !== undefined) parts.push(extra);
-      return parts.length === 0 ? "" : `?${parts.join("&")}`;
-    });
+  const garbage = fc.constantFrom(
+    "%",
+    "%zz",
+    "%C0%80",
+    "%ff%fe",
+    "a=%",
+    "=",
+    "&&",
+    "a[b]=1",
+    "a[]=1&a[]=2",
+    "limit=1&limit=2",
+    "__proto__[x]=1",
+    "constructor=1",
+  );
+  return fc.tuple(fc.array(pair, { maxLength: 4 }), fc.option(garbage, { nil: undefined })).map(([pairs, extra]) => {
+    const parts = pairs.map(([k, v]) => `${segment(k)}=${segment(v)}`);
+    if (extra !== undefined) parts.push(extra);
+    return parts.length === 0 ? "" : `?${parts.join("&")}`;
+  });
 }
 
 // ---------------------------------------------------------------- callers
@@ -304,7 +376,9 @@ export async function fixture(store: "sqlite" | "postgres"): Promise<Fixture> {
   const org = { id: t.organizationId, role: "member" };
   const member = await person(t, { org, space: { id: t.spaceId, role: "member" } });
   const nondeveloper = await person(t, { org, is_developer: false });
-  const serviceKey = (await createKey(t, { name: "fuzz service", key_type: "service", space_id: t.spaceId, roles: { space_role: "admin" } })).key;
+  const serviceKey = (
+    await createKey(t, { name: "fuzz service", key_type: "service", space_id: t.spaceId, roles: { space_role: "admin" } })
+  ).key;
   return { t, member, nondeveloper, serviceKey };
 }
 
@@ -332,8 +406,19 @@ export const timestamp: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 10 * 365 * 86_400 }).map((s) => new Date(Date.now() - s * 1000).toISOString()) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom<unknown>("2030-01-15T10:30:00Z", "2030-01-15T10:30:00+05:00", "2030-13-45T99:99:99Z", "2030-01-15", "9999-12-31T23:59:59Z", "+275760-09-13T00:00:00.000Z", "2030-01-15T10:30:00.123456789Z", "now", 1893456000, 1893456000000, ""),
+    arbitrary: fc.constantFrom<unknown>(
+      "2030-01-15T10:30:00Z",
+      "2030-01-15T10:30:00+05:00",
+      "2030-13-45T99:99:99Z",
+      "2030-01-15",
+      "9999-12-31T23:59:59Z",
+      "+275760-09-13T00:00:00.000Z",
+      "2030-01-15T10:30:00.123456789Z",
+      "now",
+      1893456000,
+      1893456000000,
+      "",
+    ),
   },
   { weight: 1, arbitrary: hostileString },
 );
-

@@ -44,7 +44,9 @@ describe("limits that protect the process", () => {
   });
 
   it("answers 431 problem+json when the request line and headers exceed 16 KiB", async () => {
-    const exchange = await rawExchange(t.url, [requestBytes("GET", "/v2/api-keys", { authorization: `Bearer ${t.adminKey}`, "x-filler": "f".repeat(20_000) })]);
+    const exchange = await rawExchange(t.url, [
+      requestBytes("GET", "/v2/api-keys", { authorization: `Bearer ${t.adminKey}`, "x-filler": "f".repeat(20_000) }),
+    ]);
     expectRawProblem(exchange.responses[0], 431, "HEADERS_TOO_LARGE");
     expect(exchange.closedByServer).toBe(true);
   });
@@ -146,7 +148,11 @@ describe("the console's static files under hostile requests", () => {
 
   it("answers an unsatisfiable Range or failed precondition with a 4xx problem, never 500", async () => {
     expect((await send(url, "/assets/app-1234.js")).status).toBe(200);
-    const cases: Record<string, string>[] = [{ range: "bytes=99999-" }, { "if-match": '"nope"' }, { "if-unmodified-since": "Thu, 01 Jan 1970 00:00:00 GMT" }];
+    const cases: Record<string, string>[] = [
+      { range: "bytes=99999-" },
+      { "if-match": '"nope"' },
+      { "if-unmodified-since": "Thu, 01 Jan 1970 00:00:00 GMT" },
+    ];
     for (const headers of cases) {
       const res = await send(url, "/assets/app-1234.js", { headers });
       expect(res.status, JSON.stringify(headers)).toBeLessThan(500);

@@ -18,7 +18,6 @@ function expectStatus(res: HttpResponse, status: number): Json {
   return res.body;
 }
 
-
 describe("races between identity changes and the requests they govern", () => {
   forEachStore((store) => {
     let cluster: Cluster;
@@ -26,7 +25,13 @@ describe("races between identity changes and the requests they govern", () => {
     let b: Node;
     let orgId: string;
     let spaceId: string;
-    const figures = { user_deletion_rounds: 0, creates_racing_deletion: 0, creates_refused: 0, role_change_rounds: 0, permission_checks: 0 };
+    const figures = {
+      user_deletion_rounds: 0,
+      creates_racing_deletion: 0,
+      creates_refused: 0,
+      role_change_rounds: 0,
+      permission_checks: 0,
+    };
 
     beforeAll(async () => {
       cluster = await startCluster(store, 2, { KEYHOUSE_AUTH_FAILURE_LIMIT: "1000000" });
@@ -41,9 +46,19 @@ describe("races between identity changes and the requests they govern", () => {
 
     /** A developer with a member role in the default organization and space, and a key (warm in both caches). */
     async function member(round: number): Promise<{ id: string; key: string }> {
-      const user = expectStatus(await a.call("/v2/users", { method: "POST", body: { name: `Racer ${round}`, email: `racer-${round}-${Date.now()}@example.test`, role: "member" } }), 201);
-      expect([200, 201]).toContain((await a.call(`/v2/organizations/${orgId}/users`, { method: "POST", body: { user_id: user.id, role: "member" } })).status);
-      expect([200, 201]).toContain((await a.call(`/v2/spaces/${spaceId}/users`, { method: "POST", body: { user_id: user.id, role: "member" } })).status);
+      const user = expectStatus(
+        await a.call("/v2/users", {
+          method: "POST",
+          body: { name: `Racer ${round}`, email: `racer-${round}-${Date.now()}@example.test`, role: "member" },
+        }),
+        201,
+      );
+      expect([200, 201]).toContain(
+        (await a.call(`/v2/organizations/${orgId}/users`, { method: "POST", body: { user_id: user.id, role: "member" } })).status,
+      );
+      expect([200, 201]).toContain(
+        (await a.call(`/v2/spaces/${spaceId}/users`, { method: "POST", body: { user_id: user.id, role: "member" } })).status,
+      );
       const key = expectStatus(await a.call(`/v2/users/${user.id}/api-keys`, { method: "POST", body: { name: "first" } }), 201).key;
       for (const node of cluster.nodes) expectStatus(await node.call("/v2/whoami", { key }), 200);
       return { id: user.id, key };
@@ -55,7 +70,14 @@ describe("races between identity changes and the requests they govern", () => {
         // Keys the user made before: rotating them races the deletion too.
         const before = [
           expectStatus(await a.call("/v2/api-keys", { method: "POST", body: { name: "before" }, key: user.key }), 201),
-          expectStatus(await a.call("/v2/api-keys", { method: "POST", body: { name: "before svc", key_type: "service", space_id: spaceId }, key: user.key }), 201),
+          expectStatus(
+            await a.call("/v2/api-keys", {
+              method: "POST",
+              body: { name: "before svc", key_type: "service", space_id: spaceId },
+              key: user.key,
+            }),
+            201,
+          ),
         ];
         const creates = Array.from({ length: 6 }, (_, i) => ({
           node: cluster.nodes[(round + i) % 2] ?? a,
@@ -73,7 +95,10 @@ describe("races between identity changes and the requests they govern", () => {
             })),
             ...before.map((key, i) => async () => ({
               kind: "refresh",
-              res: await (cluster.nodes[(round + i + 1) % 2] ?? a).call(`/v2/api-keys/${key.id}/refresh`, { method: "POST", key: user.key }),
+              res: await (cluster.nodes[(round + i + 1) % 2] ?? a).call(`/v2/api-keys/${key.id}/refresh`, {
+                method: "POST",
+                key: user.key,
+              }),
             })),
             async () => {
               // A little jitter (never asserted on) so the deletion lands at different points among the creates.
@@ -87,19 +112,27 @@ describe("races between identity changes and the requests they govern", () => {
         // a key it can no longer see) instead of 401. Refused all the same.
         const refused = [401, 403, 404];
         for (const { kind, res } of results) {
-          const allowed = kind === "delete" ? [204] : kind === "issue" ? [201, 422] : kind === "refresh" ? [200, 422, ...refused] : [201, ...refused];
+          const allowed =
+            kind === "delete" ? [204] : kind === "issue" ? [201, 422] : kind === "refresh" ? [200, 422, ...refused] : [201, ...refused];
           expect(allowed, `${kind} answered ${res.status}: ${res.text}`).toContain(res.status);
         }
         const made = results.filter((r) => r.kind !== "delete" && (r.res.status === 201 || r.res.status === 200)).map((r) => r.res.body);
 
         // The user's own key and every user key acting as them (made before, during, or by rotation) are refused, on both processes, and deleted.
         for (const node of cluster.nodes) {
-          await eventually(async () => (await node.call("/v2/whoami", { key: user.key })).status === 401, "the deleted user's key is refused");
+          await eventually(
+            async () => (await node.call("/v2/whoami", { key: user.key })).status === 401,
+            "the deleted user's key is refused",
+          );
           for (const key of made.filter((k) => k.key_type === "user")) {
-            await eventually(async () => (await node.call("/v2/whoami", { key: key.key })).status === 401, "a key of the deleted user is refused");
+            await eventually(
+              async () => (await node.call("/v2/whoami", { key: key.key })).status === 401,
+              "a key of the deleted user is refused",
+            );
           }
         }
-        for (const key of [...before, ...made].filter((k) => k.key_type === "user")) expect((await a.call(`/v2/api-keys/${key.id}`)).body.status).toBe("deleted");
+        for (const key of [...before, ...made].filter((k) => k.key_type === "user"))
+          expect((await a.call(`/v2/api-keys/${key.id}`)).body.status).toBe("deleted");
         const active = await a.call(`/v2/api-keys?user_id=${encodeURIComponent(user.id)}&limit=100`);
         expect(active.body.api_keys, "an active user key of a deleted user").toEqual([]);
 
@@ -108,12 +141,19 @@ describe("races between identity changes and the requests they govern", () => {
         const deletion = events.find((e) => e.action === "user.deleted");
         expect(deletion).toBeDefined();
         for (const key of made) {
-          const created = (await eventsAbout(a, key.id)).find((e) => ["api_key.created", "api_key.issued"].includes(e.action) || (e.action === "api_key.refreshed" && e.details.new_key_id === key.id));
+          const created = (await eventsAbout(a, key.id)).find(
+            (e) =>
+              ["api_key.created", "api_key.issued"].includes(e.action) ||
+              (e.action === "api_key.refreshed" && e.details.new_key_id === key.id),
+          );
           expect(created, `the creation of ${key.id} is audited`).toBeDefined();
-          expect(serial(created.id), `${key.key_type} key ${key.id} created after its creator's deletion`).toBeLessThan(serial(deletion.id));
+          expect(serial(created.id), `${key.key_type} key ${key.id} created after its creator's deletion`).toBeLessThan(
+            serial(deletion.id),
+          );
         }
         // Service keys made before the deletion keep working (SPEC §7).
-        for (const key of made.filter((k) => k.key_type === "service")) expect((await b.call("/v2/whoami", { key: key.key })).status).toBe(200);
+        for (const key of made.filter((k) => k.key_type === "service"))
+          expect((await b.call("/v2/whoami", { key: key.key })).status).toBe(200);
 
         figures.user_deletion_rounds += 1;
         figures.creates_racing_deletion += creates.length + before.length;
@@ -130,7 +170,11 @@ describe("races between identity changes and the requests they govern", () => {
       const racing = Promise.all(
         cluster.nodes.map(async (node) => {
           while (noise) {
-            const create = await node.call("/v2/api-keys", { method: "POST", body: { name: "noise", key_type: "service", space_id: spaceId }, key: user.key });
+            const create = await node.call("/v2/api-keys", {
+              method: "POST",
+              body: { name: "noise", key_type: "service", space_id: spaceId },
+              key: user.key,
+            });
             const list = await node.call(`/v2/api-keys?space_id=${encodeURIComponent(spaceId)}&limit=1`, { key: user.key });
             noiseStatuses.push(create.status, list.status);
           }
@@ -147,7 +191,11 @@ describe("races between identity changes and the requests they govern", () => {
               : await changer.call(`/v2/spaces/${spaceId}/users`, { method: "POST", body: { user_id: user.id, role } });
           expect([200, 201, 204], change.text).toContain(change.status);
           // On the process that answered: in force at once.
-          const create = await changer.call("/v2/api-keys", { method: "POST", body: { name: "check", key_type: "service", space_id: spaceId }, key: user.key });
+          const create = await changer.call("/v2/api-keys", {
+            method: "POST",
+            body: { name: "check", key_type: "service", space_id: spaceId },
+            key: user.key,
+          });
           if (allowedToCreate(role)) expect(create.status, `${role} may create service keys: ${create.text}`).toBe(201);
           else expect([403, 404], `${role} may not create service keys: ${create.text}`).toContain(create.status);
           const list = await changer.call(`/v2/api-keys?space_id=${encodeURIComponent(spaceId)}&limit=1`, { key: user.key });

@@ -42,7 +42,10 @@ describe("races on one key", () => {
       const spaceId: string = (await a.call("/v2/spaces?limit=1")).body.spaces[0].id;
       for (let round = 0; round < ROUNDS; round++) {
         // User keys and service keys (whose roles are their bot user's) alternate.
-        const body = round % 2 === 0 ? { name: `race ${round}` } : { name: `race ${round}`, key_type: "service", space_id: spaceId, roles: { space_role: "admin" } };
+        const body =
+          round % 2 === 0
+            ? { name: `race ${round}` }
+            : { name: `race ${round}`, key_type: "service", space_id: spaceId, roles: { space_role: "admin" } };
         const created = await a.call("/v2/api-keys", { method: "POST", body });
         expect(created.status, created.text).toBe(201);
         const key: string = created.body.key;
@@ -63,7 +66,11 @@ describe("races on one key", () => {
             const res =
               op.kind === "delete"
                 ? await target.call(`/v2/api-keys/${id}`, { method: "DELETE", ...options })
-                : await target.call(`/v2/api-keys/${id}/refresh`, { method: "POST", body: { grace_period_seconds: op.graceSeconds }, ...options });
+                : await target.call(`/v2/api-keys/${id}/refresh`, {
+                    method: "POST",
+                    body: { grace_period_seconds: op.graceSeconds },
+                    ...options,
+                  });
             const at = ticks.next();
             answers.push({ op, asKey, res });
             // These answers say the old key no longer works: on this process, from now on.
@@ -88,13 +95,17 @@ describe("races on one key", () => {
 
         // A probe sent after an answer that ended the key, on the process that answered, is refused.
         for (const probe of probes) {
-          if (probe.sentAt > (deadAt[probe.node] ?? Number.POSITIVE_INFINITY)) expect(probe.status, `probe on node ${probe.node}`).toBe(401);
+          if (probe.sentAt > (deadAt[probe.node] ?? Number.POSITIVE_INFINITY))
+            expect(probe.status, `probe on node ${probe.node}`).toBe(401);
           expect([200, 401]).toContain(probe.status);
         }
         // The old key works at the end exactly when nothing ended it; both processes agree (eventually).
         const alive = !deleted && (win === undefined || graceWin);
         for (const node of cluster.nodes) {
-          await eventually(async () => (await node.call("/v2/whoami", { key })).status === (alive ? 200 : 401), `old key ${alive ? "works" : "refused"} on every process`);
+          await eventually(
+            async () => (await node.call("/v2/whoami", { key })).status === (alive ? 200 : 401),
+            `old key ${alive ? "works" : "refused"} on every process`,
+          );
         }
         // The winner's new key works everywhere, whatever happened to the old one.
         if (win) for (const node of cluster.nodes) expect((await node.call("/v2/whoami", { key: win.res.body.key })).status).toBe(200);
@@ -140,12 +151,21 @@ describe("races on one key", () => {
       const spaceId: string = (await a.call("/v2/spaces?limit=1")).body.spaces[0].id;
       for (let round = 0; round < ROUNDS; round++) {
         const caller = (await a.call("/v2/api-keys", { method: "POST", body: { name: `revoked ${round}` } })).body;
-        const victim = (await a.call("/v2/api-keys", { method: "POST", body: { name: `victim ${round}`, key_type: "service", space_id: spaceId } })).body;
+        const victim = (
+          await a.call("/v2/api-keys", { method: "POST", body: { name: `victim ${round}`, key_type: "service", space_id: spaceId } })
+        ).body;
         for (const node of cluster.nodes) expect((await node.call("/v2/whoami", { key: caller.key })).status).toBe(200);
         const node = (i: number) => cluster.nodes[(round + i) % 2] ?? a;
         const results = await Promise.all(
           shuffled([
-            ...[0, 1, 2, 3].map((i) => () => node(i).call("/v2/api-keys", { method: "POST", body: i % 2 ? { name: "user" } : { name: "svc", key_type: "service", space_id: spaceId }, key: caller.key })),
+            ...[0, 1, 2, 3].map(
+              (i) => () =>
+                node(i).call("/v2/api-keys", {
+                  method: "POST",
+                  body: i % 2 ? { name: "user" } : { name: "svc", key_type: "service", space_id: spaceId },
+                  key: caller.key,
+                }),
+            ),
             () => node(4).call(`/v2/api-keys/${victim.id}/refresh`, { method: "POST", key: caller.key }),
             () => node(5).call(`/v2/api-keys/${caller.id}`, { method: "DELETE" }),
           ]).map((run) => run()),

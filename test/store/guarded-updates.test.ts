@@ -90,9 +90,15 @@ forEachStore((kind) => {
     });
 
     it("concurrent soft deletes of one organization: one deletes it", async () => {
-      const organization = await insertOrganization(store.db, { account_id: world.accountId, name: uniqueName("org"), description: "", created_at: 1 });
+      const organization = await insertOrganization(store.db, {
+        account_id: world.accountId,
+        name: uniqueName("org"),
+        description: "",
+        created_at: 1,
+      });
       const isLive = async (tx: Tx) =>
-        (await tx.selectFrom("organizations").select("deleted_at").where("id", "=", organization.id).executeTakeFirst())?.deleted_at === null;
+        (await tx.selectFrom("organizations").select("deleted_at").where("id", "=", organization.id).executeTakeFirst())?.deleted_at ===
+        null;
       const { winners, sawBefore } = await race(kind, store, isLive, (tx, i) => softDelete(tx, "organizations", organization.id, base + i));
       expect(winners).toHaveLength(1);
       if (kind === "postgres") expect(sawBefore.every(Boolean)).toBe(true);

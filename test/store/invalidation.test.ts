@@ -5,7 +5,18 @@ import { insertOrganization, upsertMembership } from "../../src/store/queries/id
 import { deactivateUser, updateUser } from "../../src/store/queries/users.js";
 import type { Db, Store } from "../../src/store/store.js";
 import { forEachStore } from "../support/stores.js";
-import { eventually, gate, openFreshStore, seedKey, seedUser, seedWorld, sleep, uniqueName, type StoreFixture, type World } from "./support.js";
+import {
+  eventually,
+  gate,
+  openFreshStore,
+  seedKey,
+  seedUser,
+  seedWorld,
+  sleep,
+  uniqueName,
+  type StoreFixture,
+  type World,
+} from "./support.js";
 
 /** Counts the invalidations a store's feed reports. */
 function listen(store: Store): { count: number } {
@@ -45,39 +56,81 @@ forEachStore((kind) => {
 
   /** Writes that can change who a key authenticates as, or whether it does. */
   const authWrites: Array<[string, Write]> = [
-    ["a key deleted", async () => {
-      const id = await newKey();
-      return (db) => markKeyDeleted(db, id, Date.now());
-    }],
-    ["a user deleted", async () => {
-      const id = await newUser();
-      return (db) => deactivateUser(db, id, Date.now());
-    }],
-    ["a user's role changed", async () => {
-      const id = await newUser();
-      return (db) => updateUser(db, id, { role: "admin" }, Date.now());
-    }],
-    ["a membership granted", async () => {
-      const id = await newUser();
-      const membership = { user_id: id, scope: "organization", scope_id: world.organizationId, organization_id: world.organizationId, role: "member", created_at: 1 } as const;
-      return (db) => upsertMembership(db, membership);
-    }],
+    [
+      "a key deleted",
+      async () => {
+        const id = await newKey();
+        return (db) => markKeyDeleted(db, id, Date.now());
+      },
+    ],
+    [
+      "a user deleted",
+      async () => {
+        const id = await newUser();
+        return (db) => deactivateUser(db, id, Date.now());
+      },
+    ],
+    [
+      "a user's role changed",
+      async () => {
+        const id = await newUser();
+        return (db) => updateUser(db, id, { role: "admin" }, Date.now());
+      },
+    ],
+    [
+      "a membership granted",
+      async () => {
+        const id = await newUser();
+        const membership = {
+          user_id: id,
+          scope: "organization",
+          scope_id: world.organizationId,
+          organization_id: world.organizationId,
+          role: "member",
+          created_at: 1,
+        } as const;
+        return (db) => upsertMembership(db, membership);
+      },
+    ],
   ];
 
   /** Writes that cannot: new keys and users, last-use bookkeeping, audit events, names. */
   const harmlessWrites: Array<[string, Write]> = [
-    ["a key created", async () => {
-      const id = await newUser();
-      return (db) => seedKey(db, id);
-    }],
+    [
+      "a key created",
+      async () => {
+        const id = await newUser();
+        return (db) => seedKey(db, id);
+      },
+    ],
     ["a user created", async () => (db) => seedUser(db, world.accountId)],
-    ["a last use recorded", async () => {
-      const id = await newKey();
-      return (db) => touchLastUsed(db, new Map([[id, Date.now()]]));
-    }],
-    ["an audit event", async () => (db) =>
-      db.insertInto("audit_events").values({ occurred_at: 1, action: "test", actor_user_id: null, actor_key_id: null, client_address: null, request_id: null, details: "{}" }).execute()],
-    ["an organization created", async () => (db) => insertOrganization(db, { account_id: world.accountId, name: uniqueName("org"), description: "", created_at: 1 })],
+    [
+      "a last use recorded",
+      async () => {
+        const id = await newKey();
+        return (db) => touchLastUsed(db, new Map([[id, Date.now()]]));
+      },
+    ],
+    [
+      "an audit event",
+      async () => (db) =>
+        db
+          .insertInto("audit_events")
+          .values({
+            occurred_at: 1,
+            action: "test",
+            actor_user_id: null,
+            actor_key_id: null,
+            client_address: null,
+            request_id: null,
+            details: "{}",
+          })
+          .execute(),
+    ],
+    [
+      "an organization created",
+      async () => (db) => insertOrganization(db, { account_id: world.accountId, name: uniqueName("org"), description: "", created_at: 1 }),
+    ],
   ];
 
   /** How many invalidations this store reports while `run` runs (its seeding writes are harmless ones). */

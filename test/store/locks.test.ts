@@ -63,138 +63,159 @@ forEachStore((kind) => {
   });
 
   // Each backend proves its own half; the other's would not apply.
-  if (kind === "postgres") describe("locked reads: PostgreSQL row locks", () => {
-    let observer: pg.Client;
-    beforeAll(async () => {
-      observer = new pg.Client({ connectionString: POSTGRES_URL });
-      await observer.connect();
-    });
-    afterAll(async () => {
-      await observer?.end();
-    });
+  if (kind === "postgres")
+    describe("locked reads: PostgreSQL row locks", () => {
+      let observer: pg.Client;
+      beforeAll(async () => {
+        observer = new pg.Client({ connectionString: POSTGRES_URL });
+        await observer.connect();
+      });
+      afterAll(async () => {
+        await observer?.end();
+      });
 
-    /** True when some backend is waiting for a lock `pid` holds. */
-    async function blocksSomeone(pid: number): Promise<boolean> {
-      const { rows } = await observer.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where $1 = any(pg_blocking_pids(pid))", [pid]);
-      return (rows[0]?.n ?? 0) > 0;
-    }
-
-    it("a key read with readKeyStateLocked holds: a concurrent delete waits until the reader commits", async () => {
-      const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
-      const reader = await hold(store, async (tx) => {
-        expect(await readKeyStateLocked(tx, keyId)).toMatchObject({ status: "active" });
-      }, true);
-      const deletion = track(markKeyDeleted(other.db, keyId, Date.now()));
-      try {
-        await eventually(() => blocksSomeone(reader.pid), "the delete waiting for the reader's lock", 5_000);
-        expect(deletion.done()).toBe(false);
-      } finally {
-        await reader.release();
-      }
-      expect(await deletion.result).toBe(true);
-    });
-
-    it("a user read with readUserStatusLocked holds: a concurrent deletion waits until the reader commits", async () => {
-      const userId = await seedUser(store.db, world.accountId);
-      const reader = await hold(store, async (tx) => {
-        expect(await readUserStatusLocked(tx, userId)).toBe("active");
-      }, true);
-      const deletion = track(other.transaction((tx) => deactivateUser(tx, userId, Date.now())));
-      try {
-        await eventually(() => blocksSomeone(reader.pid), "the deletion waiting for the reader's lock", 5_000);
-        expect(deletion.done()).toBe(false);
-      } finally {
-        await reader.release();
-      }
-      expect(await deletion.result).toBe(true);
-      expect((await findHumanUser(store.db, userId))?.status).toBe("inactive");
-    });
-
-    it("a plain read holds nothing: the same delete goes through while the reader is open", async () => {
-      const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
-      const reader = await hold(store, async (tx) => {
-        expect((await findApiKey(tx, keyId))?.status).toBe("active");
-      }, true);
-      try {
-        expect(await markKeyDeleted(other.db, keyId, Date.now())).toBe(true);
-      } finally {
-        await reader.release();
-      }
-    });
-
-    it("lockForShare lets other share locks through; lockForUpdate makes them wait", async () => {
-      const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
-      const select = (tx: Tx) => tx.selectFrom("api_keys").select("status").where("id", "=", keyId);
-
-      const sharer = await hold(store, async (tx) => void (await tx.lockForShare(select(tx)).execute()), true);
-      try {
-        expect(await other.transaction((tx) => tx.lockForShare(select(tx)).executeTakeFirst())).toEqual({ status: "active" });
-      } finally {
-        await sharer.release();
+      /** True when some backend is waiting for a lock `pid` holds. */
+      async function blocksSomeone(pid: number): Promise<boolean> {
+        const { rows } = await observer.query<{ n: number }>(
+          "select count(*)::int as n from pg_stat_activity where $1 = any(pg_blocking_pids(pid))",
+          [pid],
+        );
+        return (rows[0]?.n ?? 0) > 0;
       }
 
-      const updater = await hold(store, async (tx) => void (await tx.lockForUpdate(select(tx)).execute()), true);
-      const shared = track(other.transaction((tx) => tx.lockForShare(select(tx)).executeTakeFirst()));
-      try {
-        await eventually(() => blocksSomeone(updater.pid), "the share lock waiting for the update lock", 5_000);
-        expect(shared.done()).toBe(false);
-      } finally {
-        await updater.release();
-      }
-      expect(await shared.result).toEqual({ status: "active" });
-    });
-  });
-
-  if (kind === "sqlite") describe("locked reads: SQLite has one writer at a time, so they need no lock", () => {
-    it("a write transaction excludes every other connection's writes from its start, even one that only reads", async () => {
-      const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
-      // Another connection that fails at once instead of waiting for the lock.
-      const raw = new BetterSqlite3(fixture.path ?? "", { timeout: 0 });
-      const remove = raw.prepare("update api_keys set status = 'deleted' where id = ?");
-      const busy = (fn: () => unknown) => {
+      it("a key read with readKeyStateLocked holds: a concurrent delete waits until the reader commits", async () => {
+        const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
+        const reader = await hold(
+          store,
+          async (tx) => {
+            expect(await readKeyStateLocked(tx, keyId)).toMatchObject({ status: "active" });
+          },
+          true,
+        );
+        const deletion = track(markKeyDeleted(other.db, keyId, Date.now()));
         try {
-          fn();
-        } catch (error) {
-          return (error as { code?: string }).code;
-        }
-        return "no error";
-      };
-      try {
-        const reader = await hold(store, async (tx) => {
-          expect(await readKeyStateLocked(tx, keyId)).toMatchObject({ status: "active" });
-        }, false);
-        try {
-          expect(busy(() => remove.run(keyId))).toBe("SQLITE_BUSY");
-          expect(busy(() => raw.exec("begin immediate"))).toBe("SQLITE_BUSY");
-          // Readers are not excluded (WAL): they see the last commit.
-          expect(raw.prepare("select status from api_keys where id = ?").get(keyId)).toEqual({ status: "active" });
+          await eventually(() => blocksSomeone(reader.pid), "the delete waiting for the reader's lock", 5_000);
+          expect(deletion.done()).toBe(false);
         } finally {
           await reader.release();
         }
-        expect(remove.run(keyId).changes).toBe(1);
-      } finally {
-        raw.close();
-      }
+        expect(await deletion.result).toBe(true);
+      });
+
+      it("a user read with readUserStatusLocked holds: a concurrent deletion waits until the reader commits", async () => {
+        const userId = await seedUser(store.db, world.accountId);
+        const reader = await hold(
+          store,
+          async (tx) => {
+            expect(await readUserStatusLocked(tx, userId)).toBe("active");
+          },
+          true,
+        );
+        const deletion = track(other.transaction((tx) => deactivateUser(tx, userId, Date.now())));
+        try {
+          await eventually(() => blocksSomeone(reader.pid), "the deletion waiting for the reader's lock", 5_000);
+          expect(deletion.done()).toBe(false);
+        } finally {
+          await reader.release();
+        }
+        expect(await deletion.result).toBe(true);
+        expect((await findHumanUser(store.db, userId))?.status).toBe("inactive");
+      });
+
+      it("a plain read holds nothing: the same delete goes through while the reader is open", async () => {
+        const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
+        const reader = await hold(
+          store,
+          async (tx) => {
+            expect((await findApiKey(tx, keyId))?.status).toBe("active");
+          },
+          true,
+        );
+        try {
+          expect(await markKeyDeleted(other.db, keyId, Date.now())).toBe(true);
+        } finally {
+          await reader.release();
+        }
+      });
+
+      it("lockForShare lets other share locks through; lockForUpdate makes them wait", async () => {
+        const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
+        const select = (tx: Tx) => tx.selectFrom("api_keys").select("status").where("id", "=", keyId);
+
+        const sharer = await hold(store, async (tx) => void (await tx.lockForShare(select(tx)).execute()), true);
+        try {
+          expect(await other.transaction((tx) => tx.lockForShare(select(tx)).executeTakeFirst())).toEqual({ status: "active" });
+        } finally {
+          await sharer.release();
+        }
+
+        const updater = await hold(store, async (tx) => void (await tx.lockForUpdate(select(tx)).execute()), true);
+        const shared = track(other.transaction((tx) => tx.lockForShare(select(tx)).executeTakeFirst()));
+        try {
+          await eventually(() => blocksSomeone(updater.pid), "the share lock waiting for the update lock", 5_000);
+          expect(shared.done()).toBe(false);
+        } finally {
+          await updater.release();
+        }
+        expect(await shared.result).toEqual({ status: "active" });
+      });
     });
 
-    it("a store runs its transactions one after another, never interleaved", async () => {
-      const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
-      const events: string[] = [];
-      const first = store.transaction(async (tx) => {
-        events.push("first reads");
-        expect(await readKeyStateLocked(tx, keyId)).toMatchObject({ status: "active" });
-        // The event loop is free meanwhile: the second transaction is already waiting.
-        await sleep(50);
-        expect(await readKeyStateLocked(tx, keyId)).toMatchObject({ status: "active" });
-        events.push("first ends");
+  if (kind === "sqlite")
+    describe("locked reads: SQLite has one writer at a time, so they need no lock", () => {
+      it("a write transaction excludes every other connection's writes from its start, even one that only reads", async () => {
+        const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
+        // Another connection that fails at once instead of waiting for the lock.
+        const raw = new BetterSqlite3(fixture.path ?? "", { timeout: 0 });
+        const remove = raw.prepare("update api_keys set status = 'deleted' where id = ?");
+        const busy = (fn: () => unknown) => {
+          try {
+            fn();
+          } catch (error) {
+            return (error as { code?: string }).code;
+          }
+          return "no error";
+        };
+        try {
+          const reader = await hold(
+            store,
+            async (tx) => {
+              expect(await readKeyStateLocked(tx, keyId)).toMatchObject({ status: "active" });
+            },
+            false,
+          );
+          try {
+            expect(busy(() => remove.run(keyId))).toBe("SQLITE_BUSY");
+            expect(busy(() => raw.exec("begin immediate"))).toBe("SQLITE_BUSY");
+            // Readers are not excluded (WAL): they see the last commit.
+            expect(raw.prepare("select status from api_keys where id = ?").get(keyId)).toEqual({ status: "active" });
+          } finally {
+            await reader.release();
+          }
+          expect(remove.run(keyId).changes).toBe(1);
+        } finally {
+          raw.close();
+        }
       });
-      const second = store.transaction(async (tx) => {
-        events.push("second deletes");
-        return markKeyDeleted(tx, keyId, Date.now());
+
+      it("a store runs its transactions one after another, never interleaved", async () => {
+        const keyId = await seedKey(store.db, await seedUser(store.db, world.accountId));
+        const events: string[] = [];
+        const first = store.transaction(async (tx) => {
+          events.push("first reads");
+          expect(await readKeyStateLocked(tx, keyId)).toMatchObject({ status: "active" });
+          // The event loop is free meanwhile: the second transaction is already waiting.
+          await sleep(50);
+          expect(await readKeyStateLocked(tx, keyId)).toMatchObject({ status: "active" });
+          events.push("first ends");
+        });
+        const second = store.transaction(async (tx) => {
+          events.push("second deletes");
+          return markKeyDeleted(tx, keyId, Date.now());
+        });
+        await first;
+        expect(await second).toBe(true);
+        expect(events).toEqual(["first reads", "first ends", "second deletes"]);
       });
-      await first;
-      expect(await second).toBe(true);
-      expect(events).toEqual(["first reads", "first ends", "second deletes"]);
     });
-  });
 });

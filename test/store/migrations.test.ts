@@ -149,7 +149,9 @@ forEachStore((kind) => {
     it("a database ahead of this code is reported as such and not migrated", async () => {
       fixture = await openFreshStore(kind);
       const { store } = fixture;
-      await sql`insert into keyhouse_migrations (name, timestamp) values ('9999-from-the-future', '2099-01-01T00:00:00.000Z')`.execute(store.db);
+      await sql`insert into keyhouse_migrations (name, timestamp) values ('9999-from-the-future', '2099-01-01T00:00:00.000Z')`.execute(
+        store.db,
+      );
       const status = await store.schemaStatus();
       expect(status.unknown).toEqual(["9999-from-the-future"]);
       expect(status.pending).toEqual([]);

@@ -8,13 +8,23 @@ import type { Db, Store } from "../../src/store/store.js";
 import { forEachStore } from "../support/stores.js";
 import { gate, openFreshStore, seedUser, seedWorld, uniqueName, type StoreFixture, type World } from "./support.js";
 
-const TABLES = ["organizations", "users", "memberships", "api_keys", "audit_events", "audit_event_targets"] as const satisfies ReadonlyArray<keyof Database>;
+const TABLES = [
+  "organizations",
+  "users",
+  "memberships",
+  "api_keys",
+  "audit_events",
+  "audit_event_targets",
+] as const satisfies ReadonlyArray<keyof Database>;
 
 /** Row counts of the tables a multi-table write touches. */
 async function counts(db: Db): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
   for (const table of TABLES) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .executeTakeFirstOrThrow();
     result[table] = Number(row.n);
   }
   return result;
@@ -23,7 +33,12 @@ async function counts(db: Db): Promise<Record<string, number>> {
 /** One change touching every table of TABLES: an organization, a user with a membership and a key, an audit event. */
 async function writeAcrossTables(tx: Db, world: World): Promise<{ userId: number; keyId: number }> {
   const now = Date.now();
-  const organization = await insertOrganization(tx, { account_id: world.accountId, name: uniqueName("org"), description: "", created_at: now });
+  const organization = await insertOrganization(tx, {
+    account_id: world.accountId,
+    name: uniqueName("org"),
+    description: "",
+    created_at: now,
+  });
   const email = `${uniqueName("tx")}@example.com`;
   const user = await insertUser(tx, {
     account_id: world.accountId,
@@ -36,7 +51,14 @@ async function writeAcrossTables(tx: Db, world: World): Promise<{ userId: number
     created_at: now,
     updated_at: now,
   });
-  await upsertMembership(tx, { user_id: user.id, scope: "organization", scope_id: organization.id, organization_id: organization.id, role: "member", created_at: now });
+  await upsertMembership(tx, {
+    user_id: user.id,
+    scope: "organization",
+    scope_id: organization.id,
+    organization_id: organization.id,
+    role: "member",
+    created_at: now,
+  });
   const key = await insertApiKey(tx, {
     key_type: "user",
     name: "k",
@@ -52,10 +74,21 @@ async function writeAcrossTables(tx: Db, world: World): Promise<{ userId: number
   });
   const event = await tx
     .insertInto("audit_events")
-    .values({ occurred_at: now, action: "test.written", actor_user_id: user.id, actor_key_id: key.id, client_address: null, request_id: null, details: "{}" })
+    .values({
+      occurred_at: now,
+      action: "test.written",
+      actor_user_id: user.id,
+      actor_key_id: key.id,
+      client_address: null,
+      request_id: null,
+      details: "{}",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await tx.insertInto("audit_event_targets").values({ event_id: event.id, target_id: `User:${user.id}` }).execute();
+  await tx
+    .insertInto("audit_event_targets")
+    .values({ event_id: event.id, target_id: `User:${user.id}` })
+    .execute();
   return { userId: user.id, keyId: key.id };
 }
 
@@ -92,7 +125,9 @@ forEachStore((kind) => {
       const { userId, keyId } = await store.transaction((tx) => writeAcrossTables(tx, world));
       const after = await counts(other.db);
       for (const table of TABLES) expect(after[table], table).toBe((before[table] ?? 0) + 1);
-      expect(await other.db.selectFrom("api_keys").select("principal_user_id").where("id", "=", keyId).executeTakeFirst()).toEqual({ principal_user_id: userId });
+      expect(await other.db.selectFrom("api_keys").select("principal_user_id").where("id", "=", keyId).executeTakeFirst()).toEqual({
+        principal_user_id: userId,
+      });
     });
 
     it("roll back every write, in every table, when the callback throws, and rethrow its error", async () => {
@@ -117,19 +152,22 @@ forEachStore((kind) => {
         store.transaction(async (tx) => {
           await writeAcrossTables(tx, world);
           // A key acting as a user that does not exist: the foreign key refuses it.
-          await tx.insertInto("api_keys").values({
-            key_type: "user",
-            name: "orphan",
-            description: null,
-            key_hash: randomBytes(32),
-            redacted_key: "ak-…test",
-            principal_user_id: 987_654_321,
-            created_by_user_id: 987_654_321,
-            space_id: null,
-            status: "active",
-            created_at: 1,
-            expires_at: null,
-          }).execute();
+          await tx
+            .insertInto("api_keys")
+            .values({
+              key_type: "user",
+              name: "orphan",
+              description: null,
+              key_hash: randomBytes(32),
+              redacted_key: "ak-…test",
+              principal_user_id: 987_654_321,
+              created_by_user_id: 987_654_321,
+              space_id: null,
+              status: "active",
+              created_at: 1,
+              expires_at: null,
+            })
+            .execute();
         }),
       );
       expect(store.isUniqueViolation(error)).toBe(false);
@@ -160,7 +198,9 @@ forEachStore((kind) => {
       const name = uniqueName("dup");
       await insertOrganization(store.db, { account_id: world.accountId, name, description: "", created_at: 1 });
       // The same name in another case: the unique index is on the lower-cased name.
-      const outside = await failure(insertOrganization(store.db, { account_id: world.accountId, name: name.toUpperCase(), description: "", created_at: 1 }));
+      const outside = await failure(
+        insertOrganization(store.db, { account_id: world.accountId, name: name.toUpperCase(), description: "", created_at: 1 }),
+      );
       expect(store.isUniqueViolation(outside)).toBe(true);
 
       const email = `${uniqueName("dup")}@example.com`;
@@ -169,36 +209,92 @@ forEachStore((kind) => {
       expect(store.isUniqueViolation(inside)).toBe(true);
 
       const userId = await seedUser(store.db, world.accountId);
-      const membership = { user_id: userId, scope: "organization", scope_id: world.organizationId, organization_id: world.organizationId, role: "member", created_at: 1 } as const;
+      const membership = {
+        user_id: userId,
+        scope: "organization",
+        scope_id: world.organizationId,
+        organization_id: world.organizationId,
+        role: "member",
+        created_at: 1,
+      } as const;
       await store.db.insertInto("memberships").values(membership).execute();
       expect(store.isUniqueViolation(await failure(store.db.insertInto("memberships").values(membership).execute()))).toBe(true);
 
       const hash = randomBytes(32);
-      const key = { key_type: "user", name: "k", description: null, key_hash: hash, redacted_key: "x", principal_user_id: userId, created_by_user_id: userId, space_id: null, status: "active", created_at: 1, expires_at: null } as const;
+      const key = {
+        key_type: "user",
+        name: "k",
+        description: null,
+        key_hash: hash,
+        redacted_key: "x",
+        principal_user_id: userId,
+        created_by_user_id: userId,
+        space_id: null,
+        status: "active",
+        created_at: 1,
+        expires_at: null,
+      } as const;
       await store.db.insertInto("api_keys").values(key).execute();
       expect(store.isUniqueViolation(await failure(store.db.insertInto("api_keys").values(key).execute()))).toBe(true);
 
       // A primary key is unique too.
-      const duplicateId = await failure(store.db.insertInto("accounts").values({ id: world.accountId, name: "again", created_at: 1 }).execute());
+      const duplicateId = await failure(
+        store.db.insertInto("accounts").values({ id: world.accountId, name: "again", created_at: 1 }).execute(),
+      );
       expect(store.isUniqueViolation(duplicateId)).toBe(true);
     });
 
     it("are told apart from every other failure", async () => {
       const userId = await seedUser(store.db, world.accountId);
-      const base = { account_id: world.accountId, kind: "human", name: "x", email: null, email_key: null, role: "member", is_developer: 1, status: "active", created_at: 1, updated_at: 1 } as const;
+      const base = {
+        account_id: world.accountId,
+        kind: "human",
+        name: "x",
+        email: null,
+        email_key: null,
+        role: "member",
+        is_developer: 1,
+        status: "active",
+        created_at: 1,
+        updated_at: 1,
+      } as const;
       const notUnique = [
         // foreign key
-        failure(store.db.insertInto("memberships").values({ user_id: 987_654_321, scope: "space", scope_id: 1, organization_id: world.organizationId, role: "member", created_at: 1 }).execute()),
+        failure(
+          store.db
+            .insertInto("memberships")
+            .values({
+              user_id: 987_654_321,
+              scope: "space",
+              scope_id: 1,
+              organization_id: world.organizationId,
+              role: "member",
+              created_at: 1,
+            })
+            .execute(),
+        ),
         // check constraint
-        failure(store.db.insertInto("users").values({ ...base, status: "gone" as never }).execute()),
+        failure(
+          store.db
+            .insertInto("users")
+            .values({ ...base, status: "gone" as never })
+            .execute(),
+        ),
         // not null
-        failure(store.db.insertInto("users").values({ ...base, name: null as never }).execute()),
+        failure(
+          store.db
+            .insertInto("users")
+            .values({ ...base, name: null as never })
+            .execute(),
+        ),
         // no such table
         failure(sql`select * from no_such_table`.execute(store.db)),
         // not the database at all
-        failure(store.transaction(async () => {
-          throw Object.assign(new Error("unique"), { code: "UNIQUE" });
-        })),
+        failure(
+          store.transaction(async () => {
+            throw Object.assign(new Error("unique"), { code: "UNIQUE" });
+          }),
+        ),
       ];
       for (const error of await Promise.all(notUnique)) expect(store.isUniqueViolation(error), String(error)).toBe(false);
       expect(store.isUniqueViolation(undefined)).toBe(false);

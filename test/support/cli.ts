@@ -27,7 +27,10 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
  * Starts `keyhouse serve` as an installed `keyhouse` runs: the file itself,
  * through its `#!/usr/bin/env -S node <flags>` line. Resolves once it answers /healthz.
  */
-export async function startServeProcess(env: Record<string, string>, cwd?: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export async function startServeProcess(
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(BIN, ["serve"], { env: { PATH: process.env.PATH ?? "", ...env }, cwd });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));

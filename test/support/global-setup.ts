@@ -82,7 +82,11 @@ function printFigures(dir: string): void {
     if (typeof value === "number") totals[key] += value;
   };
   for (const file of filesBelow(join(dir, "figures")).sort()) {
-    const name = file.split("/").pop()?.replace(/\.json$/, "") ?? "";
+    const name =
+      file
+        .split("/")
+        .pop()
+        ?.replace(/\.json$/, "") ?? "";
     const figures = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     if (name.startsWith("fuzz-")) add("fuzz_cases", figures.cases);
     if (name.startsWith("crash-")) {
@@ -90,7 +94,8 @@ function printFigures(dir: string): void {
       add("crashes_injected", figures.writer_crashes);
       add("keys_lost", figures.keys_lost);
     }
-    if (name.startsWith("races-")) for (const [field, value] of Object.entries(figures)) if (field.endsWith("_rounds") || field === "rounds") add("race_rounds", value);
+    if (name.startsWith("races-"))
+      for (const [field, value] of Object.entries(figures)) if (field.endsWith("_rounds") || field === "rounds") add("race_rounds", value);
     console.log(`[reliability] ${name}: ${JSON.stringify(figures)}`);
   }
   if (Object.values(totals).some((n) => n > 0)) console.log(`[reliability] totals: ${JSON.stringify(totals)}`);
@@ -115,7 +120,8 @@ export default function setup(): () => void {
     printFigures(dir);
     console.log(`[secret hygiene] ${JSON.stringify(summary)} (${dir})`);
     if (figures.hits.length > 0) {
-      for (const hit of figures.hits.slice(0, 20)) console.error(`[secret hygiene] raw key ${hit.redacted} found in ${hit.file} at byte ${hit.offset}`);
+      for (const hit of figures.hits.slice(0, 20))
+        console.error(`[secret hygiene] raw key ${hit.redacted} found in ${hit.file} at byte ${hit.offset}`);
       console.error(`[secret hygiene] FAILED: ${figures.hits.length} raw key occurrence(s) outside their own create/refresh response`);
       process.exitCode = 1;
     }

@@ -49,7 +49,15 @@ export function send(baseUrl: string, path: string, options: RequestOptions = {}
   }
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: requestPath, method: options.method ?? "GET", headers, localAddress: options.localAddress, agent: options.agent ?? false },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: requestPath,
+        method: options.method ?? "GET",
+        headers,
+        localAddress: options.localAddress,
+        agent: options.agent ?? false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -56,7 +56,11 @@ export async function addMember(
   role: string,
   key?: string,
 ): Promise<Json> {
-  const res = await t.call(`/v2/${scope}/${scopeId}/users`, { method: "POST", body: { user_id: userId, role: { type: "predefined", name: role } }, key });
+  const res = await t.call(`/v2/${scope}/${scopeId}/users`, {
+    method: "POST",
+    body: { user_id: userId, role: { type: "predefined", name: role } },
+    key,
+  });
   expect([200, 201], res.text).toContain(res.status);
   return res.body;
 }

@@ -3,7 +3,11 @@ import type { HttpResponse, Json } from "./http.js";
 import type { TestServer } from "./server.js";
 
 /** Creates a key over HTTP and insists on 201. */
-export async function createKey(t: TestServer, body: Record<string, unknown>, key?: string): Promise<{ id: string; key: string; body: Json }> {
+export async function createKey(
+  t: TestServer,
+  body: Record<string, unknown>,
+  key?: string,
+): Promise<{ id: string; key: string; body: Json }> {
   const res = await t.call("/v2/api-keys", { method: "POST", body, key });
   expect(res.status, res.text).toBe(201);
   return { id: res.body.id, key: res.body.key, body: res.body };

@@ -103,6 +103,8 @@ export function rawExchange(baseUrl: string, steps: readonly RawStep[], timeoutM
 export function requestBytes(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Buffer {
   const all: Record<string, string> = { host: "keyhouse.test", ...headers };
   if (body !== undefined && all["content-length"] === undefined) all["content-length"] = String(Buffer.byteLength(body));
-  const head = `${method} ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
+  const head = `${method} ${path} HTTP/1.1\r\n${Object.entries(all)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("")}\r\n`;
   return Buffer.concat([Buffer.from(head, "latin1"), body === undefined ? Buffer.alloc(0) : Buffer.from(body)]);
 }

@@ -10,9 +10,13 @@ export function storeBytes(t: Pick<TestServer, "dbPath" | "pgSchema">): Buffer {
     return Buffer.concat(files.map((f) => readFileSync(f)));
   }
   const url = new URL(POSTGRES_URL);
-  return execFileSync("pg_dump", ["-h", url.hostname, "-p", url.port || "5432", "-U", url.username || "postgres", "-n", t.pgSchema ?? "", url.pathname.slice(1)], {
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  return execFileSync(
+    "pg_dump",
+    ["-h", url.hostname, "-p", url.port || "5432", "-U", url.username || "postgres", "-n", t.pgSchema ?? "", url.pathname.slice(1)],
+    {
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
 }
 
 /** The raw keys (or their 42-character random parts) found in `haystack`. */

@@ -29,7 +29,11 @@ function numericId(type: "Space" | "Organization", wire: string): number {
   return decoded.n;
 }
 
-export async function seedSpace(t: TestServer, name: string, organizationWireId = t.organizationId): Promise<{ id: number; wireId: string; organizationId: number }> {
+export async function seedSpace(
+  t: TestServer,
+  name: string,
+  organizationWireId = t.organizationId,
+): Promise<{ id: number; wireId: string; organizationId: number }> {
   const organizationId = numericId("Organization", organizationWireId);
   const space = await insertSpace(t.server.store.db, { organization_id: organizationId, name, description: "", created_at: serverNow(t) });
   return { id: space.id, wireId: encodeId("Space", space.id), organizationId };
@@ -64,10 +68,24 @@ export async function seedUser(t: TestServer, options: SeedUserOptions = {}): Pr
   const spaceId = numericId("Space", options.spaceWireId ?? t.spaceId);
   const space = await db.selectFrom("spaces").select(["id", "organization_id"]).where("id", "=", spaceId).executeTakeFirstOrThrow();
   if (options.orgRole) {
-    await upsertMembership(db, { user_id: user.id, scope: "organization", scope_id: space.organization_id, organization_id: space.organization_id, role: options.orgRole, created_at: now });
+    await upsertMembership(db, {
+      user_id: user.id,
+      scope: "organization",
+      scope_id: space.organization_id,
+      organization_id: space.organization_id,
+      role: options.orgRole,
+      created_at: now,
+    });
   }
   if (options.spaceRole) {
-    await upsertMembership(db, { user_id: user.id, scope: "space", scope_id: space.id, organization_id: space.organization_id, role: options.spaceRole, created_at: now });
+    await upsertMembership(db, {
+      user_id: user.id,
+      scope: "space",
+      scope_id: space.id,
+      organization_id: space.organization_id,
+      role: options.spaceRole,
+      created_at: now,
+    });
   }
   const key = generateRawKey();
   recordIssuedKey(key);

@@ -107,7 +107,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     organizationId: init.organizationId,
     spaceId: init.spaceId,
     call: (path, callOptions = {}) => {
-      const key = callOptions.key === undefined ? init.apiKey : callOptions.key ?? undefined;
+      const key = callOptions.key === undefined ? init.apiKey : (callOptions.key ?? undefined);
       return send(url, path, { ...callOptions, key });
     },
     logs: () => readFileSync(logPath, "utf8"),

@@ -18,9 +18,19 @@ describe("Authenticator", () => {
     const store = openSqliteStore(join(dir, "closed.db"));
     await store.migrate();
     await store.close();
-    const tracker = new LastUsedTracker(async () => undefined, () => undefined);
+    const tracker = new LastUsedTracker(
+      async () => undefined,
+      () => undefined,
+    );
     const cache = new StoreCache<string, CachedAuth>(store.invalidation, 0, 60_000);
-    const auth = new Authenticator(store, Buffer.from("s".repeat(32)), Date.now, new MemoryFailureThrottle(100, 60, Date.now), tracker, cache);
+    const auth = new Authenticator(
+      store,
+      Buffer.from("s".repeat(32)),
+      Date.now,
+      new MemoryFailureThrottle(100, 60, Date.now),
+      tracker,
+      cache,
+    );
     const good = generateRawKey();
     const typo = good.slice(0, 20) + (good[20] === "x" ? "y" : "x") + good.slice(21);
     await expect(auth.authenticate(`Bearer ${typo}`, "127.0.0.1")).resolves.toEqual({ ok: false, reason: "unauthenticated" });

@@ -15,7 +15,9 @@ function problems(env: Record<string, string>): string[] {
 describe("configuration of the limits that protect the process", () => {
   it("has defaults and reads each variable", () => {
     const defaults = loadConfig({});
-    expect([defaults.headersTimeoutSeconds, defaults.requestTimeoutSeconds, defaults.maxConcurrentWork, defaults.maxQueuedWork]).toEqual([10, 30, 32, 512]);
+    expect([defaults.headersTimeoutSeconds, defaults.requestTimeoutSeconds, defaults.maxConcurrentWork, defaults.maxQueuedWork]).toEqual([
+      10, 30, 32, 512,
+    ]);
     const set = loadConfig({
       KEYHOUSE_HEADERS_TIMEOUT_SECONDS: "2",
       KEYHOUSE_REQUEST_TIMEOUT_SECONDS: "5",
@@ -60,7 +62,9 @@ describe("configuration errors", () => {
     // The default public URL is made of the host and port: a bad port is one problem, not two.
     expect(problems({ KEYHOUSE_PORT: "99999" })).toEqual(["KEYHOUSE_PORT: must be between 0 and 65535, got 99999"]);
     // A bad request timeout is not compared with the headers timeout.
-    expect(problems({ KEYHOUSE_REQUEST_TIMEOUT_SECONDS: "0" })).toEqual(["KEYHOUSE_REQUEST_TIMEOUT_SECONDS: must be between 1 and 3600, got 0"]);
+    expect(problems({ KEYHOUSE_REQUEST_TIMEOUT_SECONDS: "0" })).toEqual([
+      "KEYHOUSE_REQUEST_TIMEOUT_SECONDS: must be between 1 and 3600, got 0",
+    ]);
     // A check involving two valid variables still names the one it is about.
     expect(problems({ KEYHOUSE_DATABASE_URL: "postgres://db/keyhouse", KEYHOUSE_PORT: "x" })).toEqual([
       'KEYHOUSE_PORT: must be a whole number, got "x"',

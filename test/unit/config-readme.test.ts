@@ -26,13 +26,20 @@ describe("README's configuration table", () => {
   it("lists every variable of the settings table with the same default, and no other", () => {
     const readme = new Map(readmeRows().map((row) => [row.variable, row.default]));
     const table = new Map(settings.map((s) => [s.variable, s.default]));
-    expect([...readme.keys()].filter((v) => !table.has(v)), "in README but not in src/config/config.ts").toEqual([]);
+    expect(
+      [...readme.keys()].filter((v) => !table.has(v)),
+      "in README but not in src/config/config.ts",
+    ).toEqual([]);
     expect(settings.filter((s) => !readme.has(s.variable)).map(rowFor), "missing from README").toEqual([]);
     for (const [variable, value] of table) expect(readme.get(variable), `default of ${variable}`).toBe(value);
   });
 
   it("is the settings table's rows, in its order (copy the expected rows into README)", () => {
-    expect(readmeRows().map((row) => row.line).join("\n")).toBe(settings.map(rowFor).join("\n"));
+    expect(
+      readmeRows()
+        .map((row) => row.line)
+        .join("\n"),
+    ).toBe(settings.map(rowFor).join("\n"));
   });
 
   it("shows the defaults loadConfig uses", () => {

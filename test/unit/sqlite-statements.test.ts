@@ -31,7 +31,10 @@ describe("SQLite statements with rows built in JavaScript", () => {
 
   it("binds parameters, iterates, and runs writes", () => {
     const select = "select id, name from a where id >= ? order by id";
-    expect(cached.prepare(select).all([2])).toEqual([{ id: 2, name: "two" }, { id: 3, name: "three" }]);
+    expect(cached.prepare(select).all([2])).toEqual([
+      { id: 2, name: "two" },
+      { id: 3, name: "three" },
+    ]);
     expect([...cached.prepare(select).iterate([3])]).toEqual([{ id: 3, name: "three" }]);
     const result = cached.prepare("update a set n = ? where id = ?").run([99, 2]);
     expect(result.changes).toBe(1);

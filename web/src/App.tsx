@@ -80,13 +80,15 @@ export function App() {
     const key = savedKey();
     if (key === null) return;
     const client = new Client(key);
-    loadMe(client).then(
-      (me) => setSignedIn({ client, me }),
-      (error: unknown) => {
-        forgetKey();
-        setNotice(error instanceof ApiError ? `Signed out: ${error.detail}` : undefined);
-      },
-    ).finally(() => setRestoring(false));
+    loadMe(client)
+      .then(
+        (me) => setSignedIn({ client, me }),
+        (error: unknown) => {
+          forgetKey();
+          setNotice(error instanceof ApiError ? `Signed out: ${error.detail}` : undefined);
+        },
+      )
+      .finally(() => setRestoring(false));
   }, []);
 
   const signOut = (message = "You are signed out.") => {

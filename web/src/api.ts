@@ -46,7 +46,11 @@ function withQuery(path: string, query: Query = {}): string {
 }
 
 async function toProblem(response: Response): Promise<Problem> {
-  const fallback = { status: response.status, title: response.statusText, detail: `the server answered ${response.status} ${response.statusText}` };
+  const fallback = {
+    status: response.status,
+    title: response.statusText,
+    detail: `the server answered ${response.status} ${response.statusText}`,
+  };
   try {
     const body: unknown = await response.json();
     if (typeof body === "object" && body !== null && "detail" in body && typeof body.detail === "string" && body.detail !== "") {
@@ -77,7 +81,11 @@ export class Client {
         referrerPolicy: "no-referrer",
       });
     } catch {
-      throw new ApiError({ status: 0, title: "Network error", detail: "could not reach the keyhouse server; check the connection and try again" });
+      throw new ApiError({
+        status: 0,
+        title: "Network error",
+        detail: "could not reach the keyhouse server; check the connection and try again",
+      });
     }
     if (!response.ok) throw new ApiError(await toProblem(response));
     if (response.status === 204) return undefined as T;

@@ -5,7 +5,7 @@ import { errorDetail, type Page } from "./api";
 export function useAction() {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
-  const run = useCallback(async <T,>(action: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
+  const run = useCallback(async <T>(action: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
     setPending(true);
     setError(undefined);
     try {

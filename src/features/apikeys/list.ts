@@ -19,7 +19,6 @@ export interface ListInput {
   cursor: string | undefined;
 }
 
-
 /** Spaces whose service keys the principal may read; undefined means every space. */
 async function readableSpaceIds(db: Db, principal: Principal): Promise<number[] | undefined> {
   if (isAccountAdmin(principal)) return undefined;

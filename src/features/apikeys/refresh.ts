@@ -50,8 +50,10 @@ export async function refreshKey(deps: FeatureDeps, actor: Actor, keyId: number,
     if (!ownKey && caller.keyId < key.id) await requireCallerKeyWorks(tx, caller, now);
     if (!(await claimKeyForRotation(tx, key.id, now, graceEndsAt))) {
       const current = await findApiKey(tx, key.id);
-      throw (current && refuseRotation(current, now)) ??
-        new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} cannot be refreshed now` });
+      throw (
+        (current && refuseRotation(current, now)) ??
+        new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} cannot be refreshed now` })
+      );
     }
     if (!ownKey && caller.keyId > key.id) await requireCallerKeyWorks(tx, caller, now);
     const successor = await insertApiKey(

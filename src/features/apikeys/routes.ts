@@ -84,7 +84,10 @@ export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
     async (request, reply) => {
       const input = toCreateInput(request.body, deps.now());
       const issued = await createKey(deps, request.actor, input);
-      return reply.code(201).header("cache-control", "no-store").send({ ...toApiKeyView(issued.record), key: issued.rawKey });
+      return reply
+        .code(201)
+        .header("cache-control", "no-store")
+        .send({ ...toApiKeyView(issued.record), key: issued.rawKey });
     },
   );
 
@@ -149,7 +152,10 @@ export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
         expiresAt: body.expires_at === undefined ? null : parseFutureTimestamp(body.expires_at, 'body "expires_at"', deps.now()),
         gracePeriodSeconds: body.grace_period_seconds ?? 0,
       });
-      return reply.code(200).header("cache-control", "no-store").send({ ...toApiKeyView(issued.record), key: issued.rawKey });
+      return reply
+        .code(200)
+        .header("cache-control", "no-store")
+        .send({ ...toApiKeyView(issued.record), key: issued.rawKey });
     },
   );
 }

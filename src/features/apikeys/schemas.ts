@@ -1,5 +1,14 @@
 import { Type, type Static } from "typebox";
-import { CursorQuery, StringEnum, IdString, LimitQuery, LINE_PATTERN, PaginationSchema, TEXT_PATTERN, Timestamp } from "../../http/schemas.js";
+import {
+  CursorQuery,
+  StringEnum,
+  IdString,
+  LimitQuery,
+  LINE_PATTERN,
+  PaginationSchema,
+  TEXT_PATTERN,
+  Timestamp,
+} from "../../http/schemas.js";
 
 const KeyType = StringEnum(["user", "service"], {
   description: "user: acts as the user who created it; service: acts as its bot user in one space",

@@ -12,13 +12,7 @@ import {
 } from "../../auth/permissions.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
-import {
-  findApiKey,
-  insertApiKey,
-  markKeyDeleted,
-  readKeyStateLocked,
-  type ApiKeyRecord,
-} from "../../store/queries/api-keys.js";
+import { findApiKey, insertApiKey, markKeyDeleted, readKeyStateLocked, type ApiKeyRecord } from "../../store/queries/api-keys.js";
 import { findSpace, insertUser, upsertMembership, type SpaceRow } from "../../store/queries/identity.js";
 import type { AccountRole, MemberRole } from "../../store/schema.js";
 import type { Tx } from "../../store/store.js";
@@ -259,7 +253,13 @@ export async function deleteKey(deps: FeatureDeps, actor: Actor, keyId: number):
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
     if (await markKeyDeleted(tx, key.id, now)) {
-      await recordAudit(tx, { actor, at: now, action: "api_key.deleted", targets: [auditTarget("ApiKey", key.id)], details: { key_type: key.key_type } });
+      await recordAudit(tx, {
+        actor,
+        at: now,
+        action: "api_key.deleted",
+        targets: [auditTarget("ApiKey", key.id)],
+        details: { key_type: key.key_type },
+      });
     }
   });
 }

@@ -56,10 +56,12 @@ export async function listAudit(deps: FeatureDeps, actor: Actor, query: AuditLis
   const page = await readPage(
     deps.cursors,
     { cursor: query.cursor, limit, filters },
-    (after) =>
-      listAuditEvents(deps.store.db, { action: query.action, actorUserId, targetId: query.target_id, since, until, after, limit }),
+    (after) => listAuditEvents(deps.store.db, { action: query.action, actorUserId, targetId: query.target_id, since, until, after, limit }),
     (row) => row.occurred_at,
   );
-  const targets = await targetsOf(deps.store.db, page.items.map((e) => e.id));
+  const targets = await targetsOf(
+    deps.store.db,
+    page.items.map((e) => e.id),
+  );
   return { items: page.items.map((e) => toView(e, targets.get(e.id) ?? [])), nextCursor: page.nextCursor };
 }

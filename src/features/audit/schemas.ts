@@ -8,7 +8,9 @@ const AuditEventSchema = Type.Object(
     action: Type.String({ description: "What happened, such as user.deleted (docs/audit.md lists every action)" }),
     actor_user_id: Type.Optional(IdString("The user (or a service key's bot user) who made the change; absent for keyhouse init")),
     actor_key_id: Type.Optional(IdString("The API key the actor authenticated with")),
-    target_ids: Type.Array(Type.String(), { description: "Ids of what the event is about (keys, users, organizations, spaces, memberships)" }),
+    target_ids: Type.Array(Type.String(), {
+      description: "Ids of what the event is about (keys, users, organizations, spaces, memberships)",
+    }),
     client_address: Type.Optional(Type.String({ description: "The client address of the request" })),
     request_id: Type.Optional(Type.String({ description: "The request id (X-Request-Id) of the request" })),
     details: Type.Record(Type.String(), Type.Unknown(), { description: "What changed; never a raw key or its hash" }),
@@ -23,7 +25,9 @@ export const AUDIT_SCHEMAS: TSchema[] = [AuditEventSchema];
 
 export const AuditListQuery = Type.Object(
   {
-    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[a-z_.]+$", description: "Exact action, such as api_key.created" })),
+    action: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: "^[a-z_.]+$", description: "Exact action, such as api_key.created" }),
+    ),
     actor_user_id: Type.Optional(IdString("Events made by this user (or bot user)")),
     target_id: Type.Optional(IdString("Events about this key, user, organization, space or membership")),
     since: Type.Optional(Timestamp("Events at or after this time (RFC 3339)")),

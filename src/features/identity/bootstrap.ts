@@ -80,7 +80,12 @@ export async function bootstrap(
       actor: null,
       at: now,
       action: "keyhouse.initialized",
-      targets: [auditTarget("User", admin.id), auditTarget("Organization", organization.id), auditTarget("Space", space.id), auditTarget("ApiKey", key.id)],
+      targets: [
+        auditTarget("User", admin.id),
+        auditTarget("Organization", organization.id),
+        auditTarget("Space", space.id),
+        auditTarget("ApiKey", key.id),
+      ],
       details: { admin_email: input.adminEmail },
     });
     return { apiKey: material.rawKey, ...ids };

@@ -15,4 +15,11 @@ export function identityRoutes(app: App, deps: FeatureDeps): void {
 }
 
 export { bootstrap, DEFAULT_ADMIN, type BootstrapResult } from "./bootstrap.js";
-export { IDENTITY_SCHEMAS, type Organization, type OrganizationMembership, type Space, type SpaceMembership, type User } from "./common/index.js";
+export {
+  IDENTITY_SCHEMAS,
+  type Organization,
+  type OrganizationMembership,
+  type Space,
+  type SpaceMembership,
+  type User,
+} from "./common/index.js";

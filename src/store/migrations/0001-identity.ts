@@ -36,9 +36,7 @@ export const identity: Migration = {
       .addColumn("email_key", "text", (col) => col.unique())
       .addColumn("role", "text", (col) => col.notNull().check(sqlIn("role", ["admin", "member", "annotator"])))
       .addColumn("is_developer", "integer", (col) => col.notNull())
-      .addColumn("status", "text", (col) =>
-        col.notNull().check(sqlIn("status", ["active", "invited", "expired", "inactive"])),
-      )
+      .addColumn("status", "text", (col) => col.notNull().check(sqlIn("status", ["active", "invited", "expired", "inactive"])))
       .addColumn("created_at", bigint, (col) => col.notNull())
       .addColumn("updated_at", bigint, (col) => col.notNull())
       .execute();
@@ -48,9 +46,7 @@ export const identity: Migration = {
       .addColumn("scope", "text", (col) => col.notNull().check(sqlIn("scope", ["organization", "space"])))
       .addColumn("scope_id", bigint, (col) => col.notNull())
       .addColumn("organization_id", bigint, (col) => col.notNull().references("organizations.id"))
-      .addColumn("role", "text", (col) =>
-        col.notNull().check(sqlIn("role", ["admin", "member", "read-only", "annotator"])),
-      )
+      .addColumn("role", "text", (col) => col.notNull().check(sqlIn("role", ["admin", "member", "read-only", "annotator"])))
       .addColumn("created_at", bigint, (col) => col.notNull())
       .addUniqueConstraint("memberships_unique", ["scope", "scope_id", "user_id"])
       .execute();

@@ -29,16 +29,8 @@ export const apiKeys: Migration = {
       .on("api_keys")
       .columns(["created_by_user_id", "key_type", "status", "created_at", "id"])
       .execute();
-    await db.schema
-      .createIndex("api_keys_by_space")
-      .on("api_keys")
-      .columns(["space_id", "status", "created_at", "id"])
-      .execute();
-    await db.schema
-      .createIndex("api_keys_by_type")
-      .on("api_keys")
-      .columns(["key_type", "status", "created_at", "id"])
-      .execute();
+    await db.schema.createIndex("api_keys_by_space").on("api_keys").columns(["space_id", "status", "created_at", "id"]).execute();
+    await db.schema.createIndex("api_keys_by_type").on("api_keys").columns(["key_type", "status", "created_at", "id"]).execute();
     await db.schema.createIndex("api_keys_by_principal").on("api_keys").columns(["principal_user_id", "status"]).execute();
   },
 };

@@ -15,26 +15,14 @@ export const audit: Migration = {
       .addColumn("details", "text", (col) => col.notNull())
       .execute();
     await db.schema.createIndex("audit_events_by_time").on("audit_events").columns(["occurred_at", "id"]).execute();
-    await db.schema
-      .createIndex("audit_events_by_action")
-      .on("audit_events")
-      .columns(["action", "occurred_at", "id"])
-      .execute();
-    await db.schema
-      .createIndex("audit_events_by_actor")
-      .on("audit_events")
-      .columns(["actor_user_id", "occurred_at", "id"])
-      .execute();
+    await db.schema.createIndex("audit_events_by_action").on("audit_events").columns(["action", "occurred_at", "id"]).execute();
+    await db.schema.createIndex("audit_events_by_actor").on("audit_events").columns(["actor_user_id", "occurred_at", "id"]).execute();
     await db.schema
       .createTable("audit_event_targets")
       .addColumn("event_id", bigint, (col) => col.notNull().references("audit_events.id"))
       .addColumn("target_id", "text", (col) => col.notNull())
       .addPrimaryKeyConstraint("audit_event_targets_pk", ["event_id", "target_id"])
       .execute();
-    await db.schema
-      .createIndex("audit_event_targets_by_target")
-      .on("audit_event_targets")
-      .columns(["target_id", "event_id"])
-      .execute();
+    await db.schema.createIndex("audit_event_targets_by_target").on("audit_event_targets").columns(["target_id", "event_id"]).execute();
   },
 };

@@ -15,22 +15,10 @@ export const identityAdmin: Migration = {
     await db.schema.alterTable("spaces").addColumn("deleted_at", bigint).execute();
     await db.schema.createIndex("organizations_by_time").on("organizations").columns(["created_at", "id"]).execute();
     await db.schema.createIndex("spaces_by_time").on("spaces").columns(["created_at", "id"]).execute();
-    await db.schema
-      .createIndex("spaces_by_organization")
-      .on("spaces")
-      .columns(["organization_id", "created_at", "id"])
-      .execute();
+    await db.schema.createIndex("spaces_by_organization").on("spaces").columns(["organization_id", "created_at", "id"]).execute();
     await db.schema.createIndex("users_by_kind").on("users").columns(["kind", "created_at", "id"]).execute();
     await db.schema.createIndex("users_by_status").on("users").columns(["kind", "status", "created_at", "id"]).execute();
-    await db.schema
-      .createIndex("memberships_by_organization")
-      .on("memberships")
-      .columns(["organization_id", "user_id", "scope"])
-      .execute();
-    await db.schema
-      .createIndex("memberships_by_scope")
-      .on("memberships")
-      .columns(["scope", "scope_id", "created_at", "id"])
-      .execute();
+    await db.schema.createIndex("memberships_by_organization").on("memberships").columns(["organization_id", "user_id", "scope"]).execute();
+    await db.schema.createIndex("memberships_by_scope").on("memberships").columns(["scope", "scope_id", "created_at", "id"]).execute();
   },
 };

@@ -14,10 +14,7 @@ export function types(dialect: DialectName): { bigint: ColumnDataType; bytes: Co
 }
 
 /** An auto-increment primary key named `id`, the same on both stores. */
-export function withId<T extends string>(
-  table: CreateTableBuilder<T, never>,
-  dialect: DialectName,
-): CreateTableBuilder<T, "id"> {
+export function withId<T extends string>(table: CreateTableBuilder<T, never>, dialect: DialectName): CreateTableBuilder<T, "id"> {
   return dialect === "postgres"
     ? table.addColumn("id", "bigint", (col) => col.primaryKey().generatedByDefaultAsIdentity())
     : table.addColumn("id", "integer", (col) => col.primaryKey().autoIncrement());

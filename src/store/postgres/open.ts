@@ -18,7 +18,9 @@ const INT8_OID = 20;
 function types(): pg.CustomTypesConfig {
   return {
     getTypeParser: ((oid: number, format?: string) =>
-      oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
+      oid === INT8_OID
+        ? (value: string) => Number(value)
+        : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
   };
 }
 
@@ -37,9 +39,13 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
   // One channel per schema: deployments (and test runs) sharing a database do not disturb each other.
   let channel: Promise<string> | undefined;
   const channelName = () =>
-    (channel ??= sql<{ schema: string }>`select current_schema() as schema`
-      .execute(raw)
-      .then((r) => `kh_invalidate_${createHash("sha256").update(r.rows[0]?.schema ?? "public").digest("hex").slice(0, 16)}`));
+    (channel ??= sql<{ schema: string }>`select current_schema() as schema`.execute(raw).then(
+      (r) =>
+        `kh_invalidate_${createHash("sha256")
+          .update(r.rows[0]?.schema ?? "public")
+          .digest("hex")
+          .slice(0, 16)}`,
+    ));
   const listener = new PostgresListener(config, channelName, invalidations);
   const notify = async (db: Kysely<Database>) => {
     await sql`select pg_notify(${await channelName()}, '')`.execute(db);
@@ -77,8 +83,7 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
         if (watch.dirty) invalidations.emit();
       }
     },
-    isUniqueViolation: (error) =>
-      typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505",
+    isUniqueViolation: (error) => typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505",
     migrate: () => migrateToLatest(raw as Kysely<unknown>, "postgres"),
     schemaStatus: () => readSchemaStatus(raw as Kysely<unknown>),
     ping: async () => {

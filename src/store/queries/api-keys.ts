@@ -59,7 +59,8 @@ const selectKeyByHash = preparedSelect([Buffer.alloc(0)] as [Buffer], (db, hash)
 export async function findKeyByHash(db: Db, hash: Buffer): Promise<AuthRecord | undefined> {
   const [row] = await selectKeyByHash(db, hash);
   if (!row) return undefined;
-  const { u_id, u_account_id, u_kind, u_name, u_email, u_email_key, u_role, u_is_developer, u_status, u_created_at, u_updated_at, ...key } = row;
+  const { u_id, u_account_id, u_kind, u_name, u_email, u_email_key, u_role, u_is_developer, u_status, u_created_at, u_updated_at, ...key } =
+    row;
   return {
     key,
     user: {
@@ -120,7 +121,10 @@ interface ListParams {
 }
 
 function buildList(db: Db, p: ListParams) {
-  let query = db.selectFrom("api_keys").select(VIEW_COLUMNS).where("key_type", "=", p.keyType as KeyType);
+  let query = db
+    .selectFrom("api_keys")
+    .select(VIEW_COLUMNS)
+    .where("key_type", "=", p.keyType as KeyType);
   if (p.spaceIds !== undefined) {
     const [only] = p.spaceIds;
     query = p.spaceIds.length === 1 && only !== undefined ? query.where("space_id", "=", only) : query.where("space_id", "in", p.spaceIds);
@@ -218,19 +222,10 @@ export async function markKeyDeleted(db: Db, id: number, now: number): Promise<b
  * can be claimed, and only once. With `graceEndsAt` null the key is deleted now;
  * otherwise it keeps working until then.
  */
-export async function claimKeyForRotation(
-  db: Db,
-  id: number,
-  now: number,
-  graceEndsAt: number | null,
-): Promise<boolean> {
+export async function claimKeyForRotation(db: Db, id: number, now: number, graceEndsAt: number | null): Promise<boolean> {
   const result = await db
     .updateTable("api_keys")
-    .set(
-      graceEndsAt === null
-        ? { status: "deleted", deleted_at: now, rotated_at: now }
-        : { expires_at: graceEndsAt, rotated_at: now },
-    )
+    .set(graceEndsAt === null ? { status: "deleted", deleted_at: now, rotated_at: now } : { expires_at: graceEndsAt, rotated_at: now })
     .where("id", "=", id)
     .where("status", "=", "active")
     .where("rotated_at", "is", null)

@@ -69,7 +69,11 @@ export async function listAuditEvents(db: Db, q: AuditListQuery): Promise<AuditE
   if (q.since !== undefined) query = query.where("occurred_at", ">=", q.since);
   if (q.until !== undefined) query = query.where("occurred_at", "<", q.until);
   if (q.after) query = query.where(after(q.after, "occurred_at"));
-  return query.orderBy("occurred_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+  return query
+    .orderBy("occurred_at", "desc")
+    .orderBy("id", "desc")
+    .limit(q.limit + 1)
+    .execute();
 }
 
 /** The target ids of each of these events, sorted. */

@@ -1,12 +1,5 @@
 import type { Insertable, Selectable } from "kysely";
-import type {
-  MemberRole,
-  MembershipScope,
-  MembershipsTable,
-  OrganizationsTable,
-  SpacesTable,
-  UsersTable,
-} from "../schema.js";
+import type { MemberRole, MembershipScope, MembershipsTable, OrganizationsTable, SpacesTable, UsersTable } from "../schema.js";
 import type { Db } from "../store.js";
 
 export type UserRow = Selectable<UsersTable>;

@@ -32,7 +32,12 @@ export async function lockMembership(db: Db, scope: MembershipScope, scopeId: nu
 }
 
 /** Removes one membership; returns it, or undefined when there was none. */
-export async function deleteMembership(db: Db, scope: MembershipScope, scopeId: number, userId: number): Promise<MembershipRow | undefined> {
+export async function deleteMembership(
+  db: Db,
+  scope: MembershipScope,
+  scopeId: number,
+  userId: number,
+): Promise<MembershipRow | undefined> {
   return db
     .deleteFrom("memberships")
     .where("scope", "=", scope)
@@ -88,5 +93,9 @@ export async function listMemberships(
     .where("scope_id", "=", q.scopeId)
     .where("user_id", "in", (eb) => eb.selectFrom("users").select("users.id").where("users.kind", "=", "human"));
   if (q.after) query = query.where(after(q.after));
-  return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+  return query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(q.limit + 1)
+    .execute();
 }

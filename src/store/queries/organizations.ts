@@ -18,7 +18,11 @@ export async function listOrganizations(db: Db, q: OrganizationListQuery): Promi
     query = query.where("id", "in", q.ids);
   }
   if (q.after) query = query.where(after(q.after));
-  return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+  return query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(q.limit + 1)
+    .execute();
 }
 
 /** The live organization of the account with this name, compared case-insensitively. */

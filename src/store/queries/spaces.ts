@@ -29,7 +29,11 @@ export async function listSpaces(db: Db, q: SpaceListQuery): Promise<SpaceRow[]>
   if (q.organizationId !== undefined) query = query.where("organization_id", "=", q.organizationId);
   if (q.name !== undefined) query = query.where(containsLowerCased("name_key", q.name));
   if (q.after) query = query.where(after(q.after));
-  return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+  return query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(q.limit + 1)
+    .execute();
 }
 
 /** The live space of the organization with this name, compared case-insensitively. */

@@ -105,7 +105,11 @@ export async function listUsers(db: Db, q: UserListQuery): Promise<UserRow[]> {
   }
   if (q.email !== undefined) query = query.where(containsLowerCased("email_key", q.email));
   if (q.after) query = query.where(after(q.after));
-  return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+  return query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(q.limit + 1)
+    .execute();
 }
 
 /** True when the user is a member of one of these organizations. */

@@ -111,8 +111,7 @@ export function openSqliteStore(path: string): Store {
     transaction: <T>(fn: (tx: Tx) => Promise<T>) => group.run((tx) => fn(withLocks(tx, sqliteLocks))),
     // A duplicate primary key is a unique violation too, as PostgreSQL reports it (23505).
     isUniqueViolation: (error) =>
-      typeof error === "object" && error !== null && "code" in error &&
-      UNIQUE_CODES.has(String((error as { code: unknown }).code)),
+      typeof error === "object" && error !== null && "code" in error && UNIQUE_CODES.has(String((error as { code: unknown }).code)),
     migrate: () => migrateToLatest(raw as Kysely<unknown>, "sqlite"),
     schemaStatus: () => readSchemaStatus(raw as Kysely<unknown>),
     ping: async () => {

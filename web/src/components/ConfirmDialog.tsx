@@ -4,7 +4,14 @@ import { Dialog } from "./Dialog";
 import { ErrorText } from "./ErrorText";
 
 /** Asks before a destructive action; the action's problem detail shows beside its button. */
-export function ConfirmDialog(props: { title: string; confirmLabel: string; children: ReactNode; onConfirm: () => Promise<unknown>; onClose: () => void; onDone: () => void }) {
+export function ConfirmDialog(props: {
+  title: string;
+  confirmLabel: string;
+  children: ReactNode;
+  onConfirm: () => Promise<unknown>;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const action = useAction();
   const confirm = async () => {
     const result = await action.run(props.onConfirm);

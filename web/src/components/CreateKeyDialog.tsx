@@ -72,9 +72,15 @@ export function CreateKeyDialog(props: CreateKeyProps) {
             ))}
           </fieldset>
         )}
-        <Field label="Name">{(id) => <input id={id} value={name} onChange={(event) => setName(event.target.value)} maxLength={256} required autoComplete="off" />}</Field>
+        <Field label="Name">
+          {(id) => (
+            <input id={id} value={name} onChange={(event) => setName(event.target.value)} maxLength={256} required autoComplete="off" />
+          )}
+        </Field>
         <Field label="Description (optional)">
-          {(id) => <textarea id={id} value={description} onChange={(event) => setDescription(event.target.value)} maxLength={1000} rows={2} />}
+          {(id) => (
+            <textarea id={id} value={description} onChange={(event) => setDescription(event.target.value)} maxLength={1000} rows={2} />
+          )}
         </Field>
         <ExpiryField label="Expires" days={days} onChange={setDays} />
         {keyType === "service" && (
@@ -82,13 +88,33 @@ export function CreateKeyDialog(props: CreateKeyProps) {
             <SelectField label="Space" value={spaceId} onChange={setSpaceId} choices={props.spaces} placeholder="Choose a space" required />
             <fieldset className="roles">
               <legend>Roles of the key’s bot user (at most your own)</legend>
-              <SelectField label="Space role" value={roles.space_role} choices={MEMBER_ROLES} onChange={(role) => setRoles({ ...roles, space_role: role })} />
-              <SelectField label="Organization role" value={roles.org_role} choices={MEMBER_ROLES} onChange={(role) => setRoles({ ...roles, org_role: role })} />
-              <SelectField label="Account role" value={roles.account_role} choices={["admin", "member"]} onChange={(role) => setRoles({ ...roles, account_role: role })} />
+              <SelectField
+                label="Space role"
+                value={roles.space_role}
+                choices={MEMBER_ROLES}
+                onChange={(role) => setRoles({ ...roles, space_role: role })}
+              />
+              <SelectField
+                label="Organization role"
+                value={roles.org_role}
+                choices={MEMBER_ROLES}
+                onChange={(role) => setRoles({ ...roles, org_role: role })}
+              />
+              <SelectField
+                label="Account role"
+                value={roles.account_role}
+                choices={["admin", "member"]}
+                onChange={(role) => setRoles({ ...roles, account_role: role })}
+              />
             </fieldset>
           </>
         )}
-        <FormActions submitLabel={props.forUser ? "Issue key" : "Create key"} pending={action.pending} error={action.error} onCancel={props.onClose} />
+        <FormActions
+          submitLabel={props.forUser ? "Issue key" : "Create key"}
+          pending={action.pending}
+          error={action.error}
+          onCancel={props.onClose}
+        />
       </form>
     </Dialog>
   );

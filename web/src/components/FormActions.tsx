@@ -1,7 +1,17 @@
 import { ErrorText } from "./ErrorText";
 
 /** Cancel and submit for a dialog's form, with the submit's problem detail right below. */
-export function FormActions({ submitLabel, pending, error, onCancel }: { submitLabel: string; pending: boolean; error: string | undefined; onCancel: () => void }) {
+export function FormActions({
+  submitLabel,
+  pending,
+  error,
+  onCancel,
+}: {
+  submitLabel: string;
+  pending: boolean;
+  error: string | undefined;
+  onCancel: () => void;
+}) {
   return (
     <>
       <div className="actions">

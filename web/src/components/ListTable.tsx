@@ -1,7 +1,19 @@
 import type { ReactNode } from "react";
 
 /** A list table: column headings, an unlabelled actions column, and rows that become cards on narrow screens. */
-export function ListTable({ columns, actions = true, busy, className, children }: { columns: string[]; actions?: boolean; busy?: boolean; className?: string; children: ReactNode }) {
+export function ListTable({
+  columns,
+  actions = true,
+  busy,
+  className,
+  children,
+}: {
+  columns: string[];
+  actions?: boolean;
+  busy?: boolean;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <table className={className === undefined ? "list" : `list ${className}`} aria-busy={busy}>
       <thead>

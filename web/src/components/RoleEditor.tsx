@@ -3,7 +3,13 @@ import { useAction } from "../hooks";
 import { ErrorText } from "./ErrorText";
 
 /** A role picker with its own Save button; a refusal's detail shows right beside it. */
-export function RoleEditor(props: { label: string; current: string; roles: readonly string[]; onSave: (role: string) => Promise<unknown>; onSaved: () => void }) {
+export function RoleEditor(props: {
+  label: string;
+  current: string;
+  roles: readonly string[];
+  onSave: (role: string) => Promise<unknown>;
+  onSaved: () => void;
+}) {
   const [role, setRole] = useState(props.current);
   const action = useAction();
   const save = async () => {

@@ -19,7 +19,15 @@ const GRACE_CHOICES = [
 ];
 
 /** Rotates a key: a new secret, the old one kept for an optional grace period; shows the new key once. */
-export function RotateKeyDialog({ apiKey, onClose, onRotated }: { apiKey: ApiKey; onClose: () => void; onRotated: (graceSeconds: number) => void }) {
+export function RotateKeyDialog({
+  apiKey,
+  onClose,
+  onRotated,
+}: {
+  apiKey: ApiKey;
+  onClose: () => void;
+  onRotated: (graceSeconds: number) => void;
+}) {
   const { client } = useSession();
   const [graceSeconds, setGraceSeconds] = useState(0);
   const [days, setDays] = useState(0);

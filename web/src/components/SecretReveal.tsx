@@ -18,12 +18,20 @@ export function SecretReveal({ rawKey, onDone }: { rawKey: string; onDone: () =>
   return (
     <div className="reveal">
       <p className="warning">
-        <strong>Copy this key now.</strong> keyhouse keeps only a hash of it: you will not be able to see it again. Anyone
-        holding it can act with its permissions, so store it in a secret manager, not in code.
+        <strong>Copy this key now.</strong> keyhouse keeps only a hash of it: you will not be able to see it again. Anyone holding it can
+        act with its permissions, so store it in a secret manager, not in code.
       </p>
       <label htmlFor={inputId}>New API key</label>
       <div className="secret-row">
-        <input id={inputId} className="secret" readOnly value={rawKey} spellCheck={false} autoComplete="off" onFocus={(event) => event.currentTarget.select()} />
+        <input
+          id={inputId}
+          className="secret"
+          readOnly
+          value={rawKey}
+          spellCheck={false}
+          autoComplete="off"
+          onFocus={(event) => event.currentTarget.select()}
+        />
         <button type="button" onClick={() => void copyKey()}>
           Copy
         </button>

@@ -23,7 +23,13 @@ export function SelectField(props: {
   return (
     <Field label={props.label} hint={props.hint}>
       {(id, hintId) => (
-        <select id={id} aria-describedby={hintId} value={props.value} onChange={(event) => props.onChange(event.target.value)} required={props.required}>
+        <select
+          id={id}
+          aria-describedby={hintId}
+          value={props.value}
+          onChange={(event) => props.onChange(event.target.value)}
+          required={props.required}
+        >
           {props.placeholder !== undefined && <option value="">{props.placeholder}</option>}
           {props.choices.map((choice) => (
             <option key={valueOf(choice)} value={valueOf(choice)}>

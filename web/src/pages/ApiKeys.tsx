@@ -59,16 +59,24 @@ export function ApiKeysPage() {
       />
       <div role="tabpanel" id="keys-panel" aria-labelledby={tabId("keys", keyType)} aria-busy={list.loading}>
         <div className="filters">
-          {keyType === "service" && <SelectField label="Space" value={spaceId} onChange={setSpaceId} choices={spaces.spaces} placeholder="All spaces I can read" />}
+          {keyType === "service" && (
+            <SelectField label="Space" value={spaceId} onChange={setSpaceId} choices={spaces.spaces} placeholder="All spaces I can read" />
+          )}
           <SelectField label="Status" value={status} onChange={(value) => setStatus(value as StatusFilter)} choices={STATUSES} />
           <SelectField label="Per page" value={String(limit)} onChange={(value) => setLimit(Number(value))} choices={PAGE_SIZES} />
         </div>
         {keyType === "service" && <ErrorText error={spaces.error} />}
         <ErrorText error={list.error} />
         {!list.loading && list.error === undefined && list.items.length === 0 ? (
-          <p className="empty">No {status} {keyType} keys here.</p>
+          <p className="empty">
+            No {status} {keyType} keys here.
+          </p>
         ) : (
-          <KeyTable keys={list.items} spaceLabel={spaceLabel} actions={{ rotate: (key) => setOpen({ kind: "rotate", key }), remove: (key) => setOpen({ kind: "delete", key }) }} />
+          <KeyTable
+            keys={list.items}
+            spaceLabel={spaceLabel}
+            actions={{ rotate: (key) => setOpen({ kind: "rotate", key }), remove: (key) => setOpen({ kind: "delete", key }) }}
+          />
         )}
         <Pager list={list} label="API keys" />
       </div>
@@ -84,12 +92,14 @@ export function ApiKeysPage() {
           confirmLabel={`Delete ${open.key.name}`}
           onConfirm={() => client.delete(`/v2/api-keys/${encodeURIComponent(open.key.id)}`)}
           onClose={close}
-          onDone={() => (open.key.id === me.keyId ? signOut("You deleted the key this session used. Sign in with another key.") : list.reload())}
+          onDone={() =>
+            open.key.id === me.keyId ? signOut("You deleted the key this session used. Sign in with another key.") : list.reload()
+          }
         >
           {open.key.id === me.keyId && <p className="warning">This is the key you signed in with: deleting it signs you out.</p>}
           <p>
-            The key <code>{open.key.redacted_key}</code> stops working at once, everywhere. Anything that uses it will get
-            401 Unauthorized. This cannot be undone.
+            The key <code>{open.key.redacted_key}</code> stops working at once, everywhere. Anything that uses it will get 401 Unauthorized.
+            This cannot be undone.
           </p>
         </ConfirmDialog>
       )}

@@ -42,7 +42,15 @@ function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
   const [draft, setDraft] = useState(NO_FILTERS);
   const input = (name: keyof Filters, label: string, type = "search", list?: string) => (
     <Field label={label}>
-      {(id) => <input id={id} type={type} list={list} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} />}
+      {(id) => (
+        <input
+          id={id}
+          type={type}
+          list={list}
+          value={draft[name]}
+          onChange={(event) => setDraft({ ...draft, [name]: event.target.value })}
+        />
+      )}
     </Field>
   );
   const submit = (event: FormEvent) => {
@@ -71,7 +79,10 @@ export function AuditPage() {
   const { client } = useSession();
   const [filters, setFilters] = useState(NO_FILTERS);
   const query = { ...filters, since: toRfc3339(filters.since), until: toRfc3339(filters.until), limit: 50 };
-  const list = usePaged((cursor) => client.page<AuditEvent>("/v2/audit-events", "audit_events", { ...query, cursor }), JSON.stringify(query));
+  const list = usePaged(
+    (cursor) => client.page<AuditEvent>("/v2/audit-events", "audit_events", { ...query, cursor }),
+    JSON.stringify(query),
+  );
   const actorName = useUserNames(list.items.flatMap((event) => (event.actor_user_id === undefined ? [] : [event.actor_user_id])));
   return (
     <section aria-labelledby="audit-heading" aria-busy={list.loading}>

@@ -37,9 +37,26 @@ export function CreateScopeDialog(props: { scope: ScopeKind; organizations: Orga
             required
           />
         )}
-        <Field label="Name">{(id) => <input id={id} value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} required autoComplete="off" />}</Field>
+        <Field label="Name">
+          {(id) => (
+            <input
+              id={id}
+              value={form.name}
+              onChange={(event) => setForm({ ...form, name: event.target.value })}
+              required
+              autoComplete="off"
+            />
+          )}
+        </Field>
         <Field label="Description (optional)">
-          {(id) => <textarea id={id} rows={2} value={form.description} onChange={(event) => setForm({ ...form, description: event.target.value })} />}
+          {(id) => (
+            <textarea
+              id={id}
+              rows={2}
+              value={form.description}
+              onChange={(event) => setForm({ ...form, description: event.target.value })}
+            />
+          )}
         </Field>
         <FormActions submitLabel={`Create ${singular}`} pending={action.pending} error={action.error} onCancel={props.onClose} />
       </form>

@@ -14,7 +14,13 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
   const action = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const body = { name: form.name, email: form.email, role: roleAssignment(form.role), invite_mode: "none", is_developer: form.isDeveloper };
+    const body = {
+      name: form.name,
+      email: form.email,
+      role: roleAssignment(form.role),
+      invite_mode: "none",
+      is_developer: form.isDeveloper,
+    };
     const result = await action.run(() => client.post<User>("/v2/users", body));
     if (result.ok) {
       onCreated();
@@ -24,8 +30,29 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
   return (
     <Dialog title="Create user" onClose={onClose}>
       <form onSubmit={(event) => void submit(event)}>
-        <Field label="Name">{(id) => <input id={id} value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} required autoComplete="off" />}</Field>
-        <Field label="Email">{(id) => <input id={id} type="email" value={form.email} onChange={(event) => setForm({ ...form, email: event.target.value })} required autoComplete="off" />}</Field>
+        <Field label="Name">
+          {(id) => (
+            <input
+              id={id}
+              value={form.name}
+              onChange={(event) => setForm({ ...form, name: event.target.value })}
+              required
+              autoComplete="off"
+            />
+          )}
+        </Field>
+        <Field label="Email">
+          {(id) => (
+            <input
+              id={id}
+              type="email"
+              value={form.email}
+              onChange={(event) => setForm({ ...form, email: event.target.value })}
+              required
+              autoComplete="off"
+            />
+          )}
+        </Field>
         <SelectField
           label="Account role"
           value={form.role}

@@ -48,7 +48,13 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
             <Expiry expiresAt={key.expires_at} />
           </td>
           <td data-label="Last used">
-            {key.last_used_at === undefined ? <span className="muted">Never</span> : <time dateTime={key.last_used_at} title={formatDateTime(key.last_used_at)}>{formatRelative(key.last_used_at)}</time>}
+            {key.last_used_at === undefined ? (
+              <span className="muted">Never</span>
+            ) : (
+              <time dateTime={key.last_used_at} title={formatDateTime(key.last_used_at)}>
+                {formatRelative(key.last_used_at)}
+              </time>
+            )}
           </td>
           <td data-label="Creator">{creator(key.created_by_user_id)}</td>
           <td>
@@ -59,7 +65,12 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
                 </button>
               )}
               {key.status === "active" && (
-                <button type="button" className="danger" onClick={() => actions.remove(key)} aria-label={`Delete ${key.name} (${key.redacted_key})`}>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => actions.remove(key)}
+                  aria-label={`Delete ${key.name} (${key.redacted_key})`}
+                >
                   Delete
                 </button>
               )}

@@ -77,7 +77,13 @@ export function MembersDialog({ scope, target, onClose }: { scope: ScopeKind; ta
       <fieldset>
         <legend>Add a member or set a role</legend>
         <ErrorText error={usersError} />
-        <SelectField label="User" value={form.userId} onChange={(userId) => setForm({ ...form, userId })} choices={userChoices(users)} placeholder="Choose a user" />
+        <SelectField
+          label="User"
+          value={form.userId}
+          onChange={(userId) => setForm({ ...form, userId })}
+          choices={userChoices(users)}
+          placeholder="Choose a user"
+        />
         <SelectField label="Role" value={form.role} onChange={(role) => setForm({ ...form, role })} choices={MEMBER_ROLES} />
         <div className="actions">
           <button type="button" className="primary" onClick={() => void addMember()} disabled={form.userId === "" || add.pending}>

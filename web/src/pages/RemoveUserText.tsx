@@ -26,7 +26,8 @@ export function RemoveUserText({ user }: { user: User }) {
       </p>
       <p>
         <strong>
-          {count === undefined ? "All of their" : `Their ${count} active`} user API {count === "1" ? "key stops" : "keys stop"} working at once.
+          {count === undefined ? "All of their" : `Their ${count} active`} user API {count === "1" ? "key stops" : "keys stop"} working at
+          once.
         </strong>{" "}
         Service keys they created keep working. This cannot be undone.
       </p>

@@ -54,8 +54,16 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
       </div>
       {scope === "spaces" && (
         <div className="filters">
-          <SelectField label="Organization" value={orgId} onChange={setOrgId} choices={orgChoices(orgs.organizations)} placeholder="All organizations" />
-          <Field label="Name contains">{(id) => <input id={id} type="search" value={name} onChange={(event) => setName(event.target.value)} />}</Field>
+          <SelectField
+            label="Organization"
+            value={orgId}
+            onChange={setOrgId}
+            choices={orgChoices(orgs.organizations)}
+            placeholder="All organizations"
+          />
+          <Field label="Name contains">
+            {(id) => <input id={id} type="search" value={name} onChange={(event) => setName(event.target.value)} />}
+          </Field>
         </div>
       )}
       <ErrorText error={orgs.error} />
@@ -67,7 +75,9 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
               {item.name}
             </th>
             {scope === "spaces" && <td data-label="Organization">{orgName(item.organization_id)}</td>}
-            <td data-label="Description">{item.description === "" || item.description === undefined ? <span className="muted">None</span> : item.description}</td>
+            <td data-label="Description">
+              {item.description === "" || item.description === undefined ? <span className="muted">None</span> : item.description}
+            </td>
             <td data-label="Created">
               <time dateTime={item.created_at}>{formatDateTime(item.created_at)}</time>
             </td>
@@ -76,7 +86,12 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
                 <button type="button" onClick={() => setOpen({ kind: "members", item })} aria-label={`Members of ${item.name}`}>
                   Members
                 </button>
-                <button type="button" className="danger" onClick={() => setOpen({ kind: "delete", item })} aria-label={`Delete ${item.name}`}>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => setOpen({ kind: "delete", item })}
+                  aria-label={`Delete ${item.name}`}
+                >
                   Delete
                 </button>
               </div>
@@ -85,7 +100,9 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
         ))}
       </ListTable>
       <Pager list={list} label={title} />
-      {open?.kind === "create" && <CreateScopeDialog scope={scope} organizations={orgs.organizations} onClose={close} onCreated={list.reload} />}
+      {open?.kind === "create" && (
+        <CreateScopeDialog scope={scope} organizations={orgs.organizations} onClose={close} onCreated={list.reload} />
+      )}
       {open?.kind === "members" && <MembersDialog scope={scope} target={open.item} onClose={close} />}
       {open?.kind === "delete" && (
         <ConfirmDialog

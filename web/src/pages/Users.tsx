@@ -38,7 +38,9 @@ export function UsersPage() {
         </button>
       </div>
       <div className="filters">
-        <Field label="Email contains">{(id) => <input id={id} type="search" value={email} onChange={(event) => setEmail(event.target.value)} />}</Field>
+        <Field label="Email contains">
+          {(id) => <input id={id} type="search" value={email} onChange={(event) => setEmail(event.target.value)} />}
+        </Field>
         <SelectField label="Status" value={status} onChange={setStatus} choices={STATUSES} placeholder="any but inactive" />
       </div>
       <ErrorText error={list.error} />
@@ -78,7 +80,12 @@ export function UsersPage() {
                     <button type="button" onClick={() => setOpen({ kind: "issue", user })} aria-label={`Issue a key for ${user.name}`}>
                       Issue key
                     </button>
-                    <button type="button" className="danger" onClick={() => setOpen({ kind: "remove", user })} aria-label={`Remove ${user.name}`}>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => setOpen({ kind: "remove", user })}
+                      aria-label={`Remove ${user.name}`}
+                    >
                       Remove
                     </button>
                   </>
@@ -91,7 +98,14 @@ export function UsersPage() {
       <Pager list={list} label="Users" />
       {open?.kind === "create" && <CreateUserDialog onClose={close} onCreated={list.reload} />}
       {open?.kind === "issue" && (
-        <CreateKeyDialog defaultType="user" defaultSpaceId="" spaces={[]} forUser={{ id: open.user.id, name: open.user.name }} onClose={close} onCreated={() => undefined} />
+        <CreateKeyDialog
+          defaultType="user"
+          defaultSpaceId=""
+          spaces={[]}
+          forUser={{ id: open.user.id, name: open.user.name }}
+          onClose={close}
+          onCreated={() => undefined}
+        />
       )}
       {open?.kind === "remove" && (
         <ConfirmDialog

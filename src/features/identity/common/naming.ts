@@ -77,10 +77,14 @@ export async function patchNamed<T extends SoftDeletedTable>(
     if (holder && holder.id !== current.id) throw target.nameTaken(patch.name);
   }
   const now = deps.now();
-  return writeUnique(deps.store, () => target.nameTaken(patch.name ?? ""), async (tx) => {
-    const updated = await updateLive(tx, target.table, current.id, patch);
-    if (!updated) throw target.gone();
-    await recordAudit(tx, { actor, at: now, action: target.action, targets: [target.target], details: changesOf(current, patch) });
-    return updated;
-  });
+  return writeUnique(
+    deps.store,
+    () => target.nameTaken(patch.name ?? ""),
+    async (tx) => {
+      const updated = await updateLive(tx, target.table, current.id, patch);
+      if (!updated) throw target.gone();
+      await recordAudit(tx, { actor, at: now, action: target.action, targets: [target.target], details: changesOf(current, patch) });
+      return updated;
+    },
+  );
 }

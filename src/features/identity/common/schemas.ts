@@ -1,5 +1,14 @@
 import { Type, type Static, type TSchema } from "typebox";
-import { CursorQuery, IdString, LimitQuery, LINE_PATTERN, PaginationSchema, StringEnum, TEXT_PATTERN, Timestamp } from "../../../http/schemas.js";
+import {
+  CursorQuery,
+  IdString,
+  LimitQuery,
+  LINE_PATTERN,
+  PaginationSchema,
+  StringEnum,
+  TEXT_PATTERN,
+  Timestamp,
+} from "../../../http/schemas.js";
 
 export const MEMBER_ROLES = ["admin", "member", "read-only", "annotator"] as const;
 export const ACCOUNT_ROLES = ["admin", "member", "annotator"] as const;
@@ -15,7 +24,7 @@ const RoleAssignmentSchema = Type.Object(
     type: StringEnum(["predefined"]),
     name: StringEnum(MEMBER_ROLES, { description: "A predefined role; account roles are admin, member or annotator" }),
   },
-  { $id: "RoleAssignment", additionalProperties: false, description: "A role assignment: {\"type\": \"predefined\", \"name\": \"<role>\"}" },
+  { $id: "RoleAssignment", additionalProperties: false, description: 'A role assignment: {"type": "predefined", "name": "<role>"}' },
 );
 
 /**
@@ -25,7 +34,7 @@ const RoleAssignmentSchema = Type.Object(
  */
 function RoleInput(names: readonly string[]) {
   return Type.Union([
-    StringEnum(names, { description: "Shorthand for {\"type\": \"predefined\", \"name\": <this>}" }),
+    StringEnum(names, { description: 'Shorthand for {"type": "predefined", "name": <this>}' }),
     Type.Object(
       {
         type: Type.String({ maxLength: 32, description: "predefined (custom role assignments are not supported yet: 400)" }),
@@ -68,7 +77,12 @@ const UserSchema = Type.Object(
 );
 
 const OrganizationMembershipSchema = Type.Object(
-  { id: IdString("Membership id"), user_id: IdString("User id"), organization_id: IdString("Organization id"), role: Type.Ref("RoleAssignment") },
+  {
+    id: IdString("Membership id"),
+    user_id: IdString("User id"),
+    organization_id: IdString("Organization id"),
+    role: Type.Ref("RoleAssignment"),
+  },
   { $id: "OrganizationMembership", additionalProperties: false },
 );
 
@@ -109,7 +123,9 @@ export type PageQuery = Static<typeof PageQuery>;
 export const SpaceListQuery = Type.Object(
   {
     org_id: Type.Optional(IdString("Only spaces of this organization")),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: LINE_PATTERN, description: "Case-insensitive substring of the name" })),
+    name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 256, pattern: LINE_PATTERN, description: "Case-insensitive substring of the name" }),
+    ),
     ...paging,
   },
   { additionalProperties: false },
@@ -117,7 +133,9 @@ export const SpaceListQuery = Type.Object(
 export type SpaceListQuery = Static<typeof SpaceListQuery>;
 export const UserListQuery = Type.Object(
   {
-    email: Type.Optional(Type.String({ minLength: 1, maxLength: 320, pattern: LINE_PATTERN, description: "Case-insensitive substring of the email" })),
+    email: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 320, pattern: LINE_PATTERN, description: "Case-insensitive substring of the email" }),
+    ),
     status: Type.Optional(StringEnum(USER_STATUSES, { description: "Omitted: every status but inactive (deleted users)" })),
     ...paging,
   },
@@ -144,7 +162,9 @@ export const UserCreateBody = Type.Object(
     email: Type.String({ minLength: 3, maxLength: 320, pattern: LINE_PATTERN, description: "Unique, compared case-insensitively" }),
     role: RoleInput(ACCOUNT_ROLES),
     invite_mode: Type.Optional(
-      StringEnum(INVITE_MODES, { description: "none (default): active at once; email_link, temporary_password: invited. keyhouse sends no email." }),
+      StringEnum(INVITE_MODES, {
+        description: "none (default): active at once; email_link, temporary_password: invited. keyhouse sends no email.",
+      }),
     ),
     is_developer: Type.Optional(Type.Boolean({ description: "Default: true for admin and member, false for annotator" })),
   },
@@ -165,11 +185,17 @@ export type MembershipBody = Static<typeof MembershipBody>;
 
 export const OrgParams = Type.Object({ org_id: IdString("Organization id") }, { additionalProperties: false });
 export type OrgParams = Static<typeof OrgParams>;
-export const OrgUserParams = Type.Object({ org_id: IdString("Organization id"), user_id: IdString("User id") }, { additionalProperties: false });
+export const OrgUserParams = Type.Object(
+  { org_id: IdString("Organization id"), user_id: IdString("User id") },
+  { additionalProperties: false },
+);
 export type OrgUserParams = Static<typeof OrgUserParams>;
 export const SpaceParams = Type.Object({ space_id: IdString("Space id") }, { additionalProperties: false });
 export type SpaceParams = Static<typeof SpaceParams>;
-export const SpaceUserParams = Type.Object({ space_id: IdString("Space id"), user_id: IdString("User id") }, { additionalProperties: false });
+export const SpaceUserParams = Type.Object(
+  { space_id: IdString("Space id"), user_id: IdString("User id") },
+  { additionalProperties: false },
+);
 export type SpaceUserParams = Static<typeof SpaceUserParams>;
 export const UserParams = Type.Object({ user_id: IdString("User id") }, { additionalProperties: false });
 export type UserParams = Static<typeof UserParams>;

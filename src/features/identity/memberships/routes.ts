@@ -5,7 +5,22 @@ import type { App } from "../../../http/route.js";
 import { problemResponses } from "../../../http/schemas.js";
 import type { MembershipScope } from "../../../store/schema.js";
 import { listMembers, removeMember, upsertMember } from "./service.js";
-import { parseMemberRole, NO_CONTENT, pageOf, pathId, SECURITY, MembershipBody, OrganizationMembershipList, OrgParams, OrgUserParams, PageQuery, SpaceMembershipList, SpaceParams, SpaceUserParams, toMembershipView } from "../common/index.js";
+import {
+  parseMemberRole,
+  NO_CONTENT,
+  pageOf,
+  pathId,
+  SECURITY,
+  MembershipBody,
+  OrganizationMembershipList,
+  OrgParams,
+  OrgUserParams,
+  PageQuery,
+  SpaceMembershipList,
+  SpaceParams,
+  SpaceUserParams,
+  toMembershipView,
+} from "../common/index.js";
 
 interface ScopeRoutes {
   scope: MembershipScope;
@@ -93,7 +108,7 @@ function scopeMemberRoutes(app: App, deps: FeatureDeps, s: ScopeRoutes): void {
         summary: `Add a user to a ${s.scope}, or set their role`,
         description:
           `${s.who}${s.upsertRule} An upsert: 201 when the user is added, 200 when their role is set. ` +
-          "`role` is {\"type\": \"predefined\", \"name\": \"<role>\"} or the role name alone; custom roles are 400. " +
+          '`role` is {"type": "predefined", "name": "<role>"} or the role name alone; custom roles are 400. ' +
           "Annotator rules of SPEC §7: 422.",
         operationId: `add${s.noun}User`,
         security: SECURITY,

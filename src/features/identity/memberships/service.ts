@@ -101,11 +101,17 @@ export async function upsertMember(
       role: input.role,
       created_at: now,
     });
-    await recordAudit(tx, { actor, at: now, action: "membership.upserted", targets: [auditTarget("Membership", membership.id), auditTarget("User", input.userId), target.target], details: {
-      scope,
-      role: input.role,
-      previous_role: previous?.role ?? null,
-    } });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "membership.upserted",
+      targets: [auditTarget("Membership", membership.id), auditTarget("User", input.userId), target.target],
+      details: {
+        scope,
+        role: input.role,
+        previous_role: previous?.role ?? null,
+      },
+    });
     return { membership, created: previous === undefined };
   });
 }
@@ -115,7 +121,13 @@ export async function upsertMember(
  * organization also ends the user's memberships of its spaces, since a space
  * membership needs the organization's.
  */
-export async function removeMember(deps: FeatureDeps, actor: Actor, scope: MembershipScope, scopeId: number, userId: number): Promise<void> {
+export async function removeMember(
+  deps: FeatureDeps,
+  actor: Actor,
+  scope: MembershipScope,
+  scopeId: number,
+  userId: number,
+): Promise<void> {
   const target = await resolveScope(deps, actor, scope, scopeId, true);
   await requireHumanUser(deps.store.db, userId);
   const now = deps.now();
@@ -126,11 +138,22 @@ export async function removeMember(deps: FeatureDeps, actor: Actor, scope: Membe
     }
     const spaces = scope === "organization" ? await deleteSpaceMembershipsIn(tx, scopeId, userId) : [];
     const spaceIds = spaces.map((m) => encodeId("Space", m.scope_id));
-    await recordAudit(tx, { actor, at: now, action: "membership.removed", targets: [auditTarget("Membership", removed.id), auditTarget("User", userId), target.target, ...spaces.map((m) => auditTarget("Space", m.scope_id))], details: {
-      scope,
-      role: removed.role,
-      ...(scope === "organization" ? { removed_space_ids: spaceIds } : {}),
-    } });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "membership.removed",
+      targets: [
+        auditTarget("Membership", removed.id),
+        auditTarget("User", userId),
+        target.target,
+        ...spaces.map((m) => auditTarget("Space", m.scope_id)),
+      ],
+      details: {
+        scope,
+        role: removed.role,
+        ...(scope === "organization" ? { removed_space_ids: spaceIds } : {}),
+      },
+    });
   });
 }
 

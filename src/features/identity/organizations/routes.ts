@@ -3,7 +3,18 @@ import { paginationOf } from "../../../http/cursor.js";
 import type { App } from "../../../http/route.js";
 import { problemResponses } from "../../../http/schemas.js";
 import { createOrganization, deleteOrganization, getOrganization, listVisibleOrganizations, updateOrganization } from "./service.js";
-import { NO_CONTENT, pageOf, pathId, SECURITY, NamedCreateBody, NamedPatchBody, OrganizationList, OrgParams, PageQuery, toOrganizationView } from "../common/index.js";
+import {
+  NO_CONTENT,
+  pageOf,
+  pathId,
+  SECURITY,
+  NamedCreateBody,
+  NamedPatchBody,
+  OrganizationList,
+  OrgParams,
+  PageQuery,
+  toOrganizationView,
+} from "../common/index.js";
 
 const TAGS = ["Organizations"];
 const ORG = { $ref: "Organization#" };
@@ -79,8 +90,7 @@ export function organizationRoutes(app: App, deps: FeatureDeps): void {
         response: { 200: ORG, ...problemResponses(400, 401, 403, 404, 409, 429) },
       },
     },
-    async (request) =>
-      toOrganizationView(await updateOrganization(deps, request.actor, orgId(request.params), request.body)),
+    async (request) => toOrganizationView(await updateOrganization(deps, request.actor, orgId(request.params), request.body)),
   );
 
   app.delete(

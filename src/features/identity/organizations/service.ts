@@ -9,7 +9,13 @@ import { deleteMembershipsOf } from "../../../store/queries/memberships.js";
 import { findOrganizationByName, listOrganizations } from "../../../store/queries/organizations.js";
 import { softDelete } from "../../../store/queries/soft-delete.js";
 import { countLiveSpaces } from "../../../store/queries/spaces.js";
-import { organizationNotFound, requireAccountAdmin, requireOrganizationAdmin, visibleOrganization, requireApiAccess } from "../../../auth/access.js";
+import {
+  organizationNotFound,
+  requireAccountAdmin,
+  requireOrganizationAdmin,
+  visibleOrganization,
+  requireApiAccess,
+} from "../../../auth/access.js";
 import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
 import { isAccountAdmin } from "../../../auth/permissions.js";
 
@@ -40,7 +46,11 @@ export async function getOrganization(deps: FeatureDeps, actor: Actor, id: numbe
 }
 
 /** POST /v2/organizations: account admins only; names are unique in the account. */
-export async function createOrganization(deps: FeatureDeps, actor: Actor, input: { name: string; description: string }): Promise<OrganizationRow> {
+export async function createOrganization(
+  deps: FeatureDeps,
+  actor: Actor,
+  input: { name: string; description: string },
+): Promise<OrganizationRow> {
   const { principal, user } = actor.caller;
   requireApiAccess(principal);
   requireAccountAdmin(principal, "create organizations");
@@ -48,11 +58,26 @@ export async function createOrganization(deps: FeatureDeps, actor: Actor, input:
   const accountId = user.account_id;
   if (await findOrganizationByName(deps.store.db, accountId, input.name)) throw nameTaken(input.name);
   const now = deps.now();
-  return writeUnique(deps.store, () => nameTaken(input.name), async (tx) => {
-    const organization = await insertOrganization(tx, { account_id: accountId, name: input.name, description: input.description, created_at: now });
-    await recordAudit(tx, { actor, at: now, action: "organization.created", targets: [auditTarget("Organization", organization.id)], details: { name: input.name } });
-    return organization;
-  });
+  return writeUnique(
+    deps.store,
+    () => nameTaken(input.name),
+    async (tx) => {
+      const organization = await insertOrganization(tx, {
+        account_id: accountId,
+        name: input.name,
+        description: input.description,
+        created_at: now,
+      });
+      await recordAudit(tx, {
+        actor,
+        at: now,
+        action: "organization.created",
+        targets: [auditTarget("Organization", organization.id)],
+        details: { name: input.name },
+      });
+      return organization;
+    },
+  );
 }
 
 /** PATCH /v2/organizations/{id}: admins of the organization. */
@@ -62,15 +87,20 @@ export async function updateOrganization(deps: FeatureDeps, actor: Actor, id: nu
   requireChange(patch);
   const current = await visibleOrganization(deps.store.db, principal, id);
   requireOrganizationAdmin(principal, id, "change it");
-  return patchNamed(deps, actor, {
-    table: "organizations",
-    current,
-    target: auditTarget("Organization", id),
-    action: "organization.updated",
-    holderOf: (name) => findOrganizationByName(deps.store.db, current.account_id, name),
-    nameTaken,
-    gone: () => organizationNotFound(id),
-  }, patch);
+  return patchNamed(
+    deps,
+    actor,
+    {
+      table: "organizations",
+      current,
+      target: auditTarget("Organization", id),
+      action: "organization.updated",
+      holderOf: (name) => findOrganizationByName(deps.store.db, current.account_id, name),
+      nameTaken,
+      gone: () => organizationNotFound(id),
+    },
+    patch,
+  );
 }
 
 /**
@@ -95,6 +125,12 @@ export async function deleteOrganization(deps: FeatureDeps, actor: Actor, id: nu
       });
     }
     const removed = await deleteMembershipsOf(tx, "organization", id);
-    await recordAudit(tx, { actor, at: now, action: "organization.deleted", targets: [auditTarget("Organization", id)], details: { removed_memberships: removed } });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "organization.deleted",
+      targets: [auditTarget("Organization", id)],
+      details: { removed_memberships: removed },
+    });
   });
 }

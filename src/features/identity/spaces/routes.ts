@@ -3,7 +3,18 @@ import { requireId } from "../../../http/ids.js";
 import { paginationOf } from "../../../http/cursor.js";
 import type { App } from "../../../http/route.js";
 import { problemResponses } from "../../../http/schemas.js";
-import { NO_CONTENT, pageOf, pathId, SECURITY, NamedPatchBody, SpaceCreateBody, SpaceList, SpaceListQuery, SpaceParams, toSpaceView } from "../common/index.js";
+import {
+  NO_CONTENT,
+  pageOf,
+  pathId,
+  SECURITY,
+  NamedPatchBody,
+  SpaceCreateBody,
+  SpaceList,
+  SpaceListQuery,
+  SpaceParams,
+  toSpaceView,
+} from "../common/index.js";
 import { createSpace, deleteSpace, getSpace, listVisibleSpaces, updateSpace } from "./service.js";
 
 const TAGS = ["Spaces"];
@@ -100,7 +111,8 @@ export function spaceRoutes(app: App, deps: FeatureDeps): void {
       schema: {
         tags: TAGS,
         summary: "Delete a space",
-        description: "Admins of the space's organization; refused (422) while service keys of the space still work. Its memberships are removed.",
+        description:
+          "Admins of the space's organization; refused (422) while service keys of the space still work. Its memberships are removed.",
         operationId: "deleteSpace",
         security: SECURITY,
         params: SpaceParams,

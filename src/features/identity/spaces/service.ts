@@ -8,7 +8,14 @@ import { insertSpace, type SpaceRow } from "../../../store/queries/identity.js";
 import { deleteMembershipsOf } from "../../../store/queries/memberships.js";
 import { lockLive, softDelete } from "../../../store/queries/soft-delete.js";
 import { countWorkingKeysInSpace, findSpaceByName, listSpaces } from "../../../store/queries/spaces.js";
-import { organizationNotFound, requireOrganizationAdmin, spaceNotFound, visibleOrganization, visibleSpace, requireApiAccess } from "../../../auth/access.js";
+import {
+  organizationNotFound,
+  requireOrganizationAdmin,
+  spaceNotFound,
+  visibleOrganization,
+  visibleSpace,
+  requireApiAccess,
+} from "../../../auth/access.js";
 import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
 import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
 
@@ -74,18 +81,27 @@ export async function createSpace(
   requireOrganizationAdmin(principal, organization.id, "create spaces in it");
   if (await findSpaceByName(deps.store.db, organization.id, input.name)) throw nameTaken(input.name);
   const now = deps.now();
-  return writeUnique(deps.store, () => nameTaken(input.name), async (tx) => {
-    if (!(await lockLive(tx, "organizations", organization.id))) throw organizationNotFound(organization.id);
-    const space = await insertSpace(tx, { organization_id: organization.id, name: input.name, description: input.description, created_at: now });
-    await recordAudit(tx, {
-      actor,
-      at: now,
-      action: "space.created",
-      targets: [auditTarget("Space", space.id), auditTarget("Organization", organization.id)],
-      details: { name: input.name },
-    });
-    return space;
-  });
+  return writeUnique(
+    deps.store,
+    () => nameTaken(input.name),
+    async (tx) => {
+      if (!(await lockLive(tx, "organizations", organization.id))) throw organizationNotFound(organization.id);
+      const space = await insertSpace(tx, {
+        organization_id: organization.id,
+        name: input.name,
+        description: input.description,
+        created_at: now,
+      });
+      await recordAudit(tx, {
+        actor,
+        at: now,
+        action: "space.created",
+        targets: [auditTarget("Space", space.id), auditTarget("Organization", organization.id)],
+        details: { name: input.name },
+      });
+      return space;
+    },
+  );
 }
 
 /** PATCH /v2/spaces/{id}: admins of the space's organization. */
@@ -95,15 +111,20 @@ export async function updateSpace(deps: FeatureDeps, actor: Actor, id: number, p
   requireChange(patch);
   const current = await visibleSpace(deps.store.db, principal, id);
   requireOrganizationAdmin(principal, current.organization_id, "change its spaces");
-  return patchNamed(deps, actor, {
-    table: "spaces",
-    current,
-    target: auditTarget("Space", id),
-    action: "space.updated",
-    holderOf: (name) => findSpaceByName(deps.store.db, current.organization_id, name),
-    nameTaken,
-    gone: () => spaceNotFound(id),
-  }, patch);
+  return patchNamed(
+    deps,
+    actor,
+    {
+      table: "spaces",
+      current,
+      target: auditTarget("Space", id),
+      action: "space.updated",
+      holderOf: (name) => findSpaceByName(deps.store.db, current.organization_id, name),
+      nameTaken,
+      gone: () => spaceNotFound(id),
+    },
+    patch,
+  );
 }
 
 /**
@@ -134,4 +155,3 @@ export async function deleteSpace(deps: FeatureDeps, actor: Actor, id: number): 
     });
   });
 }
-

@@ -35,15 +35,27 @@ export async function removeUser(deps: FeatureDeps, actor: Actor, id: number): P
     const keyIds = await deleteKeysOfPrincipal(tx, id, now);
     const user = auditTarget("User", id);
     for (const keyId of keyIds) {
-      await recordAudit(tx, { actor, at: now, action: "api_key.deleted_by_user_removal", targets: [auditTarget("ApiKey", keyId), user], details: { key_type: "user" } });
+      await recordAudit(tx, {
+        actor,
+        at: now,
+        action: "api_key.deleted_by_user_removal",
+        targets: [auditTarget("ApiKey", keyId), user],
+        details: { key_type: "user" },
+      });
     }
-    await recordAudit(tx, { actor, at: now, action: "user.deleted", targets: [user], details: {
-      removed_memberships: memberships.map((m) => ({
-        scope: m.scope,
-        id: m.scope === "organization" ? encodeId("Organization", m.scope_id) : encodeId("Space", m.scope_id),
-        role: m.role,
-      })),
-      deleted_key_ids: keyIds.map((keyId) => encodeId("ApiKey", keyId)),
-    } });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "user.deleted",
+      targets: [user],
+      details: {
+        removed_memberships: memberships.map((m) => ({
+          scope: m.scope,
+          id: m.scope === "organization" ? encodeId("Organization", m.scope_id) : encodeId("Space", m.scope_id),
+          role: m.role,
+        })),
+        deleted_key_ids: keyIds.map((keyId) => encodeId("ApiKey", keyId)),
+      },
+    });
   });
 }

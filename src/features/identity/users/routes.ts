@@ -4,7 +4,19 @@ import { paginationOf } from "../../../http/cursor.js";
 import { ProblemError } from "../../../http/problem.js";
 import type { App } from "../../../http/route.js";
 import { problemResponses } from "../../../http/schemas.js";
-import { parseAccountRole, NO_CONTENT, pageOf, pathId, SECURITY, UserCreateBody, UserList, UserListQuery, UserParams, UserPatchBody, toUserView } from "../common/index.js";
+import {
+  parseAccountRole,
+  NO_CONTENT,
+  pageOf,
+  pathId,
+  SECURITY,
+  UserCreateBody,
+  UserList,
+  UserListQuery,
+  UserParams,
+  UserPatchBody,
+  toUserView,
+} from "../common/index.js";
 import { issueKeyForUser } from "./user-keys.js";
 import { removeUser } from "./removal.js";
 import { changeUser, createUser, getUser, listVisibleUsers } from "./service.js";
@@ -149,7 +161,10 @@ export function userRoutes(app: App, deps: FeatureDeps): void {
       }
       const input = toCreateInput(body, deps.now());
       const issued = await issueKeyForUser(deps, request.actor, userId(request.params), input);
-      return reply.code(201).header("cache-control", "no-store").send({ ...toApiKeyView(issued.record), key: issued.rawKey });
+      return reply
+        .code(201)
+        .header("cache-control", "no-store")
+        .send({ ...toApiKeyView(issued.record), key: issued.rawKey });
     },
   );
 }

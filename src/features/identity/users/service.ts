@@ -91,27 +91,37 @@ export async function createUser(deps: FeatureDeps, actor: Actor, input: NewUser
   const now = deps.now();
   const isDeveloper = input.isDeveloper ?? input.role !== "annotator";
   const status: UserStatus = input.inviteMode === "none" ? "active" : "invited";
-  return writeUnique(deps.store, () => emailTaken(input.email), async (tx) => {
-    const user = await insertUser(tx, {
-      account_id: caller.account_id,
-      kind: "human",
-      name: input.name,
-      email: input.email,
-      role: input.role,
-      is_developer: isDeveloper ? 1 : 0,
-      status,
-      created_at: now,
-      updated_at: now,
-    });
-    await recordAudit(tx, { actor, at: now, action: "user.created", targets: [auditTarget("User", user.id)], details: {
-      email: input.email,
-      role: input.role,
-      is_developer: isDeveloper,
-      invite_mode: input.inviteMode,
-      status,
-    } });
-    return user;
-  });
+  return writeUnique(
+    deps.store,
+    () => emailTaken(input.email),
+    async (tx) => {
+      const user = await insertUser(tx, {
+        account_id: caller.account_id,
+        kind: "human",
+        name: input.name,
+        email: input.email,
+        role: input.role,
+        is_developer: isDeveloper ? 1 : 0,
+        status,
+        created_at: now,
+        updated_at: now,
+      });
+      await recordAudit(tx, {
+        actor,
+        at: now,
+        action: "user.created",
+        targets: [auditTarget("User", user.id)],
+        details: {
+          email: input.email,
+          role: input.role,
+          is_developer: isDeveloper,
+          invite_mode: input.inviteMode,
+          status,
+        },
+      });
+      return user;
+    },
+  );
 }
 
 export interface UserChange {
@@ -160,7 +170,13 @@ export async function changeUser(deps: FeatureDeps, actor: Actor, id: number, ch
     const updated = await updateUser(tx, id, patch, now);
     if (!updated) throw userNotFound(id);
     const { before, after } = changesOf(current, patch);
-    await recordAudit(tx, { actor, at: now, action: "user.updated", targets: [auditTarget("User", id)], details: { before: readable(before), after: readable(after) } });
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "user.updated",
+      targets: [auditTarget("User", id)],
+      details: { before: readable(before), after: readable(after) },
+    });
     return updated;
   });
 }
