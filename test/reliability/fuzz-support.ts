@@ -270,11 +270,12 @@ function without(body: Record<string, unknown>, name: string): Record<string, un
 }
 
 let counter = 0;
-/** A valid, almost certainly unused name. */
 // eslint-disable-next-line no-control-regex -- control characters are what is removed
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+/** A valid, almost certainly unused name. */
 export const freshName = fc
   .string({ minLength: 1, maxLength: 20 })
-  .map((s) => `${s.replace(/[\u0000-\u001f\u007f]/g, "")}-${process.pid}-${(counter += 1)}`);
+  .map((s) => `${s.replace(CONTROL, "")}-${process.pid}-${(counter += 1)}`);
 
 const ID_TYPES: readonly IdType[] = ["ApiKey", "User", "Organization", "Space", "Membership", "AuditEvent"];
 
