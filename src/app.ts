@@ -130,6 +130,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new CompletionOnlyLogController(),
   });
   app.setValidatorCompiler(buildValidatorCompiler());
+  // Fastify parses text/plain by default, which turned a text body into a 400 on
+  // its type; keyhouse takes JSON bodies only, so anything else is a 415.
+  app.removeContentTypeParser("text/plain");
   installErrorHandling(app);
   securityHeaders(app);
   let closing = false;

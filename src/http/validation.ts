@@ -11,17 +11,51 @@ const common: Options = {
   formats: { "date-time": true },
 };
 
+/** The only text an integer query or path parameter may be: digits, optionally after a minus. */
+const INTEGER_TEXT = /^-?[0-9]+$/;
+
+type Validator = ((data: unknown) => boolean) & { errors?: Partial<ErrorObject>[] | null };
+
 /**
  * Query strings and path parameters arrive as text, so they are coerced (limit
  * "10" → 10); JSON bodies are not: `{"name": 123}` is a type error, not a name.
+ * Ajv's coercion is JavaScript's `Number()`, which also takes `1e1`, `+5`,
+ * ` 10` and `0x10`: an integer parameter is refused unless its text is plain
+ * digits, before Ajv coerces it.
  */
 export function buildValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const coercing = new Ajv({ ...common, coerceTypes: true });
   const strict = new Ajv({ ...common, coerceTypes: false });
   return ({ schema, httpPart }) => {
-    const ajv = httpPart === "body" ? strict : coercing;
-    return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+    if (httpPart === "body") return strict.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+    const validate = coercing.compile(schema as object) as Validator;
+    const integers = integerProperties(schema);
+    if (integers.length === 0) return validate as ReturnType<FastifySchemaCompiler<unknown>>;
+    const checked: Validator = (data) => {
+      if (typeof data === "object" && data !== null) {
+        for (const name of integers) {
+          const value = (data as Record<string, unknown>)[name];
+          if (typeof value === "string" && !INTEGER_TEXT.test(value)) {
+            checked.errors = [{ keyword: "type", instancePath: `/${name}`, params: { type: "integer" } }];
+            return false;
+          }
+        }
+      }
+      const valid = validate(data);
+      checked.errors = validate.errors;
+      return valid;
+    };
+    return checked as ReturnType<FastifySchemaCompiler<unknown>>;
   };
+}
+
+/** The names of a flat object schema's integer properties. */
+function integerProperties(schema: unknown): string[] {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> } | null)?.properties;
+  if (typeof properties !== "object" || properties === null) return [];
+  return Object.entries(properties)
+    .filter(([, property]) => property.type === "integer")
+    .map(([name]) => name);
 }
 
 const PART_NAMES: Record<string, string> = {
