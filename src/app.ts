@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { Logger } from "pino";
+import { pino, type Logger } from "pino";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FeatureDeps } from "./auth/deps.js";
 import { apiKeyRoutes, ApiKeySchema } from "./features/apikeys/index.js";
@@ -77,6 +77,16 @@ const CACHE_MAX_AGE_MS = 60_000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
+ * The client's X-Request-Id when it is of a safe shape: short, plain characters,
+ * and nothing shaped like a raw key (a key pasted there would be echoed, logged
+ * on every line of the request and stored in the audit trail). Anything else is
+ * replaced by a fresh UUID.
+ */
+function requestIdFor(offered: string | string[] | undefined): string {
+  return typeof offered === "string" && REQUEST_ID.test(offered) && maskKeys(offered) === offered ? offered : randomUUID();
+}
+
+/**
  * One access-log line per request, written when it completes (with its method,
  * masked URL, status and duration). Fastify's default also logs every arrival:
  * the pair cost about a quarter of the authenticated hot path's throughput
@@ -112,10 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy,
     bodyLimit: deps.bodyLimitBytes,
     requestIdHeader: false,
-    genReqId: (req) => {
-      const offered = req.headers["x-request-id"];
-      return typeof offered === "string" && REQUEST_ID.test(offered) ? offered : randomUUID();
-    },
+    genReqId: (req) => requestIdFor(req.headers["x-request-id"]),
     routerOptions: { maxParamLength: 200 },
     connectionTimeout: 30_000,
     requestTimeout: requestTimeoutMs,
@@ -214,11 +221,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-/** The pino options every keyhouse logger uses: URLs are masked, headers never logged. */
+/** The pino options every keyhouse logger uses: URLs and error messages are masked, headers never logged. */
 export function loggerOptions(level: string) {
   return {
     level,
     serializers: {
+      // An error's message and stack may quote input (a key pasted in the wrong place).
+      err: (error: Error) => {
+        const fields = pino.stdSerializers.err(error);
+        return { ...fields, message: maskKeys(fields.message), stack: maskKeys(fields.stack) };
+      },
       req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({
         method: req.method,
         url: maskKeys(req.url ?? ""),

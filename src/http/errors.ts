@@ -23,7 +23,8 @@ export function sendProblem(
   detail: string,
   headers: Record<string, string> = {},
 ): FastifyReply {
-  const body = problemBody(code, detail, maskKeys(request.url.split("?")[0] ?? "/"), request.id);
+  // Details quote input (a field or query parameter name): a key pasted there is never echoed.
+  const body = problemBody(code, maskKeys(detail), maskKeys(request.url.split("?")[0] ?? "/"), request.id);
   if (body.status === 401) headers["www-authenticate"] ??= 'Bearer realm="keyhouse"';
   return reply.code(body.status).headers(headers).type("application/problem+json; charset=utf-8").send(body);
 }
