@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { pino, type Logger } from "pino";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FeatureDeps } from "./auth/deps.js";
+import type { TrustProxy } from "./config/config.js";
 import { apiKeyRoutes, ApiKeySchema } from "./features/apikeys/index.js";
 import { AUDIT_SCHEMAS, auditRoutes } from "./features/audit/index.js";
 import { IDENTITY_SCHEMAS, identityRoutes } from "./features/identity/index.js";
@@ -37,7 +38,8 @@ import type { Store } from "./store/store.js";
 export interface AppOptions {
   now: () => number;
   random: RandomSource;
-  trustProxy: boolean;
+  /** Proxy hops (0: none) or proxy addresses whose X-Forwarded-For entries are believed (KEYHOUSE_TRUST_PROXY). */
+  trustProxy: TrustProxy;
   bodyLimitBytes: number;
   /** The URL clients use: the OpenAPI document's `servers`. */
   publicUrl: string;
@@ -113,13 +115,26 @@ class CompletionOnlyLogController extends LogController {
   }
 }
 
+/**
+ * Fastify's trustProxy for KEYHOUSE_TRUST_PROXY. A hop count is a function
+ * trusting the socket peer and the n-1 entries nearest to it, so the client is
+ * the n-th entry from the right of X-Forwarded-For (Fastify's own number form
+ * trusts nothing); a list is compiled by proxy-addr, which walks the header from
+ * the right while the address is a listed proxy.
+ */
+function fastifyTrustProxy(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== "number") return [...trust];
+  if (trust === 0) return false;
+  return (_address, hop) => hop < trust;
+}
+
 /** Builds the Fastify instance; it never listens by itself. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now;
   const requestTimeoutMs = deps.requestTimeoutSeconds * 1000;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    trustProxy: deps.trustProxy,
+    trustProxy: fastifyTrustProxy(deps.trustProxy),
     bodyLimit: deps.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (req) => requestIdFor(req.headers["x-request-id"]),

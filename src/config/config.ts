@@ -1,8 +1,16 @@
+import { isIP } from "node:net";
 import { isAbsolute, resolve } from "node:path";
 
 export type DatabaseTarget = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 
 type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+/**
+ * Which X-Forwarded-For entries are believed: a number of proxy hops in front of
+ * keyhouse (0: none, the socket address is the client), or the addresses and
+ * CIDR ranges of the trusted proxies.
+ */
+export type TrustProxy = number | readonly string[];
 
 /** Everything the server reads from its environment, validated and frozen once. */
 export interface Config {
@@ -13,7 +21,7 @@ export interface Config {
   secret: string | undefined;
   publicUrl: string;
   logLevel: LogLevel;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   authFailureLimit: number;
   authFailureWindowSeconds: number;
   bodyLimitBytes: number;
@@ -121,16 +129,56 @@ function integer(
   };
 }
 
-function boolean(variable: string, fallback: boolean, doc: string): Setting<boolean> {
+const MAX_PROXY_HOPS = 16;
+
+/** One trusted proxy: an IP address, or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
+function isProxyAddress(entry: string): boolean {
+  const slash = entry.indexOf("/");
+  const address = slash === -1 ? entry : entry.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (slash === -1) return true;
+  const prefix = entry.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * KEYHOUSE_TRUST_PROXY: a hop count, or a comma-separated list of proxy addresses.
+ * `true` is refused: trusting every hop takes the leftmost X-Forwarded-For entry,
+ * which the client writes itself.
+ */
+function trustProxySetting(): Setting<TrustProxy> {
   return {
-    variable,
-    default: code(fallback),
-    doc,
+    variable: "KEYHOUSE_TRUST_PROXY",
+    default: code(0),
+    doc:
+      "Proxy hops in front of keyhouse whose `X-Forwarded-For` entries are believed: the client address is that many entries " +
+      "from the right, never the leftmost (which the client writes). `0` (or `false`): none, the socket address is the client. " +
+      "Or a comma-separated list of the proxies' addresses or CIDR ranges. `true` is refused. See [Behind a proxy](#behind-a-proxy).",
     parse(raw) {
-      if (raw === undefined) return fallback;
-      if (["1", "true", "yes"].includes(raw.toLowerCase())) return true;
-      if (["0", "false", "no"].includes(raw.toLowerCase())) return false;
-      throw new Invalid(`must be true or false, got "${raw}"`);
+      if (raw === undefined) return 0;
+      const value = raw.trim().toLowerCase();
+      if (value === "false" || value === "no") return 0;
+      if (value === "true" || value === "yes") {
+        throw new Invalid(
+          `"${raw}" would believe every X-Forwarded-For entry, the leftmost of which the client writes itself; ` +
+            "give the number of proxies in front of keyhouse (1 behind one nginx or AWS ALB), or their addresses",
+        );
+      }
+      if (/^\d+$/.test(value)) {
+        const hops = Number(value);
+        if (hops > MAX_PROXY_HOPS) throw new Invalid(`must be at most ${MAX_PROXY_HOPS} proxy hops, got ${hops}`);
+        return hops;
+      }
+      const entries = value.split(",").map((entry) => entry.trim());
+      const invalid = entries.filter((entry) => !isProxyAddress(entry));
+      if (invalid.length > 0) {
+        throw new Invalid(
+          `must be a number of proxy hops or a comma-separated list of proxy IP addresses or CIDR ranges; ` +
+            `not an address: ${invalid.map((entry) => `"${entry}"`).join(", ")}`,
+        );
+      }
+      return entries;
     },
   };
 }
@@ -216,7 +264,7 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
       return level;
     },
   },
-  trustProxy: boolean("KEYHOUSE_TRUST_PROXY", false, "Take the client address from `X-Forwarded-For` (only behind a proxy you control)."),
+  trustProxy: trustProxySetting(),
   authFailureLimit: integer(
     "KEYHOUSE_AUTH_FAILURE_LIMIT",
     20,

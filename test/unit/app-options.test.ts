@@ -9,7 +9,7 @@ describe("appOptionsFrom", () => {
   it("takes every app setting from the Config", () => {
     const config = loadConfig({
       KEYHOUSE_PUBLIC_URL: "https://keys.example.com",
-      KEYHOUSE_TRUST_PROXY: "true",
+      KEYHOUSE_TRUST_PROXY: "2",
       KEYHOUSE_BODY_LIMIT_BYTES: "2048",
       KEYHOUSE_AUTH_CACHE_SIZE: "7",
       KEYHOUSE_KEY_CACHE_SIZE: "0",
@@ -20,7 +20,7 @@ describe("appOptionsFrom", () => {
     });
     const { now, random, ...settings } = appOptionsFrom(config);
     expect(settings).toEqual({
-      trustProxy: true,
+      trustProxy: 2,
       bodyLimitBytes: 2048,
       publicUrl: "https://keys.example.com",
       version: packageVersion(),
