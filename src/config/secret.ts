@@ -33,7 +33,8 @@ export function resolveSecret(config: Config): ResolvedSecret {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  mkdirSync(dirname(file), { recursive: true });
+  // Owner-only, like the database beside it (src/store/sqlite/open.ts), when keyhouse creates the directory.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("base64url");
   // "wx" fails if another process created the file first; then read theirs.
   try {

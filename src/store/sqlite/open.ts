@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import {
@@ -86,11 +86,36 @@ function sqliteFeed(database: BetterSqlite3.Database, invalidations: Invalidatio
   };
 }
 
+/** Owner-only (0600) files and (0700) directories: the database holds every key's hash and the audit trail. */
+const PRIVATE_FILE = 0o600;
+const PRIVATE_DIRECTORY = 0o700;
+
+/**
+ * Creates the database file (and its directory, when missing) owner-only before
+ * SQLite opens it, whatever the umask. SQLite gives the -wal and -shm files it
+ * creates the database file's mode.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIRECTORY });
+  closeSync(openSync(path, "a", PRIVATE_FILE));
+}
+
+/** Takes group and other access away from the database and its -wal and -shm (a file created before keyhouse did this). */
+function restrictFiles(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, PRIVATE_FILE);
+  }
+}
+
 /** Opens (creating if needed) the SQLite store at `path`. */
 export function openSqliteStore(path: string): Store {
-  mkdirSync(dirname(path), { recursive: true });
+  createPrivately(path);
+  restrictFiles(path);
   const database = new BetterSqlite3(path);
   configure(database);
+  // The first read in WAL mode creates -wal and -shm; a leftover pair from an older run is restricted here.
+  database.prepare("select count(*) from sqlite_master").get();
+  restrictFiles(path);
   const raw = new Kysely<Database>({ dialect: new ImmediateDialect({ database: withStatementCache(database) }) });
   const invalidations = new Invalidations();
   const db = raw.withPlugin(new AutocommitWatch(async () => invalidations.emit()));
