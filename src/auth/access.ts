@@ -1,7 +1,7 @@
 import { encodeId } from "../http/ids.js";
 import { ProblemError } from "../http/problem.js";
 import { findOrganization, findSpace, type OrganizationRow, type SpaceRow, type UserRow } from "../store/queries/identity.js";
-import { findHumanUser } from "../store/queries/users.js";
+import { findHumanUser, sharesOrganization } from "../store/queries/users.js";
 import type { Db } from "../store/store.js";
 import { isAccountAdmin, mayUseApi, organizationRole, spaceRole, type Principal } from "./permissions.js";
 
@@ -18,13 +18,6 @@ export function requireApiAccess(principal: Principal): void {
       detail: "this user does not have developer access; ask an account admin to enable it",
     });
   }
-}
-
-/** A live space, whoever may see it, or 404 (callers check the role they need in it). */
-export async function requireSpace(db: Db, id: number): Promise<SpaceRow> {
-  const space = await findSpace(db, id);
-  if (!space) throw spaceNotFound(id);
-  return space;
 }
 
 export function requireAccountAdmin(principal: Principal, what: string): void {
@@ -44,7 +37,12 @@ export function requireOrganizationAdmin(principal: Principal, organizationId: n
   }
 }
 
-/** A live space the principal holds a role in (admins of its organization: any of its spaces). */
+/**
+ * A live space the principal holds a role in (admins of its organization: any of
+ * its spaces), or 404 worded exactly as for a space that does not exist: every
+ * route that takes a space id (key lists and creation included) resolves it
+ * here, so none tells an outsider that the space exists.
+ */
 export async function visibleSpace(db: Db, principal: Principal, id: number): Promise<SpaceRow> {
   const space = await findSpace(db, id);
   if (!space || spaceRole(principal, space) === undefined) throw spaceNotFound(id);
@@ -65,6 +63,43 @@ export function spaceNotFound(id: number): ProblemError {
 
 export function userNotFound(id: number): ProblemError {
   return new ProblemError("NOT_FOUND", { detail: `user ${encodeId("User", id)} does not exist` });
+}
+
+/** The organizations the principal belongs to (any role). */
+function organizationsOf(principal: Principal): number[] {
+  return [...principal.organizationRoles.keys()];
+}
+
+/** The organizations the principal is an admin of (through a membership; account admins are handled apart). */
+function organizationsAdministeredBy(principal: Principal): number[] {
+  return [...principal.organizationRoles].filter(([, role]) => role === "admin").map(([id]) => id);
+}
+
+/**
+ * A human user the principal may see, or 404 worded exactly as for an id that
+ * does not exist (docs/identity.md, "Users across organizations"): account
+ * admins see every human user; others see themselves and the members of the
+ * organizations they belong to.
+ */
+export async function visibleUser(db: Db, principal: Principal, id: number): Promise<UserRow> {
+  const user = await requireHumanUser(db, id);
+  if (isAccountAdmin(principal) || user.id === principal.userId) return user;
+  if (!(await sharesOrganization(db, user.id, organizationsOf(principal)))) throw userNotFound(id);
+  return user;
+}
+
+/**
+ * Refuses (403) adding a visible user to an organization or space when the user
+ * belongs to none of the organizations the principal administers: an
+ * organization admin cannot pull a user it only knows from elsewhere into its
+ * organization (where its members would then see them). Account admins may add anyone.
+ */
+export async function requireAdministeredUser(db: Db, principal: Principal, user: UserRow): Promise<void> {
+  if (isAccountAdmin(principal) || user.id === principal.userId) return;
+  if (await sharesOrganization(db, user.id, organizationsAdministeredBy(principal))) return;
+  throw new ProblemError("FORBIDDEN", {
+    detail: `user ${encodeId("User", user.id)} belongs to none of the organizations you administer; only account admins may add them`,
+  });
 }
 
 /** A human user (bot users are not users on the wire), or 404. */

@@ -141,12 +141,12 @@ forEachStore((store) => {
       expect((await t.call(`/v2/api-keys?user_id=${encodeURIComponent(t.adminUserId)}`, { key })).status).toBe(200);
     });
 
-    it("refuses read-only and annotator members and non-members with 403", async () => {
+    it("refuses read-only members with 403 and hides the space from non-members (404)", async () => {
       const readOnly = await seedUser(t, { orgRole: "read-only", spaceRole: "read-only" });
       const outsider = await seedUser(t, { orgRole: "member" });
       const body = { name: "svc", key_type: "service", space_id: t.spaceId };
       expectProblem(await t.call("/v2/api-keys", { method: "POST", body, key: readOnly.key }), 403);
-      expectProblem(await t.call("/v2/api-keys", { method: "POST", body, key: outsider.key }), 403);
+      expectProblem(await t.call("/v2/api-keys", { method: "POST", body, key: outsider.key }), 404, "NOT_FOUND");
     });
 
     it("answers 404 for a space that does not exist and 400 for a malformed or wrong-type id", async () => {

@@ -82,7 +82,7 @@ forEachStore((store) => {
       expect(res.body.detail).toContain(detail);
     });
 
-    it("lists the service keys of a space for readers and refuses others with 403", async () => {
+    it("lists the service keys of a space for readers, refuses members who may not read them (403), and hides it from others (404)", async () => {
       const space = await seedSpace(t, `svc-list-${store}`);
       const reader = await seedUser(t, { orgRole: "read-only", spaceRole: "read-only", spaceWireId: space.wireId });
       const annotator = await seedUser(t, {
@@ -100,7 +100,8 @@ forEachStore((store) => {
       expect(res.body.api_keys[0].space_id).toBe(space.wireId);
       expect((await t.call(`${path}&key_type=service`, { key: reader.key })).status).toBe(200);
       expectProblem(await t.call(path, { key: annotator.key }), 403);
-      expectProblem(await t.call(path, { key: alice.key }), 403);
+      // A caller outside the space cannot tell it exists (docs/identity.md).
+      expectProblem(await t.call(path, { key: alice.key }), 404, "NOT_FOUND");
     });
 
     it("filters service keys of a space by creator with user_id", async () => {

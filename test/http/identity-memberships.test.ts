@@ -47,7 +47,11 @@ forEachStore((store) => {
       const org = await newOrganization(t);
       const orgAdmin = await person(t, { org: { id: org.id, role: "admin" } });
       const member = await person(t, { org: { id: org.id, role: "member" } });
+      // The organization admin may add a user of another organization it administers (docs/identity.md).
       const user = await newUser(t);
+      const other = await newOrganization(t);
+      await addMember(t, "organizations", other.id, orgAdmin.id, "admin");
+      await addMember(t, "organizations", other.id, user.id, "member");
       expectStatus((await post(`/v2/organizations/${org.id}/users`, { user_id: user.id, role: "read-only" }, orgAdmin.key)).res, 201);
       const refused = await post(`/v2/organizations/${org.id}/users`, { user_id: user.id, role: "admin" }, member.key);
       expectProblem(refused.res, 403, "FORBIDDEN");

@@ -1,4 +1,4 @@
-import { requireApiAccess, requireSpace } from "../../auth/access.js";
+import { requireApiAccess, visibleSpace } from "../../auth/access.js";
 import type { Caller } from "../../auth/actor.js";
 import { allowsServiceKeyAction, isAccountAdmin, spaceRole, type Principal } from "../../auth/permissions.js";
 import type { CursorFilters } from "../../http/cursor.js";
@@ -42,7 +42,8 @@ export async function listKeys(deps: FeatureDeps, caller: Caller, input: ListInp
       throw new ProblemError("VALIDATION_FAILED", { detail: "key_type=user cannot be combined with space_id: spaces hold service keys" });
     }
     keyType = "service";
-    const space = await requireSpace(deps.store.db, input.spaceId);
+    // A space the caller may not see is 404 like a missing one; one it sees but whose keys it may not read is 403.
+    const space = await visibleSpace(deps.store.db, principal, input.spaceId);
     if (!allowsServiceKeyAction(spaceRole(principal, space), "read")) {
       throw new ProblemError("FORBIDDEN", { detail: "you may not read the service keys of this space" });
     }

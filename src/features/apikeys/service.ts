@@ -1,4 +1,4 @@
-import { requireApiAccess, requireSpace } from "../../auth/access.js";
+import { requireApiAccess, visibleSpace } from "../../auth/access.js";
 import type { Actor, Caller } from "../../auth/actor.js";
 import { auditTarget, recordAudit } from "../audit/index.js";
 import {
@@ -102,7 +102,8 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
     return issueUserKey(deps, actor, caller.user.id, input, "api_key.created");
   }
   if (input.spaceId === null) throw new ProblemError("VALIDATION_FAILED", { detail: "space_id is required for service keys" });
-  const space = await requireSpace(deps.store.db, input.spaceId);
+  // A space the caller may not see is 404 like a missing one; one it sees but may not create keys in is 403.
+  const space = await visibleSpace(deps.store.db, caller.principal, input.spaceId);
   if (!allowsServiceKeyAction(spaceRole(caller.principal, space), "create")) {
     throw new ProblemError("FORBIDDEN", { detail: "you may not create service keys in this space" });
   }

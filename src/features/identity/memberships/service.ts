@@ -13,18 +13,19 @@ import {
   lockMembership,
 } from "../../../store/queries/memberships.js";
 import { lockLive } from "../../../store/queries/soft-delete.js";
-import { lockHumanUser } from "../../../store/queries/users.js";
+import { findHumanUser, lockHumanUser } from "../../../store/queries/users.js";
 import type { MemberRole, MembershipScope } from "../../../store/schema.js";
 import type { Db } from "../../../store/store.js";
 import {
   organizationNotFound,
-  requireHumanUser,
+  requireAdministeredUser,
   requireOrganizationAdmin,
   requireSpaceAdmin,
   spaceNotFound,
   userNotFound,
   visibleOrganization,
   visibleSpace,
+  visibleUser,
   requireApiAccess,
 } from "../../../auth/access.js";
 import { annotatorConflict } from "../common/index.js";
@@ -89,6 +90,12 @@ export async function upsertMember(
   input: { userId: number; role: MemberRole },
 ): Promise<UpsertOutcome> {
   const target = await resolveScope(deps, actor, scope, scopeId, true);
+  // A user the caller may not see is 404 like a missing id. Into an organization, a
+  // visible user the caller administers nowhere is 403; into a space, the user must
+  // already be a member of its organization (422 below), so seeing them is enough.
+  const principal = actor.caller.principal;
+  const user = await visibleUser(deps.store.db, principal, input.userId);
+  if (scope === "organization") await requireAdministeredUser(deps.store.db, principal, user);
   const now = deps.now();
   return deps.store.transaction(async (tx) => {
     await checkUpsert(tx, target, input.userId, input.role);
@@ -129,13 +136,15 @@ export async function removeMember(
   userId: number,
 ): Promise<void> {
   const target = await resolveScope(deps, actor, scope, scopeId, true);
-  await requireHumanUser(deps.store.db, userId);
+  // One answer for a missing user, a bot user, a deleted user and a non-member alike:
+  // the route does not tell which user ids exist.
+  const notMember = () =>
+    new ProblemError("NOT_FOUND", { detail: `user ${encodeId("User", userId)} is not a member of ${scope} ${target.wireId}` });
+  if (!(await findHumanUser(deps.store.db, userId))) throw notMember();
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
     const removed = await deleteMembership(tx, scope, scopeId, userId);
-    if (!removed) {
-      throw new ProblemError("NOT_FOUND", { detail: `user ${encodeId("User", userId)} is not a member of ${scope} ${target.wireId}` });
-    }
+    if (!removed) throw notMember();
     const spaces = scope === "organization" ? await deleteSpaceMembershipsIn(tx, scopeId, userId) : [];
     const spaceIds = spaces.map((m) => encodeId("Space", m.scope_id));
     await recordAudit(tx, {

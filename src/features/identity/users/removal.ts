@@ -5,7 +5,8 @@ import { encodeId } from "../../../http/ids.js";
 import { ProblemError } from "../../../http/problem.js";
 import { deleteKeysOfPrincipal } from "../../../store/queries/api-keys.js";
 import { deleteMembershipsOfUser } from "../../../store/queries/memberships.js";
-import { deactivateUser } from "../../../store/queries/users.js";
+import { deactivateUser, lockHumanUser } from "../../../store/queries/users.js";
+import { lockAdminSet, refuseLastAdmin } from "./last-admin.js";
 import { requireAccountAdmin, requireHumanUser, requireApiAccess } from "../../../auth/access.js";
 
 /**
@@ -30,6 +31,10 @@ export async function removeUser(deps: FeatureDeps, actor: Actor, id: number): P
   await requireHumanUser(deps.store.db, id);
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
+    // The admin set first, then the user (the lock order of last-admin.ts).
+    const admins = await lockAdminSet(tx);
+    const current = await lockHumanUser(tx, id);
+    if (current) refuseLastAdmin(admins, current, "delete");
     if (!(await deactivateUser(tx, id, now))) return;
     const memberships = await deleteMembershipsOfUser(tx, id);
     const keyIds = await deleteKeysOfPrincipal(tx, id, now);

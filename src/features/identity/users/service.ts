@@ -12,6 +12,7 @@ import type { Db } from "../../../store/store.js";
 import { requireAccountAdmin, requireHumanUser, userNotFound, requireApiAccess } from "../../../auth/access.js";
 import { changesOf, requireChange, requireNotBlank, writeUnique, type INVITE_MODES } from "../common/index.js";
 import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
+import { keepsAccountAdministrable, lockAdminSet, refuseLastAdmin } from "./last-admin.js";
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -151,7 +152,10 @@ export async function changeUser(deps: FeatureDeps, actor: Actor, id: number, ch
   if (change.name !== undefined) requireNotBlank(change.name);
   await requireHumanUser(deps.store.db, id);
   const now = deps.now();
+  // A role change or losing the flag may take the last admin away: lock the admin set first (last-admin.ts).
+  const mayDisqualify = change.role !== undefined || change.isDeveloper === false;
   return deps.store.transaction(async (tx) => {
+    const admins = mayDisqualify ? await lockAdminSet(tx) : [];
     const current = await lockHumanUser(tx, id);
     if (!current) throw userNotFound(id);
     if (current.status === "inactive") {
@@ -162,6 +166,11 @@ export async function changeUser(deps: FeatureDeps, actor: Actor, id: number, ch
       throw new ProblemError("INVALID_STATE", { detail: "you cannot change your own account role; ask another account admin" });
     }
     if (roleChanges && change.role !== undefined) await checkRoleAgainstMemberships(tx, id, change.role);
+    const changed = { ...current, role: change.role ?? current.role, is_developer: developerFlag(change, current) };
+    if (!keepsAccountAdministrable(changed)) {
+      if (changed.role !== "admin") refuseLastAdmin(admins, current, "demote", "role");
+      else refuseLastAdmin(admins, current, "remove developer access from", "is_developer");
+    }
     const patch: UserPatch = {
       ...(change.name === undefined ? {} : { name: change.name }),
       ...(change.role === undefined ? {} : { role: change.role }),
@@ -179,6 +188,11 @@ export async function changeUser(deps: FeatureDeps, actor: Actor, id: number, ch
     });
     return updated;
   });
+}
+
+/** The developer flag a change leaves the user with (the column's 0/1). */
+function developerFlag(change: UserChange, current: UserRow): number {
+  return change.isDeveloper === undefined ? current.is_developer : change.isDeveloper ? 1 : 0;
 }
 
 /** The audit form of a user patch: is_developer as a boolean. */
