@@ -7,7 +7,7 @@ import type { Store } from "../store/store.js";
 import type { Caller } from "./actor.js";
 import type { StoreCache } from "../store/cache.js";
 import type { LastUsedTracker } from "./last-used.js";
-import type { FailureThrottle } from "./throttle.js";
+import { throttleGroup, type FailureThrottle } from "./throttle.js";
 
 /** A cached authentication: the key and user as read, and the principal they resolved to. */
 export interface CachedAuth {
@@ -49,22 +49,27 @@ export class Authenticator {
 
   /**
    * Authenticates one request. Every failure looks the same to the client; the
-   * checksum test turns away malformed keys before any store lookup.
+   * checksum test turns away malformed keys before any store lookup. The failure
+   * throttle (SPEC §4) is consulted only for a request that does not
+   * authenticate: past its address's budget it gets 429 instead of 401, while a
+   * key that authenticates always passes, whatever its neighbours did.
    */
   async authenticate(authorization: string | undefined, address: string): Promise<AuthOutcome> {
-    const verdict = await this.throttle.check(address);
-    if (verdict.blocked) return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
     const token = bearerToken(authorization);
     if (token === undefined) {
-      if (authorization !== undefined) await this.throttle.recordFailure(address);
-      return { ok: false, reason: "unauthenticated" };
+      if (authorization === undefined) return { ok: false, reason: "unauthenticated" };
+      return this.refuse(address);
     }
     const caller = isWellFormedKey(token) ? await this.lookup(token) : undefined;
-    if (!caller) {
-      await this.throttle.recordFailure(address);
-      return { ok: false, reason: "unauthenticated" };
-    }
+    if (!caller) return this.refuse(address);
     return { ok: true, caller };
+  }
+
+  /** Counts a failure against the address's group (its /64 for IPv6) and says how to answer it. */
+  private async refuse(address: string): Promise<AuthOutcome> {
+    const verdict = await this.throttle.recordFailure(throttleGroup(address));
+    if (verdict.blocked) return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
+    return { ok: false, reason: "unauthenticated" };
   }
 
   private async lookup(token: string): Promise<Caller | undefined> {

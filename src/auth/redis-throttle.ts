@@ -3,20 +3,16 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { MemoryFailureThrottle, type FailureThrottle, type ThrottleVerdict } from "./throttle.js";
 
-/** Counts one failure; returns the count and the window's remaining milliseconds. */
+/** Counts one failure; returns the window's count and remaining milliseconds. */
 const RECORD = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
-
-/** Returns the count and remaining milliseconds of the address's window. */
-const CHECK = `
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 return {n, redis.call('PTTL', KEYS[1])}`;
 
 /**
  * The same fixed-window throttle as MemoryFailureThrottle, kept in Redis so that
- * every keyhouse process sharing it counts every failure. Keys are namespaced by
+ * every keyhouse process sharing it counts every failure (one round trip per
+ * failure; a request that authenticates never reaches Redis). Keys are namespaced by
  * a digest of the server secret, so deployments sharing a Redis stay apart.
  * If Redis does not answer, this process falls back to its own memory counter
  * (logged), so an outage weakens throttling to per-process but never blocks or
@@ -59,24 +55,15 @@ export class RedisFailureThrottle implements FailureThrottle {
     this.logger.warn({ err: error }, "redis throttle unavailable; throttling per process until it answers");
   }
 
-  async check(address: string): Promise<ThrottleVerdict> {
+  async recordFailure(group: string): Promise<ThrottleVerdict> {
     try {
-      const [count, ttl] = (await this.#redis.eval(CHECK, 1, this.#prefix + address)) as [number, number];
+      const [count, ttl] = (await this.#redis.eval(RECORD, 1, this.#prefix + group, String(this.windowSeconds * 1000))) as [number, number];
       this.#warned = false;
-      if (count < this.limit || ttl <= 0) return { blocked: false };
+      if (count <= this.limit || ttl <= 0) return { blocked: false };
       return { blocked: true, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
     } catch (error) {
       this.#warn(error);
-      return this.#fallback.check(address);
-    }
-  }
-
-  async recordFailure(address: string): Promise<void> {
-    try {
-      await this.#redis.eval(RECORD, 1, this.#prefix + address, String(this.windowSeconds * 1000));
-    } catch (error) {
-      this.#warn(error);
-      await this.#fallback.recordFailure(address);
+      return this.#fallback.recordFailure(group);
     }
   }
 

@@ -34,7 +34,7 @@ forEachStore((store) => {
       }, 60_000);
       afterAll(async () => cluster?.close());
 
-      it("counts failures at every process and refuses the address at every process", async () => {
+      it("counts failures at every process and refuses further bad keys at every process, never a valid key", async () => {
         const [a, b] = cluster.nodes;
         if (!a || !b) throw new Error("two nodes expected");
         const from = address();
@@ -42,11 +42,15 @@ forEachStore((store) => {
           expect((await a.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(401);
           expect((await b.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(401);
         }
-        const blockedA = await a.call("/v2/api-keys", { localAddress: from });
-        const blockedB = await b.call("/v2/api-keys", { localAddress: from });
+        const blockedA = await a.call("/v2/api-keys", { key: generateRawKey(), localAddress: from });
+        const blockedB = await b.call("/v2/api-keys", { key: generateRawKey(), localAddress: from });
         expect(blockedA.status).toBe(429);
         expect(blockedB.status).toBe(429);
         expect(Number(blockedB.headers["retry-after"])).toBeGreaterThan(0);
+        // The valid key behind the same address is served by both processes (SPEC §4).
+        expect((await a.call("/v2/api-keys", { localAddress: from })).status).toBe(200);
+        expect((await b.call("/v2/api-keys", { localAddress: from })).status).toBe(200);
+        expect((await a.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(429);
         expect((await b.call("/v2/api-keys", { localAddress: address() })).status).toBe(200);
       });
     },
@@ -68,7 +72,9 @@ forEachStore((store) => {
         expect((await b.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(401);
       }
       expect((await a.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(401);
-      expect((await a.call("/v2/api-keys", { localAddress: from })).status).toBe(429);
+      expect((await a.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(429);
+      expect((await a.call("/v2/api-keys", { localAddress: from })).status).toBe(200);
+      expect((await b.call("/v2/api-keys", { key: generateRawKey(), localAddress: from })).status).toBe(401);
       expect((await b.call("/v2/api-keys", { localAddress: from })).status).toBe(200);
     });
   });

@@ -6,7 +6,7 @@ import { generateRawKey } from "../../src/auth/key-format.js";
 import { Authenticator, bearerToken, type CachedAuth } from "../../src/auth/authenticate.js";
 import { StoreCache } from "../../src/store/cache.js";
 import { LastUsedTracker } from "../../src/auth/last-used.js";
-import { MemoryFailureThrottle } from "../../src/auth/throttle.js";
+import { MemoryFailureThrottle, throttleGroup } from "../../src/auth/throttle.js";
 import { openSqliteStore } from "../../src/store/sqlite/open.js";
 
 const dir = mkdtempSync(join(tmpdir(), "keyhouse-auth-"));
@@ -50,15 +50,41 @@ describe("Authenticator", () => {
 });
 
 describe("MemoryFailureThrottle", () => {
-  it("blocks after the limit until the window ends, per address", async () => {
+  it("refuses failures past the budget until the window ends, per group", async () => {
     let now = 1_000_000;
     const throttle = new MemoryFailureThrottle(3, 60, () => now);
-    for (let i = 0; i < 3; i++) await throttle.recordFailure("a");
-    expect(await throttle.check("a")).toEqual({ blocked: true, retryAfterSeconds: 60 });
-    expect(await throttle.check("b")).toEqual({ blocked: false });
+    for (let i = 0; i < 3; i++) expect(await throttle.recordFailure("a")).toEqual({ blocked: false });
+    expect(await throttle.recordFailure("a")).toEqual({ blocked: true, retryAfterSeconds: 60 });
+    expect(await throttle.recordFailure("b")).toEqual({ blocked: false });
     now += 59_500;
-    expect(await throttle.check("a")).toEqual({ blocked: true, retryAfterSeconds: 1 });
-    now += 600;
-    expect(await throttle.check("a")).toEqual({ blocked: false });
+    expect(await throttle.recordFailure("a")).toEqual({ blocked: true, retryAfterSeconds: 1 });
+    now += 500;
+    expect(await throttle.recordFailure("a")).toEqual({ blocked: false });
+  });
+});
+
+describe("throttleGroup", () => {
+  it("keeps an IPv4 address, and reads an IPv4-mapped IPv6 address as its IPv4 address", () => {
+    expect(throttleGroup("203.0.113.7")).toBe("203.0.113.7");
+    expect(throttleGroup("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(throttleGroup("::FFFF:cb00:7107")).toBe("203.0.113.7");
+  });
+
+  it("groups IPv6 addresses by their /64, however they are written", () => {
+    const inside = [
+      "2001:db8:aa:1::1",
+      "2001:db8:aa:1:ffff:ffff:ffff:fffe",
+      "2001:0DB8:00aa:0001:1234:5678:9abc:def0",
+      "2001:db8:aa:1:0:0:0:0",
+      "2001:db8:aa:1::",
+      "2001:db8:aa:1::9%eth0",
+      "2001:db8:aa:1::1.2.3.4",
+    ];
+    for (const address of inside) expect(throttleGroup(address), address).toBe("2001:db8:aa:1::/64");
+    expect(throttleGroup("2001:db8:aa:2::1")).toBe("2001:db8:aa:2::/64");
+    expect(throttleGroup("::1")).toBe("0:0:0:0::/64");
+    expect(throttleGroup("fe80::1")).toBe("fe80:0:0:0::/64");
+    // Not an IP address at all (cannot happen from a socket): kept as it is.
+    expect(throttleGroup("unknown")).toBe("unknown");
   });
 });
