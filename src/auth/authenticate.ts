@@ -9,10 +9,14 @@ import type { StoreCache } from "../store/cache.js";
 import type { LastUsedTracker } from "./last-used.js";
 import { throttleGroup, type FailureThrottle } from "./throttle.js";
 
-/** A cached authentication: the key and user as read, and the principal they resolved to. */
+/**
+ * A cached authentication: the key and user as read, and the principal they
+ * resolved to (undefined when the key could not authenticate when it was read:
+ * deleted, expired or of a deleted user, none of which comes back).
+ */
 export interface CachedAuth {
   record: AuthRecord;
-  principal: Principal;
+  principal: Principal | undefined;
 }
 
 /** Authentication results by the key's SHA-256 (base64), so the hot path skips the store. */
@@ -78,15 +82,30 @@ export class Authenticator {
     // key as surely as the HMAC does, and it never leaves this process's memory.
     // The store is only ever asked with the HMAC.
     const now = this.now();
-    const found = await this.cache.read(hash("sha256", token, "base64"), now, () => this.load(token));
-    return found && this.admit(found.record, found.principal, now);
+    let fromStore = false;
+    const found = await this.cache.read(hash("sha256", token, "base64"), now, () => {
+      fromStore = true;
+      return this.load(token, now);
+    });
+    const caller = found?.principal && this.admit(found.record, found.principal, now);
+    // No timing oracle between failure causes (docs/decisions.md): an unknown key
+    // costs an HMAC and a store lookup that finds nothing, so a key refused from
+    // the cache (deleted, expired, of a deleted user) pays exactly that before it
+    // is refused: the HMAC of another text, which no key has.
+    if (!caller && !fromStore) await findKeyByHash(this.store.db, hashKey(this.secret, `${token}:refused`));
+    return caller;
   }
 
-  /** The key with this token's HMAC and the principal it acts as, read from the store. */
-  private async load(token: string): Promise<CachedAuth | undefined> {
+  /**
+   * The key with this token's HMAC and, when it may authenticate at `now`, the
+   * principal it acts as, read from the store. A refused key costs one query,
+   * the same as an unknown one.
+   */
+  private async load(token: string, now: number): Promise<CachedAuth | undefined> {
     const keyHash = hashKey(this.secret, token);
     const record = await findKeyByHash(this.store.db, keyHash);
     if (!record || !hashesEqual(record.key.key_hash, keyHash)) return undefined;
+    if (!isUsable(record, now)) return { record, principal: undefined };
     return { record, principal: await loadPrincipal(this.store.db, record.user) };
   }
 
