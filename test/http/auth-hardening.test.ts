@@ -150,3 +150,31 @@ forEachStore((store) => {
  * (0.14 and more) and the noise of a busy two-core machine (up to about 0.07).
  */
 const MAX_GAP = 0.1;
+
+describe("the throttle counts an IPv6 client by its /64 (behind one trusted proxy hop)", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { KEYHOUSE_TRUST_PROXY: "1", KEYHOUSE_AUTH_FAILURE_LIMIT: "3" } });
+  });
+  afterAll(async () => t?.close());
+
+  const from = (client: string) => ({ "x-forwarded-for": client });
+
+  it("spends one budget for every address in a /64, and spares valid keys and other prefixes", async () => {
+    for (const client of ["2001:db8:77:1::1", "2001:db8:77:1::2", "2001:db8:77:1:aaaa::3"]) {
+      expectProblem(await t.call("/v2/api-keys", { key: generateRawKey(), headers: from(client) }), 401);
+    }
+    expectProblem(
+      await t.call("/v2/api-keys", { key: generateRawKey(), headers: from("2001:db8:77:1:ffff::9") }),
+      429,
+      "TOO_MANY_REQUESTS",
+    );
+    expect((await t.call("/v2/api-keys", { headers: from("2001:db8:77:1::1") })).status).toBe(200);
+    expectProblem(await t.call("/v2/api-keys", { key: generateRawKey(), headers: from("2001:db8:77:2::1") }), 401);
+  });
+
+  it("counts an IPv4-mapped IPv6 address as its IPv4 address", async () => {
+    for (let i = 0; i < 3; i++) expectProblem(await t.call("/v2/api-keys", { key: generateRawKey(), headers: from("198.51.100.9") }), 401);
+    expectProblem(await t.call("/v2/api-keys", { key: generateRawKey(), headers: from("::ffff:198.51.100.9") }), 429);
+  });
+});
