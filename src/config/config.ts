@@ -269,7 +269,7 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     "KEYHOUSE_AUTH_FAILURE_LIMIT",
     20,
     [1, 1_000_000],
-    "Failed authentications per address and window before `429`.",
+    "Failed authentications per client address (an IPv6 client: its /64) and window; past it, a request whose key does not authenticate gets `429` (a valid key always passes).",
   ),
   authFailureWindowSeconds: integer("KEYHOUSE_AUTH_FAILURE_WINDOW_SECONDS", 60, [1, 86_400], "The throttling window."),
   bodyLimitBytes: integer("KEYHOUSE_BODY_LIMIT_BYTES", 65_536, [1_024, 10_485_760], "Largest request body (`413` above it)."),
