@@ -34,10 +34,11 @@ export class CursorCodec {
     const dot = cursor.indexOf(".");
     if (dot <= 0) return undefined;
     const payload = cursor.slice(0, dot);
-    const signature = Buffer.from(cursor.slice(dot + 1), "base64url");
-    if (signature.length !== SIGNATURE_BYTES) return undefined;
+    const payloadBytes = strictBase64url(payload);
+    const signature = strictBase64url(cursor.slice(dot + 1));
+    if (payloadBytes === undefined || signature?.length !== SIGNATURE_BYTES) return undefined;
     if (!timingSafeEqual(signature, this.#sign(payload, filters))) return undefined;
-    const match = /^(\d{1,16})\.(\d{1,16})$/.exec(Buffer.from(payload, "base64url").toString("utf8"));
+    const match = /^(\d{1,16})\.(\d{1,16})$/.exec(payloadBytes.toString("utf8"));
     if (!match) return undefined;
     const createdAt = Number(match[1]);
     const id = Number(match[2]);
@@ -53,6 +54,21 @@ export class CursorCodec {
       .digest()
       .subarray(0, SIGNATURE_BYTES);
   }
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The bytes of `text` when it is exactly the canonical unpadded base64url form
+ * of them, else undefined. Node's decoder skips characters outside the alphabet
+ * and ignores the unused low bits of the last character, so several strings
+ * decode to the same bytes; only the one string that encoding produces is
+ * accepted, which makes any appended, inserted or changed character a refusal.
+ */
+function strictBase64url(text: string): Buffer | undefined {
+  if (!BASE64URL.test(text)) return undefined;
+  const bytes = Buffer.from(text, "base64url");
+  return bytes.toString("base64url") === text ? bytes : undefined;
 }
 
 /** A stable text form of the filters: sorted keys, unset values dropped. */
