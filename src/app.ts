@@ -17,6 +17,7 @@ import { answerClientError, answerFrameworkError } from "./http/client-errors.js
 import { consoleRoutes } from "./http/console.js";
 import { installErrorHandling, sendProblem } from "./http/errors.js";
 import { healthRoutes } from "./http/health.js";
+import { installJsonParser } from "./http/json.js";
 import { CursorCodec } from "./http/cursor.js";
 import { refuseRepeatedQuery } from "./http/query.js";
 import { maskKeys } from "./http/redact.js";
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // its type; keyhouse takes JSON bodies only, so anything else is a 415.
   app.removeContentTypeParser("text/plain");
   installErrorHandling(app);
+  installJsonParser(app);
   securityHeaders(app);
   let closing = false;
   app.addHook("preClose", async () => {
