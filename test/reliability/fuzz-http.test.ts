@@ -3,12 +3,25 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { generateRawKey } from "../../src/auth/key-format.js";
 import { createKey } from "../support/keys.js";
 import { forEachStore } from "../support/stores.js";
-import { CALLERS, fixture, freshName, FuzzTarget, fuzzEach, hostileString, keyOf, type Fixture, type FuzzRequest } from "./fuzz-support.js";
+import {
+  CALLERS,
+  fixture,
+  freshName,
+  FuzzTarget,
+  fuzzEach,
+  hostileString,
+  keyOf,
+  keyShaped,
+  type Fixture,
+  type FuzzRequest,
+} from "./fuzz-support.js";
 
 /**
  * The transport layer of every route: hostile Authorization and other headers,
  * content types and raw bodies (not JSON, invalid UTF-8, duplicate keys, deep
- * nesting, oversized), and raw paths and methods.
+ * nesting, oversized), and raw paths and methods; JSON bodies with a member
+ * twice (which must be 400 naming it), headers sent twice (Authorization,
+ * X-Request-Id), and X-Request-Id values shaped like raw keys.
  */
 
 /** Header values Node will put on the wire: tab, printable ASCII and latin1 bytes. */
@@ -70,6 +83,7 @@ describe("fuzzing headers, bodies, paths and methods of every route through HTTP
     });
 
     const route = () => fc.nat().map((i) => routes[i % routes.length] ?? { method: "GET", path: "/healthz" });
+    const bodyRoutes = () => routes.filter((r) => r.body !== undefined);
 
     /** Authorization forms: right and wrong schemes, spacing, truncated, extended, doubled, and binary keys. */
     const authorization = () =>
@@ -231,9 +245,99 @@ describe("fuzzing headers, bodies, paths and methods of every route through HTTP
           body: withBody && method !== "GET" && method !== "HEAD" ? { name: "x" } : undefined,
         }));
 
+    /**
+     * A route's valid body with one member twice: a top-level member again (another
+     * value, the same value, or its name spelled with a \u escape), or a duplicate
+     * inside a nested object or an array element. A caller who gets past
+     * authentication (the admin) must get 400 MALFORMED_BODY naming the member.
+     */
+    const duplicateCase = () =>
+      fc
+        .tuple(
+          fc.nat().map((i) => bodyRoutes()[i % bodyRoutes().length] ?? routes[1]),
+          fc.constantFrom("again", "same", "escaped", "nested", "in an array"),
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.constantFrom(...CALLERS),
+          fc.constantFrom("application/json", "application/json; charset=utf-8"),
+        )
+        .map(([r, shape, value, who, type]): FuzzRequest => {
+          const body = (r?.body?.() ?? { name: "x" }) as Record<string, unknown>;
+          const name = Object.keys(body)[0] ?? "name";
+          const rest = JSON.stringify(body).slice(1);
+          const member = (text: string) => `{${text}${rest === "}" ? "" : ","}${rest}`;
+          let text: string;
+          let path = name;
+          switch (shape) {
+            case "again":
+              text = member(`${JSON.stringify(name)}:${JSON.stringify(value)}`);
+              break;
+            case "same":
+              text = member(`${JSON.stringify(name)}:${JSON.stringify(body[name])}`);
+              break;
+            case "escaped":
+              text = member(`"\\u${name.charCodeAt(0).toString(16).padStart(4, "0")}${name.slice(1)}":${JSON.stringify(value)}`);
+              break;
+            case "nested":
+              text = member(`"roles":{"space_role":"member","org_role":"read-only","space_role":"admin"}`);
+              path = "roles.space_role";
+              break;
+            default:
+              text = member(`"items":[{"a":1},{"b":{"a":1,"a":${JSON.stringify(value)}}}]`);
+              path = "items[1].b.a";
+          }
+          const expected = `body has the member "${path}" twice`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+          return {
+            method: r?.method ?? "POST",
+            path: r?.path ?? "/v2/api-keys",
+            key: keyOf(f, who),
+            headers: { "content-type": type },
+            body: text,
+            ...(who === "admin" ? { expect: { status: 400, code: "MALFORMED_BODY", detail: new RegExp(expected) } } : {}),
+          };
+        });
+
+    /** A value of Authorization for one caller (or none at all, as a bare scheme). */
+    const authValue = fc.constantFrom(...CALLERS).map((who) => {
+      const key = keyOf(f, who);
+      return key === null ? "Bearer" : `Bearer ${key}`;
+    });
+    const requestIdValue = fc.oneof(fc.constantFrom("req-1", "a:b.c_d-e", "r".repeat(128), "r".repeat(129), ""), keyShaped, headerText);
+    /** Authorization twice (or thrice), X-Request-Id twice, or both, each value its own header line. */
+    const duplicateHeaderCase = () =>
+      fc
+        .tuple(
+          route(),
+          fc.constantFrom("authorization", "x-request-id", "both"),
+          fc.array(authValue, { minLength: 2, maxLength: 3 }),
+          fc.array(requestIdValue, { minLength: 2, maxLength: 3 }),
+        )
+        .map(([r, which, auths, ids]): FuzzRequest => {
+          const headers: Record<string, string | string[]> = {};
+          headers.authorization = which === "x-request-id" ? (auths[0] ?? "Bearer") : auths;
+          if (which !== "authorization") headers["x-request-id"] = ids;
+          return { method: r.method, path: r.path, headers, body: r.body?.() };
+        });
+
+    /** X-Request-Id shaped like a raw key (never an issued one), with every caller on every route. */
+    const keyShapedIdCase = () =>
+      fc.tuple(route(), fc.constantFrom(...CALLERS), keyShaped).map(([r, who, id]): FuzzRequest => ({
+        method: r.method,
+        path: r.path,
+        key: keyOf(f, who),
+        headers: { "x-request-id": id },
+        body: r.body?.(),
+      }));
+
     fuzzEach(
       "keeps every invariant under hostile",
-      { "Authorization and other headers": headerCase, "content types and raw bodies": bodyCase, "raw paths and methods": methodCase },
+      {
+        "Authorization and other headers": headerCase,
+        "content types and raw bodies": bodyCase,
+        "raw paths and methods": methodCase,
+        "JSON bodies with a member twice": duplicateCase,
+        "headers sent twice (Authorization, X-Request-Id)": duplicateHeaderCase,
+        "X-Request-Id values shaped like raw keys": keyShapedIdCase,
+      },
       () => target,
     );
   });

@@ -15,6 +15,8 @@ import { startTestServer, type TestServer } from "../support/server.js";
  * case must keep four invariants: no 5xx; an error is problem+json whose
  * `status` is the HTTP status; a rejected request changes no stored state; no
  * raw key appears in a response except the new key of a create or refresh.
+ * When the client offers X-Request-Id (once or more), the answer carries one id
+ * of the documented shape (never two offered ids joined).
  *
  * KEYHOUSE_FUZZ_RUNS sets the cases per property (default below: together the
  * fuzz files try more than 20,000 cases per run); KEYHOUSE_FUZZ_SEED replays one.
@@ -41,6 +43,9 @@ function fuzzParameters(runs: number = FUZZ_RUNS): fc.Parameters<[FuzzRequest]> 
 }
 
 const RAW_KEY = /ak-[0-9A-Za-z]{48}/g;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Raw-key-shaped text the fuzz has sent as X-Request-Id (see `violation`). */
+const OFFERED_REQUEST_IDS = new Set<string>();
 
 export interface FuzzRequest {
   method: string;
@@ -49,9 +54,12 @@ export interface FuzzRequest {
   rawPath?: boolean;
   /** The Authorization key; null sends none. Default: none. */
   key?: string | null;
-  headers?: Record<string, string>;
+  /** A list sends the header once per value (two Authorization lines, two X-Request-Id lines). */
+  headers?: Record<string, string | string[]>;
   /** An object is sent as JSON; a string or Buffer as is. */
   body?: unknown;
+  /** The exact answer this case must get, beyond the invariants (a property of a fixed item). */
+  expect?: { status: number; code: string; detail: RegExp };
 }
 
 /** A digest of everything a request could change (last_used_at aside), in one round trip. */
@@ -108,7 +116,19 @@ function violation(req: FuzzRequest, res: HttpResponse, changed: boolean): strin
     if (typeof res.body?.title !== "string" || typeof res.body?.detail !== "string") return "problem without title or detail";
   }
   if (res.status >= 400 && changed) return `rejected with ${res.status} but stored state changed`;
-  const keys = res.text.match(RAW_KEY) ?? [];
+  if (req.expect !== undefined) {
+    const { status, code, detail } = req.expect;
+    if (res.status !== status || res.body?.code !== code || !detail.test(String(res.body?.detail)))
+      return `expected ${status} ${code} with a detail matching ${String(detail)}`;
+  }
+  const requestId = res.headers["x-request-id"];
+  if (req.headers?.["x-request-id"] !== undefined && (typeof requestId !== "string" || !REQUEST_ID.test(requestId)))
+    return `X-Request-Id ${JSON.stringify(requestId)} is not one id`;
+  // Key-shaped X-Request-Id values the fuzz client sent (unknown keys, never issued ones) still
+  // come back today: as the request id, and in the `request_id` of audit events, which stores
+  // them. Issue 13 replaces such ids in another item. Any other raw key in a response is a leak.
+  // TODO(issue 13, request ids): drop this allowance once key-shaped ids are replaced.
+  const keys = (res.text.match(RAW_KEY) ?? []).filter((k) => !OFFERED_REQUEST_IDS.has(k));
   const own = res.status < 300 && typeof res.body?.key === "string" ? res.body.key : undefined;
   const foreign = keys.filter((k) => k !== own);
   if (foreign.length > 0 || keys.length > 1) return `a raw key in the response (${foreign.length} foreign, ${keys.length} in all)`;
@@ -134,10 +154,12 @@ export class FuzzTarget {
   /** Sends one case and throws, naming the request, when an invariant breaks. */
   async run(req: FuzzRequest): Promise<HttpResponse> {
     const before = this.#state ?? (await snapshot(this.t));
+    for (const id of [req.headers?.["x-request-id"] ?? []].flat()) for (const k of id.match(RAW_KEY) ?? []) OFFERED_REQUEST_IDS.add(k);
     const res = await send(this.t.url, req.path, {
       method: req.method,
       key: req.key ?? undefined,
-      headers: req.headers,
+      // Node sends a list value as one header line per value.
+      headers: req.headers as Record<string, string> | undefined,
       body: req.body,
       rawPath: req.rawPath,
       agent: this.agent,
@@ -186,6 +208,62 @@ export function fuzzEach(
 
 // ---------------------------------------------------------------- arbitraries
 
+/** Bidirectional controls and zero-width characters: text that reads differently from what it holds. */
+export const INVISIBLE_CHARS = [
+  "\u200b", // zero width space
+  "\u200c", // zero width non-joiner
+  "\u200d", // zero width joiner
+  "\u200e", // left-to-right mark
+  "\u200f", // right-to-left mark
+  "\u2060", // word joiner
+  "\ufeff", // zero width no-break space (byte order mark)
+  "\u061c", // arabic letter mark
+  "\u202a", // left-to-right embedding
+  "\u202b", // right-to-left embedding
+  "\u202c", // pop directional formatting
+  "\u202d", // left-to-right override
+  "\u202e", // right-to-left override
+  "\u2066", // left-to-right isolate
+  "\u2067", // right-to-left isolate
+  "\u2068", // first strong isolate
+  "\u2069", // pop directional isolate
+] as const;
+
+/** `base` with one to three bidi or zero-width characters put anywhere in it (start, middle, end). */
+export function withInvisible(base: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  const insertion = fc.tuple(fc.nat(), fc.constantFrom(...INVISIBLE_CHARS));
+  return fc.tuple(base, fc.array(insertion, { minLength: 1, maxLength: 3 })).map(([text, inserts]) =>
+    inserts.reduce((acc, [at, ch]) => {
+      const i = at % (acc.length + 1);
+      return `${acc.slice(0, i)}${ch}${acc.slice(i)}`;
+    }, text),
+  );
+}
+
+/** A name that looks valid but holds bidi or zero-width characters ("admin\u202egpj.exe", "ali\u200bce"). */
+export const invisibleName: fc.Arbitrary<string> = fc.oneof(
+  withInvisible(fc.constantFrom("admin", "Production key", "ci-deploy", "alice", "exe.jpg")),
+  withInvisible(fc.string({ minLength: 1, maxLength: 12 }).map((s) => s.replace(CONTROL, "x"))),
+);
+
+/** An email that looks valid but holds bidi or zero-width characters in its local part or domain. */
+export const invisibleEmail: fc.Arbitrary<string> = fc
+  .tuple(withInvisible(fc.constantFrom("alice", "bob.smith", "ops")), fc.constantFrom("example.test", "exa\u200bmple.test"))
+  .map(([local, domain]) => `${local}-${process.pid}-${(counter += 1)}@${domain}`);
+
+/**
+ * Text shaped like a raw key (ak- and 48 letters and digits), never one the server
+ * issued, alone or inside other text, and near misses of the shape.
+ */
+export const keyShaped: fc.Arbitrary<string> = fc.oneof(
+  fc.constant(undefined).map(() => generateRawKey()),
+  fc.constantFrom("x:", "req-", "id.").map((prefix) => `${prefix}${generateRawKey()}`),
+  fc.constant(undefined).map(() => `${generateRawKey()}.1`),
+  fc.constant(undefined).map(() => generateRawKey().slice(0, -1)),
+  fc.constant(undefined).map(() => `${generateRawKey()}0`),
+  fc.constant(undefined).map(() => `AK-${generateRawKey().slice(3)}`),
+);
+
 /** Hostile text: control characters, lone surrogates, huge, unicode, SQL and path tricks. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
@@ -214,6 +292,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
       "__proto__",
     ),
   },
+  { weight: 1, arbitrary: withInvisible(fc.string({ maxLength: 20 })) },
   { weight: 1, arbitrary: fc.integer({ min: 250, max: 2000 }).map((n) => "n".repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 60_000, max: 80_000 }).map((n) => "h".repeat(n)) },
 );
