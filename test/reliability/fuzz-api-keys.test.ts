@@ -12,6 +12,7 @@ import {
   fuzzEach,
   hostileString,
   idLike,
+  invisibleName,
   keyOf,
   pickFrom,
   queryString,
@@ -77,8 +78,12 @@ describe("fuzzing /v2/api-keys and /v2/whoami through HTTP", () => {
     const createBody = () =>
       bodyNear(
         {
-          name: fc.oneof({ weight: 5, arbitrary: freshName }, { weight: 1, arbitrary: hostileString }),
-          description: fc.oneof(fc.string({ maxLength: 30 }), hostileString),
+          name: fc.oneof(
+            { weight: 5, arbitrary: freshName },
+            { weight: 1, arbitrary: hostileString },
+            { weight: 1, arbitrary: invisibleName },
+          ),
+          description: fc.oneof(fc.string({ maxLength: 30 }), hostileString, invisibleName),
           key_type: fc.oneof({ weight: 4, arbitrary: fc.constantFrom("user", "service") }, { weight: 1, arbitrary: hostileString }),
           expires_at: timestamp,
           space_id: spaceId(),

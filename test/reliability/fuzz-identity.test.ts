@@ -13,6 +13,8 @@ import {
   fuzzEach,
   hostileString,
   idLike,
+  invisibleEmail,
+  invisibleName,
   keyOf,
   pickFrom,
   queryString,
@@ -151,8 +153,12 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
 
     const named = bodyNear(
       {
-        name: fc.oneof({ weight: 4, arbitrary: freshName }, { weight: 1, arbitrary: hostileString }),
-        description: fc.oneof(fc.string({ maxLength: 30 }), hostileString),
+        name: fc.oneof(
+          { weight: 4, arbitrary: freshName },
+          { weight: 1, arbitrary: hostileString },
+          { weight: 1, arbitrary: invisibleName },
+        ),
+        description: fc.oneof(fc.string({ maxLength: 30 }), hostileString, invisibleName),
       },
       ["name"],
       fc.record({ name: freshName, description: fc.string({ maxLength: 30 }) }, { requiredKeys: ["name"] }),
@@ -173,10 +179,15 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
     const users = () => {
       const create = bodyNear(
         {
-          name: fc.oneof({ weight: 4, arbitrary: freshName }, { weight: 1, arbitrary: hostileString }),
+          name: fc.oneof(
+            { weight: 4, arbitrary: freshName },
+            { weight: 1, arbitrary: hostileString },
+            { weight: 1, arbitrary: invisibleName },
+          ),
           email: fc.oneof(
             { weight: 4, arbitrary: freshName.map((n) => `${segment(n)}@example.test`) },
             { weight: 1, arbitrary: hostileString },
+            { weight: 1, arbitrary: invisibleEmail },
           ),
           role,
           invite_mode: fc.constantFrom("none", "email_link", "temporary_password", "sms"),
@@ -189,7 +200,11 @@ describe("fuzzing the identity and audit routes through HTTP", () => {
           role: fc.constantFrom("member", "admin", "annotator"),
         }),
       );
-      const patch = bodyNear({ name: freshName, role, is_developer: fc.oneof(fc.boolean(), fc.constant<unknown>("yes")) });
+      const patch = bodyNear({
+        name: fc.oneof({ weight: 3, arbitrary: freshName }, { weight: 1, arbitrary: invisibleName }),
+        role,
+        is_developer: fc.oneof(fc.boolean(), fc.constant<unknown>("yes")),
+      });
       const issue = bodyNear(
         { name: freshName, description: hostileString, expires_at: timestamp, key_type: fc.constantFrom("user", "service") },
         ["name"],
