@@ -44,8 +44,6 @@ function fuzzParameters(runs: number = FUZZ_RUNS): fc.Parameters<[FuzzRequest]> 
 
 const RAW_KEY = /ak-[0-9A-Za-z]{48}/g;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** Raw-key-shaped text the fuzz has sent as X-Request-Id (see `violation`). */
-const OFFERED_REQUEST_IDS = new Set<string>();
 
 export interface FuzzRequest {
   method: string;
@@ -124,11 +122,7 @@ function violation(req: FuzzRequest, res: HttpResponse, changed: boolean): strin
   const requestId = res.headers["x-request-id"];
   if (req.headers?.["x-request-id"] !== undefined && (typeof requestId !== "string" || !REQUEST_ID.test(requestId)))
     return `X-Request-Id ${JSON.stringify(requestId)} is not one id`;
-  // Key-shaped X-Request-Id values the fuzz client sent (unknown keys, never issued ones) still
-  // come back today: as the request id, and in the `request_id` of audit events, which stores
-  // them. Issue 13 replaces such ids in another item. Any other raw key in a response is a leak.
-  // TODO(issue 13, request ids): drop this allowance once key-shaped ids are replaced.
-  const keys = (res.text.match(RAW_KEY) ?? []).filter((k) => !OFFERED_REQUEST_IDS.has(k));
+  const keys = res.text.match(RAW_KEY) ?? [];
   const own = res.status < 300 && typeof res.body?.key === "string" ? res.body.key : undefined;
   const foreign = keys.filter((k) => k !== own);
   if (foreign.length > 0 || keys.length > 1) return `a raw key in the response (${foreign.length} foreign, ${keys.length} in all)`;
@@ -154,7 +148,6 @@ export class FuzzTarget {
   /** Sends one case and throws, naming the request, when an invariant breaks. */
   async run(req: FuzzRequest): Promise<HttpResponse> {
     const before = this.#state ?? (await snapshot(this.t));
-    for (const id of [req.headers?.["x-request-id"] ?? []].flat()) for (const k of id.match(RAW_KEY) ?? []) OFFERED_REQUEST_IDS.add(k);
     const res = await send(this.t.url, req.path, {
       method: req.method,
       key: req.key ?? undefined,
