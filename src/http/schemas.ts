@@ -9,13 +9,24 @@ export function StringEnum<const T extends readonly string[]>(
 }
 
 /**
- * Text without NUL and without unpaired surrogates (ajv matches patterns by code
- * point, so a lone surrogate is caught). PostgreSQL cannot store NUL, and both
- * stores would silently alter a lone surrogate; refusing them keeps writes exact.
+ * Characters that are invisible or change the direction of the text around
+ * them: bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+ * the direction marks (U+200E, U+200F, U+061C), and the zero-width characters
+ * (U+200B–U+200D, U+2060, U+FEFF). A stored name holding one could reorder the
+ * line it is printed on, or look like another name (docs/decisions.md).
  */
-export const TEXT_PATTERN = "^[^\\u0000\\uD800-\\uDFFF]*$";
-/** Single-line text: no control characters at all. */
-export const LINE_PATTERN = "^[^\\u0000-\\u001F\\u007F\\uD800-\\uDFFF]*$";
+export const INVISIBLE_CHARS = "\\u061C\\u200B-\\u200F\\u202A-\\u202E\\u2060\\u2066-\\u2069\\uFEFF";
+
+/**
+ * Multi-line text (descriptions): no control characters but tab, line feed and
+ * carriage return (C0, DEL and C1), no invisible or direction-changing
+ * characters, and no unpaired surrogates (ajv matches patterns by code point,
+ * so a lone surrogate is caught). PostgreSQL cannot store NUL, and both stores
+ * would silently alter a lone surrogate; refusing them keeps writes exact.
+ */
+export const TEXT_PATTERN = `^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${INVISIBLE_CHARS}\\uD800-\\uDFFF]*$`;
+/** Single-line text (names, emails): no control characters at all (C0, DEL, C1), and nothing invisible or direction-changing. */
+export const LINE_PATTERN = `^[^\\u0000-\\u001F\\u007F-\\u009F${INVISIBLE_CHARS}\\uD800-\\uDFFF]*$`;
 
 export const IdString = (description: string) =>
   Type.String({ minLength: 1, maxLength: 64, description, examples: ["QXBpS2V5OjQyOng3UWE="] });

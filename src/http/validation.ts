@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type Options } from "ajv";
 import type { FastifySchemaCompiler } from "fastify";
+import { INVISIBLE_CHARS } from "./schemas.js";
 
 const common: Options = {
   allErrors: false,
@@ -9,6 +10,8 @@ const common: Options = {
   strict: false,
   // Timestamps are checked by parseTimestamp, which gives a clearer error.
   formats: { "date-time": true },
+  // The failing value on each error, so a pattern error can name the character it refused.
+  verbose: true,
 };
 
 /** The only text an integer query or path parameter may be: digits, optionally after a minus. */
@@ -98,7 +101,7 @@ function humanMessage(error: Partial<ErrorObject>): string {
     case "maxLength":
       return `must be at most ${String(params.limit)} characters`;
     case "pattern":
-      return "contains characters that are not allowed (control characters or invalid Unicode)";
+      return describeRefusedCharacter(error.data, error.schema);
     case "minimum":
     case "maximum":
       return `must be ${params.comparison === ">=" ? "at least" : "at most"} ${String(params.limit)}`;
@@ -110,6 +113,28 @@ function humanMessage(error: Partial<ErrorObject>): string {
     default:
       return error.message ?? "is invalid";
   }
+}
+
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, "u");
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Why a text pattern (LINE_PATTERN, TEXT_PATTERN) refused a value: the first
+ * character the pattern does not allow, named as U+XXXX, so a person can find
+ * a character they cannot see.
+ */
+function describeRefusedCharacter(value: unknown, pattern: unknown): string {
+  if (typeof value === "string" && typeof pattern === "string") {
+    const allowed = new RegExp(pattern, "u");
+    for (const char of value) {
+      if (allowed.test(char)) continue;
+      const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+      if (INVISIBLE.test(char)) return `must not contain invisible or direction-changing characters (${code})`;
+      if (LONE_SURROGATE.test(char)) return `must not contain invalid Unicode (an unpaired surrogate, ${code})`;
+      return `must not contain control characters (${code})`;
+    }
+  }
+  return "contains characters that are not allowed";
 }
 
 function article(type: string): string {

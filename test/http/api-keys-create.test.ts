@@ -55,7 +55,7 @@ forEachStore((store) => {
       [{ name: "   " }, 'body "name" must not be blank'],
       [{ name: "x".repeat(257) }, 'body "name" must be at most 256 characters'],
       [{ name: 5 }, 'body "name" must be a string'],
-      [{ name: "a\u0000b" }, 'body "name" contains characters'],
+      [{ name: "a\u0000b" }, 'body "name" must not contain control characters (U+0000)'],
       [{ name: "ok", description: "d".repeat(1001) }, 'body "description" must be at most 1000 characters'],
       [{ name: "ok", colour: "red" }, 'body "colour" is not allowed'],
       [{ name: "ok", key_type: "admin" }, 'body "key_type" must be one of: user, service'],

@@ -43,7 +43,7 @@ forEachStore((store) => {
       [{ name: "" }, 'body "name" must not be empty'],
       [{ name: "   " }, 'body "name" must not be blank'],
       [{ name: "x".repeat(257) }, 'body "name" must be at most 256 characters'],
-      [{ name: "a\nb" }, 'body "name" contains characters'],
+      [{ name: "a\nb" }, 'body "name" must not contain control characters (U+000A)'],
       [{ name: "ok", description: 5 }, 'body "description" must be a string'],
       [{ name: "ok", owner: "me" }, 'body "owner" is not allowed'],
     ])("answers 400 naming the field for %j", async (body, detail) => {

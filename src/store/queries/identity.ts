@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from "kysely";
 import type { MemberRole, MembershipScope, MembershipsTable, OrganizationsTable, SpacesTable, UsersTable } from "../schema.js";
 import type { Db } from "../store.js";
+import { emailKey } from "./email-key.js";
 
 export type UserRow = Selectable<UsersTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -36,7 +37,7 @@ export async function insertSpace(db: Db, values: Omit<Insertable<SpacesTable>, 
 export async function insertUser(db: Db, values: Omit<Insertable<UsersTable>, "email_key">): Promise<UserRow> {
   return db
     .insertInto("users")
-    .values({ ...values, email_key: values.email === null || values.email === undefined ? null : values.email.toLowerCase() })
+    .values({ ...values, email_key: values.email === null || values.email === undefined ? null : emailKey(values.email) })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

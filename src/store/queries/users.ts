@@ -2,6 +2,7 @@ import type { Position } from "../page.js";
 import type { AccountRole, UserStatus } from "../schema.js";
 import type { Db, Tx } from "../store.js";
 import type { UserRow } from "./identity.js";
+import { emailKey } from "./email-key.js";
 import { after, containsLowerCased } from "./keyset.js";
 
 /** A human user (bot users are never users on the wire), whatever its status. */
@@ -9,9 +10,9 @@ export async function findHumanUser(db: Db, id: number): Promise<UserRow | undef
   return db.selectFrom("users").selectAll().where("id", "=", id).where("kind", "=", "human").executeTakeFirst();
 }
 
-/** The user holding this email, compared case-insensitively; deleted users keep their email. */
+/** The user holding this email, compared by emailKey (NFKC and case-insensitively); deleted users keep their email. */
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom("users").selectAll().where("email_key", "=", email.toLowerCase()).executeTakeFirst();
+  return db.selectFrom("users").selectAll().where("email_key", "=", emailKey(email)).executeTakeFirst();
 }
 
 /**
@@ -70,7 +71,7 @@ export async function deactivateUser(db: Db, id: number, now: number): Promise<b
 }
 
 export interface UserListQuery {
-  /** Case-insensitive substring of the email. */
+  /** Substring of the email, compared by emailKey (NFKC, case-insensitive). */
   email?: string;
   /** One status; undefined means every status but inactive (deleted users). */
   status?: UserStatus;
@@ -103,7 +104,7 @@ export async function listUsers(db: Db, q: UserListQuery): Promise<UserRow[]> {
           ]),
     );
   }
-  if (q.email !== undefined) query = query.where(containsLowerCased("email_key", q.email));
+  if (q.email !== undefined) query = query.where(containsLowerCased("email_key", emailKey(q.email)));
   if (q.after) query = query.where(after(q.after));
   return query
     .orderBy("created_at", "desc")

@@ -18,7 +18,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 function emailTaken(email: string): ProblemError {
   return new ProblemError("CONFLICT", {
-    detail: `a user with email ${email} already exists (emails are compared case-insensitively; deleted users keep theirs)`,
+    detail: `a user with email ${email} already exists (emails are compared case-insensitively and after Unicode NFKC normalization, so look-alike forms such as fullwidth letters are the same email; deleted users keep theirs)`,
   });
 }
 
