@@ -1,4 +1,4 @@
-import { displayWidth, oneLine, padEnd, relativeTime, truncate } from "./text.js";
+import { displayWidth, oneLine, padEnd, relativeTime, terminalJson, truncate } from "./text.js";
 import { UsageError } from "./failure.js";
 
 type Format = "table" | "json";
@@ -100,5 +100,5 @@ export function renderDetails(pairs: [string, string][]): string {
 }
 
 export function printJson(output: Output, value: unknown): void {
-  output.out(JSON.stringify(value, null, 2));
+  output.out(terminalJson(value));
 }

@@ -1,19 +1,46 @@
 // Text the server sends (names, descriptions, problem details) is printed to a
 // terminal; control characters in it could move the cursor or rewrite the
-// screen, so every such string passes through these functions first.
+// screen, and bidi controls could reorder the line it is on (a name ending in
+// U+202E makes the columns after it read backwards), so every such string
+// passes through these functions first. The server refuses these characters in
+// new text, but text stored before it did may still hold them.
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Bidi embeddings, overrides, isolates and marks, and zero-width characters: invisible, or reordering what follows. */
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+/** Both, for JSON output: JSON.stringify leaves them as they are. */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-/** Replaces control characters with visible escapes, so text stays on one line and cannot drive the terminal. */
+/** `\u202E`: a character shown as its escape. */
+function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/**
+ * Replaces control characters with visible escapes (`\n`, `\x1b`), and bidi
+ * and zero-width characters with `\u202E`-style escapes, so text stays on one
+ * line, in its order, and cannot drive the terminal.
+ */
 export function oneLine(text: string): string {
-  return text.replace(CONTROL, (c) => {
-    if (c === "\n") return "\\n";
-    if (c === "\t") return " ";
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
-  });
+  return text
+    .replace(CONTROL, (c) => {
+      if (c === "\n") return "\\n";
+      if (c === "\t") return " ";
+      return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+    })
+    .replace(INVISIBLE, unicodeEscape);
+}
+
+/**
+ * JSON.stringify, with DEL, C1, bidi and zero-width characters written as JSON
+ * `\uXXXX` escapes: the same JSON value, but one that cannot reorder or drive
+ * the terminal it is printed on (JSON.stringify already escapes C0).
+ */
+export function terminalJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** The width a string takes in a terminal, ignoring our own color codes. */
