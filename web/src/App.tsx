@@ -1,3 +1,4 @@
+import { StoredText } from "./components/StoredText";
 import { useEffect, useState } from "react";
 import { ApiError, Client } from "./api";
 import { loadMe } from "./me";
@@ -57,7 +58,10 @@ function Shell({ session }: { session: Session }) {
           ))}
         </nav>
         <span className="whoami">
-          Signed in as <strong>{session.me.name}</strong>
+          Signed in as{" "}
+          <strong>
+            <StoredText text={session.me.name} />
+          </strong>
         </span>
         <button type="button" onClick={() => session.signOut()}>
           Sign out

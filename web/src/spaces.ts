@@ -1,3 +1,4 @@
+import { displayText } from "./components/StoredText";
 import { useEffect, useState } from "react";
 import { errorDetail } from "./api";
 import { useSession } from "./session";
@@ -14,7 +15,7 @@ function labelSpaces(spaces: Space[], organizations: Organization[]): SpaceChoic
   const orgNames = new Map(organizations.map((org) => [org.id, org.name]));
   return spaces.map((space) => {
     const org = orgNames.get(space.organization_id);
-    return { value: space.id, label: org === undefined ? space.name : `${org} / ${space.name}` };
+    return { value: space.id, label: org === undefined ? displayText(space.name) : `${displayText(org)} / ${displayText(space.name)}` };
   });
 }
 

@@ -1,3 +1,4 @@
+import { displayText } from "./StoredText";
 import { useState, type FormEvent } from "react";
 import { expiryFromDays } from "../format";
 import { useAction } from "../hooks";
@@ -50,10 +51,10 @@ export function CreateKeyDialog(props: CreateKeyProps) {
     }
   };
 
-  const title = props.forUser ? `Issue a key for ${props.forUser.name}` : "Create API key";
+  const title = props.forUser ? `Issue a key for ${displayText(props.forUser.name)}` : "Create API key";
   if (issued !== null) {
     return (
-      <Dialog title={`Key “${issued.name}” created`} onClose={props.onClose}>
+      <Dialog title={`Key “${displayText(issued.name)}” created`} onClose={props.onClose}>
         <SecretReveal rawKey={issued.key} onDone={props.onClose} />
       </Dialog>
     );

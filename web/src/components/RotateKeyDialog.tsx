@@ -1,3 +1,4 @@
+import { displayText, StoredText } from "./StoredText";
 import { useState, type FormEvent } from "react";
 import { expiryFromDays } from "../format";
 import { useAction } from "../hooks";
@@ -48,7 +49,7 @@ export function RotateKeyDialog({
 
   if (issued !== null) {
     return (
-      <Dialog title={`Key “${issued.name}” rotated`} onClose={onClose}>
+      <Dialog title={`Key “${displayText(issued.name)}” rotated`} onClose={onClose}>
         <p>
           {graceSeconds === 0
             ? `The old key ${apiKey.redacted_key} no longer works.`
@@ -59,10 +60,14 @@ export function RotateKeyDialog({
     );
   }
   return (
-    <Dialog title={`Rotate “${apiKey.name}”`} onClose={onClose}>
+    <Dialog title={`Rotate “${displayText(apiKey.name)}”`} onClose={onClose}>
       <form onSubmit={(event) => void submit(event)}>
         <p>
-          Issues a new secret for <strong>{apiKey.name}</strong> ({apiKey.redacted_key}) with the same name, type and permissions.
+          Issues a new secret for{" "}
+          <strong>
+            <StoredText text={apiKey.name} />
+          </strong>{" "}
+          ({apiKey.redacted_key}) with the same name, type and permissions.
         </p>
         <SelectField
           label="Grace period for the old key"

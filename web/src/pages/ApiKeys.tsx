@@ -1,3 +1,4 @@
+import { displayText } from "../components/StoredText";
 import { useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CreateKeyDialog } from "../components/CreateKeyDialog";
@@ -88,8 +89,8 @@ export function ApiKeysPage() {
       )}
       {open?.kind === "delete" && (
         <ConfirmDialog
-          title={`Delete “${open.key.name}”?`}
-          confirmLabel={`Delete ${open.key.name}`}
+          title={`Delete “${displayText(open.key.name)}”?`}
+          confirmLabel={`Delete ${displayText(open.key.name)}`}
           onConfirm={() => client.delete(`/v2/api-keys/${encodeURIComponent(open.key.id)}`)}
           onClose={close}
           onDone={() =>

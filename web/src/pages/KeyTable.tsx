@@ -1,3 +1,4 @@
+import { displayText, StoredText } from "../components/StoredText";
 import { ListTable } from "../components/ListTable";
 import { expiryState, formatDateTime, formatRelative } from "../format";
 import { useUserNames } from "../people";
@@ -30,16 +31,16 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
       {keys.map((key) => (
         <tr key={key.id}>
           <th scope="row" data-label="Name">
-            {key.name}
+            <StoredText text={key.name} />
             {key.id === me.keyId && <span className="badge badge-info">this session</span>}
-            {key.description !== undefined && <span className="description">{key.description}</span>}
+            {key.description !== undefined && <StoredText className="description" text={key.description} />}
           </th>
           <td data-label="Key">
             <code>{key.redacted_key}</code>
           </td>
           <td data-label="Type">
             {key.key_type}
-            {key.space_id !== undefined && <span className="description">{spaceLabel(key.space_id)}</span>}
+            {key.space_id !== undefined && <StoredText className="description" text={spaceLabel(key.space_id)} />}
           </td>
           <td data-label="Created">
             <time dateTime={key.created_at}>{formatDateTime(key.created_at)}</time>
@@ -60,7 +61,11 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
           <td>
             <div className="row-actions">
               {key.status === "active" && expiryState(key.expires_at) !== "expired" && (
-                <button type="button" onClick={() => actions.rotate(key)} aria-label={`Rotate ${key.name} (${key.redacted_key})`}>
+                <button
+                  type="button"
+                  onClick={() => actions.rotate(key)}
+                  aria-label={`Rotate ${displayText(key.name)} (${key.redacted_key})`}
+                >
                   Rotate
                 </button>
               )}
@@ -69,7 +74,7 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
                   type="button"
                   className="danger"
                   onClick={() => actions.remove(key)}
-                  aria-label={`Delete ${key.name} (${key.redacted_key})`}
+                  aria-label={`Delete ${displayText(key.name)} (${key.redacted_key})`}
                 >
                   Delete
                 </button>

@@ -1,3 +1,4 @@
+import { displayText, StoredText } from "../components/StoredText";
 import { ListTable } from "../components/ListTable";
 import { useEffect, useState } from "react";
 import { errorDetail } from "../api";
@@ -45,18 +46,18 @@ export function MembersDialog({ scope, target, onClose }: { scope: ScopeKind; ta
   };
 
   return (
-    <Dialog title={`Members of ${target.name}`} onClose={onClose}>
+    <Dialog title={`Members of ${displayText(target.name)}`} onClose={onClose}>
       <ErrorText error={members.error} />
       <ListTable columns={["Member", "Role"]} busy={members.loading} className="members">
         {members.items.map((member) => (
           <tr key={member.id}>
             <th scope="row" data-label="Member">
-              {nameOf(member.user_id)}
+              <StoredText text={nameOf(member.user_id)} />
             </th>
             <td data-label="Role">
               <RoleEditor
                 key={member.role.name}
-                label={`Role of ${nameOf(member.user_id)} in ${target.name}`}
+                label={`Role of ${displayText(nameOf(member.user_id))} in ${displayText(target.name)}`}
                 current={member.role.name}
                 roles={MEMBER_ROLES}
                 onSave={(role) => setRole(member.user_id, role)}
@@ -65,7 +66,7 @@ export function MembersDialog({ scope, target, onClose }: { scope: ScopeKind; ta
             </td>
             <td>
               <RemoveMember
-                label={`Remove ${nameOf(member.user_id)}`}
+                label={`Remove ${displayText(nameOf(member.user_id))}`}
                 onRemove={() => client.delete(`${base}/${encodeURIComponent(member.user_id)}`)}
                 onRemoved={members.reload}
               />
@@ -87,7 +88,7 @@ export function MembersDialog({ scope, target, onClose }: { scope: ScopeKind; ta
         <SelectField label="Role" value={form.role} onChange={(role) => setForm({ ...form, role })} choices={MEMBER_ROLES} />
         <div className="actions">
           <button type="button" className="primary" onClick={() => void addMember()} disabled={form.userId === "" || add.pending}>
-            Add to {target.name}
+            Add to <StoredText text={target.name} />
           </button>
         </div>
         <ErrorText error={add.error} />

@@ -1,3 +1,4 @@
+import { StoredText } from "../components/StoredText";
 import { useEffect, useState } from "react";
 import { useSession } from "../session";
 import type { ApiKey, User } from "../types";
@@ -20,7 +21,7 @@ export function RemoveUserText({ user }: { user: User }) {
     <div className="warning">
       <p>
         <strong>
-          {user.name} ({user.email})
+          <StoredText text={user.name} /> (<StoredText text={user.email} />)
         </strong>{" "}
         loses access to keyhouse: the account becomes inactive and their organization and space memberships are removed.
       </p>

@@ -1,3 +1,4 @@
+import { displayText, StoredText } from "../components/StoredText";
 import { ListTable } from "../components/ListTable";
 import { useEffect, useState } from "react";
 import { errorDetail } from "../api";
@@ -72,25 +73,37 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
         {list.items.map((item) => (
           <tr key={item.id}>
             <th scope="row" data-label="Name">
-              {item.name}
+              <StoredText text={item.name} />
             </th>
-            {scope === "spaces" && <td data-label="Organization">{orgName(item.organization_id)}</td>}
+            {scope === "spaces" && (
+              <td data-label="Organization">
+                <StoredText text={orgName(item.organization_id)} />
+              </td>
+            )}
             <td data-label="Description">
-              {item.description === "" || item.description === undefined ? <span className="muted">None</span> : item.description}
+              {item.description === "" || item.description === undefined ? (
+                <span className="muted">None</span>
+              ) : (
+                <StoredText text={item.description} />
+              )}
             </td>
             <td data-label="Created">
               <time dateTime={item.created_at}>{formatDateTime(item.created_at)}</time>
             </td>
             <td>
               <div className="row-actions">
-                <button type="button" onClick={() => setOpen({ kind: "members", item })} aria-label={`Members of ${item.name}`}>
+                <button
+                  type="button"
+                  onClick={() => setOpen({ kind: "members", item })}
+                  aria-label={`Members of ${displayText(item.name)}`}
+                >
                   Members
                 </button>
                 <button
                   type="button"
                   className="danger"
                   onClick={() => setOpen({ kind: "delete", item })}
-                  aria-label={`Delete ${item.name}`}
+                  aria-label={`Delete ${displayText(item.name)}`}
                 >
                   Delete
                 </button>
@@ -106,14 +119,14 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
       {open?.kind === "members" && <MembersDialog scope={scope} target={open.item} onClose={close} />}
       {open?.kind === "delete" && (
         <ConfirmDialog
-          title={`Delete ${singular} “${open.item.name}”?`}
-          confirmLabel={`Delete ${open.item.name}`}
+          title={`Delete ${singular} “${displayText(open.item.name)}”?`}
+          confirmLabel={`Delete ${displayText(open.item.name)}`}
           onConfirm={() => client.delete(`${path}/${encodeURIComponent(open.item.id)}`)}
           onClose={close}
           onDone={list.reload}
         >
           <p className="warning">
-            Deleting {open.item.name} removes its memberships. keyhouse refuses while it still holds
+            Deleting <StoredText text={open.item.name} /> removes its memberships. keyhouse refuses while it still holds
             {scope === "organizations" ? " spaces" : " working service keys"}. This cannot be undone.
           </p>
         </ConfirmDialog>

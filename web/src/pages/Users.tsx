@@ -1,3 +1,4 @@
+import { displayText, StoredText } from "../components/StoredText";
 import { ListTable } from "../components/ListTable";
 import { useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog";
@@ -48,17 +49,19 @@ export function UsersPage() {
         {list.items.map((user) => (
           <tr key={user.id}>
             <th scope="row" data-label="Name">
-              {user.name}
+              <StoredText text={user.name} />
               {user.id === me.userId && <span className="description">you</span>}
             </th>
-            <td data-label="Email">{user.email}</td>
+            <td data-label="Email">
+              <StoredText text={user.email} />
+            </td>
             <td data-label="Account role">
               {user.status === "inactive" ? (
                 user.role.name
               ) : (
                 <RoleEditor
                   key={user.role.name}
-                  label={`Account role of ${user.name}`}
+                  label={`Account role of ${displayText(user.name)}`}
                   current={user.role.name}
                   roles={ACCOUNT_ROLES}
                   onSave={(role) => client.patch(`/v2/users/${encodeURIComponent(user.id)}`, { role: roleAssignment(role) })}
@@ -77,14 +80,18 @@ export function UsersPage() {
               <div className="row-actions">
                 {user.status !== "inactive" && (
                   <>
-                    <button type="button" onClick={() => setOpen({ kind: "issue", user })} aria-label={`Issue a key for ${user.name}`}>
+                    <button
+                      type="button"
+                      onClick={() => setOpen({ kind: "issue", user })}
+                      aria-label={`Issue a key for ${displayText(user.name)}`}
+                    >
                       Issue key
                     </button>
                     <button
                       type="button"
                       className="danger"
                       onClick={() => setOpen({ kind: "remove", user })}
-                      aria-label={`Remove ${user.name}`}
+                      aria-label={`Remove ${displayText(user.name)}`}
                     >
                       Remove
                     </button>
@@ -109,8 +116,8 @@ export function UsersPage() {
       )}
       {open?.kind === "remove" && (
         <ConfirmDialog
-          title={`Remove ${open.user.name}?`}
-          confirmLabel={`Remove ${open.user.name}`}
+          title={`Remove ${displayText(open.user.name)}?`}
+          confirmLabel={`Remove ${displayText(open.user.name)}`}
           onConfirm={() => client.delete(`/v2/users/${encodeURIComponent(open.user.id)}`)}
           onClose={close}
           onDone={list.reload}

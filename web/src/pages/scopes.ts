@@ -1,3 +1,4 @@
+import { displayText } from "../components/StoredText";
 /** Organizations and spaces share one page shape; this says where each lives on the wire. */
 export type ScopeKind = "organizations" | "spaces";
 
@@ -13,7 +14,7 @@ export function orgChoices(organizations: Organization[]): { value: string; labe
 }
 
 export function userChoices(users: User[]): { value: string; label: string }[] {
-  return users.map((user) => ({ value: user.id, label: `${user.name} (${user.email})` }));
+  return users.map((user) => ({ value: user.id, label: `${displayText(user.name)} (${displayText(user.email)})` }));
 }
 
 export const MEMBER_ROLES = ["admin", "member", "read-only", "annotator"] as const;
