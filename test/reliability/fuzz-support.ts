@@ -202,7 +202,7 @@ export function fuzzEach(
 // ---------------------------------------------------------------- arbitraries
 
 /** Bidirectional controls and zero-width characters: text that reads differently from what it holds. */
-export const INVISIBLE_CHARS = [
+const INVISIBLE_CHARS = [
   "\u200b", // zero width space
   "\u200c", // zero width non-joiner
   "\u200d", // zero width joiner
@@ -223,7 +223,7 @@ export const INVISIBLE_CHARS = [
 ] as const;
 
 /** `base` with one to three bidi or zero-width characters put anywhere in it (start, middle, end). */
-export function withInvisible(base: fc.Arbitrary<string>): fc.Arbitrary<string> {
+function withInvisible(base: fc.Arbitrary<string>): fc.Arbitrary<string> {
   const insertion = fc.tuple(fc.nat(), fc.constantFrom(...INVISIBLE_CHARS));
   return fc.tuple(base, fc.array(insertion, { minLength: 1, maxLength: 3 })).map(([text, inserts]) =>
     inserts.reduce((acc, [at, ch]) => {
