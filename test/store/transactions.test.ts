@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertApiKey } from "../../src/store/queries/api-keys.js";
-import { insertOrganization, insertUser, upsertMembership } from "../../src/store/queries/identity.js";
+import { insertOrganization, upsertMembership } from "../../src/store/queries/identity.js";
 import type { Database } from "../../src/store/schema.js";
 import type { Db, Store } from "../../src/store/store.js";
 import { forEachStore } from "../support/stores.js";
@@ -40,19 +40,9 @@ async function writeAcrossTables(tx: Db, world: World): Promise<{ userId: number
     created_at: now,
   });
   const email = `${uniqueName("tx")}@example.com`;
-  const user = await insertUser(tx, {
-    account_id: world.accountId,
-    kind: "human",
-    name: email,
-    email,
-    role: "member",
-    is_developer: 1,
-    status: "active",
-    created_at: now,
-    updated_at: now,
-  });
+  const userId = await seedUser(tx, world.accountId, email);
   await upsertMembership(tx, {
-    user_id: user.id,
+    user_id: userId,
     scope: "organization",
     scope_id: organization.id,
     organization_id: organization.id,
@@ -65,8 +55,8 @@ async function writeAcrossTables(tx: Db, world: World): Promise<{ userId: number
     description: null,
     key_hash: randomBytes(32),
     redacted_key: "ak-…test",
-    principal_user_id: user.id,
-    created_by_user_id: user.id,
+    principal_user_id: userId,
+    created_by_user_id: userId,
     space_id: null,
     created_at: now,
     expires_at: null,
@@ -77,7 +67,7 @@ async function writeAcrossTables(tx: Db, world: World): Promise<{ userId: number
     .values({
       occurred_at: now,
       action: "test.written",
-      actor_user_id: user.id,
+      actor_user_id: userId,
       actor_key_id: key.id,
       client_address: null,
       request_id: null,
@@ -87,9 +77,9 @@ async function writeAcrossTables(tx: Db, world: World): Promise<{ userId: number
     .executeTakeFirstOrThrow();
   await tx
     .insertInto("audit_event_targets")
-    .values({ event_id: event.id, target_id: `User:${user.id}` })
+    .values({ event_id: event.id, target_id: `User:${userId}` })
     .execute();
-  return { userId: user.id, keyId: key.id };
+  return { userId, keyId: key.id };
 }
 
 /** The error a constraint failure raised, or a failure of the test when none was raised. */
