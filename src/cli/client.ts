@@ -6,7 +6,11 @@ export interface Connection {
   apiKey: string;
 }
 
-/** The server answered with an error; `detail` comes from its problem body when it sent one. */
+/**
+ * The server answered with an error; `detail` comes from its problem body when
+ * it sent one, `code` from the last segment of its `type`, the request id from
+ * the X-Request-Id header.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
@@ -60,6 +64,16 @@ function stringField(body: unknown, field: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/**
+ * A problem's machine code: the last segment of its `type` URI
+ * (`urn:keyhouse:problem:invalid-cursor` -> `invalid-cursor`, docs/problems.md).
+ */
+function problemCode(type: string | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  const segment = type.split(/[:/]/).pop();
+  return segment === undefined || segment === "" ? undefined : segment;
+}
+
 /** Turns a non-2xx response into an ApiError, using the problem body when there is one. */
 async function toApiError(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => "");
@@ -73,8 +87,8 @@ async function toApiError(response: Response): Promise<ApiError> {
     status: response.status,
     title: stringField(body, "title") ?? (response.statusText || "HTTP error"),
     detail: stringField(body, "detail") ?? "",
-    code: stringField(body, "code"),
-    requestId: stringField(body, "request_id") ?? response.headers.get("x-request-id") ?? undefined,
+    code: problemCode(stringField(body, "type")),
+    requestId: response.headers.get("x-request-id") ?? undefined,
     retryAfter: response.headers.get("retry-after") ?? undefined,
   });
 }

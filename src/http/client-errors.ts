@@ -3,7 +3,7 @@ import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { sendProblem } from "./errors.js";
-import { problemBody, type ProblemCode } from "./problem.js";
+import { PROBLEMS, problemBody, type ProblemCode } from "./problem.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
 
 /**
@@ -32,15 +32,16 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: un
   if (error.code === "ECONNRESET" || socket.destroyed || answered.has(socket)) return;
   answered.add(socket);
   const { code, detail } = PARSER_ERRORS[error.code ?? ""] ?? MALFORMED;
-  const body = JSON.stringify(problemBody(code, detail, "", randomUUID()));
+  const body = JSON.stringify(problemBody(code, detail, ""));
   const headers = {
     ...SECURITY_HEADERS,
+    "x-request-id": randomUUID(),
     "cache-control": "no-store",
     "content-type": "application/problem+json; charset=utf-8",
     "content-length": String(Buffer.byteLength(body)),
     connection: "close",
   };
-  const status = problemBody(code, detail, "", "").status;
+  const status = PROBLEMS[code].status;
   const head = Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join("");

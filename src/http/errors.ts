@@ -15,7 +15,7 @@ const FASTIFY_ERRORS: Record<string, { code: ProblemCode; detail: string }> = {
   FST_ERR_ASYNC_CONSTRAINT: { code: "VALIDATION_FAILED", detail: "the request is invalid" },
 };
 
-/** Sends a problem+json response. */
+/** Sends a problem+json response; the request id goes in X-Request-Id (never in the body). */
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -24,8 +24,10 @@ export function sendProblem(
   headers: Record<string, string> = {},
 ): FastifyReply {
   // Details quote input (a field or query parameter name): a key pasted there is never echoed.
-  const body = problemBody(code, maskKeys(detail), maskKeys(request.url.split("?")[0] ?? "/"), request.id);
+  const body = problemBody(code, maskKeys(detail), maskKeys(request.url.split("?")[0] ?? "/"));
   if (body.status === 401) headers["www-authenticate"] ??= 'Bearer realm="keyhouse"';
+  // Routing failures (frameworkErrors) are answered before the onRequest hook that sets it.
+  headers["x-request-id"] = request.id;
   return reply.code(body.status).headers(headers).type("application/problem+json; charset=utf-8").send(body);
 }
 

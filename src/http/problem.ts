@@ -27,9 +27,17 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
+/**
+ * The machine code clients switch on: the registry name in lower case with
+ * dashes (`VALIDATION_FAILED` -> `validation-failed`), the last segment of `type`.
+ */
+export function wireCode(code: ProblemCode): string {
+  return code.toLowerCase().replaceAll("_", "-");
+}
+
 /** The URI in a problem's `type`: a stable URN per code, documented in docs/problems.md. */
 export function problemType(code: ProblemCode): string {
-  return `urn:keyhouse:problem:${code.toLowerCase().replaceAll("_", "-")}`;
+  return `urn:keyhouse:problem:${wireCode(code)}`;
 }
 
 export interface ProblemOptions {
@@ -60,18 +68,21 @@ export class ProblemError extends Error {
   }
 }
 
+/**
+ * The wire body of a problem: exactly RFC 9457's five members, as Arize's
+ * `Problem` model accepts them (it rejects any other). The machine code is the
+ * last segment of `type`; the request id travels in the X-Request-Id header.
+ */
 export interface ProblemBody {
   type: string;
   title: string;
   status: number;
   detail: string;
   instance: string;
-  code: ProblemCode;
-  request_id: string;
 }
 
 /** Builds the wire body of a problem. */
-export function problemBody(code: ProblemCode, detail: string, instance: string, requestId: string): ProblemBody {
+export function problemBody(code: ProblemCode, detail: string, instance: string): ProblemBody {
   const { status, title } = PROBLEMS[code];
-  return { type: problemType(code), title, status, detail, instance, code, request_id: requestId };
+  return { type: problemType(code), title, status, detail, instance };
 }

@@ -34,18 +34,22 @@ export const IdString = (description: string) =>
 export const Timestamp = (description: string) =>
   Type.String({ format: "date-time", maxLength: 40, description, examples: ["2030-01-15T10:30:00Z"] });
 
-/** The RFC 9457 problem body every error response carries. */
+/**
+ * The RFC 9457 problem body every error response carries: exactly Arize's
+ * `Problem` (no other member). The request id is in the X-Request-Id header.
+ */
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.String(),
-    code: Type.String({ description: "Stable UPPER_SNAKE problem code (docs/problems.md)" }),
-    request_id: Type.String(),
+    type: Type.String({
+      description: "urn:keyhouse:problem:<code>; the last segment is the stable machine code to switch on (docs/problems.md)",
+      examples: ["urn:keyhouse:problem:validation-failed"],
+    }),
+    title: Type.String({ description: "A short summary of the problem type" }),
+    status: Type.Integer({ description: "The HTTP status code" }),
+    detail: Type.String({ description: "What went wrong this time, written for a person" }),
+    instance: Type.String({ description: "The request path" }),
   },
-  { $id: "Problem", description: "RFC 9457 problem details" },
+  { $id: "Problem", additionalProperties: false, description: "RFC 9457 problem details" },
 );
 
 export const PaginationSchema = Type.Object(

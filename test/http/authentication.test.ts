@@ -10,7 +10,7 @@ import { forEachStore } from "../support/stores.js";
 
 /** The parts of a 401 that must be identical whatever the cause. */
 function shape(res: { status: number; headers: Record<string, unknown>; body: Json }) {
-  return { status: res.status, www: res.headers["www-authenticate"], title: res.body.title, detail: res.body.detail, code: res.body.code };
+  return { status: res.status, www: res.headers["www-authenticate"], title: res.body.title, detail: res.body.detail, type: res.body.type };
 }
 
 forEachStore((store) => {

@@ -1,6 +1,7 @@
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { expectProblem } from "../support/keys.js";
 import { forEachStore } from "../support/stores.js";
 
 forEachStore((store) => {
@@ -25,9 +26,7 @@ forEachStore((store) => {
 
     it("unknown routes answer a problem+json 404", async () => {
       const res = await t.call("/v2/nothing-here");
-      expect(res.status).toBe(404);
-      expect(res.headers["content-type"]).toMatch(/application\/problem\+json/);
-      expect(res.body.code).toBe("ROUTE_NOT_FOUND");
+      expectProblem(res, 404, "ROUTE_NOT_FOUND");
     });
 
     it("every response carries nosniff and a request id", async () => {

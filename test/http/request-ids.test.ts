@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, expectProblem } from "../support/keys.js";
+import { rawExchange } from "../support/raw-http.js";
 import { leakedKeys, storeBytes } from "../support/scan.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { forEachStore } from "../support/stores.js";
@@ -44,6 +45,28 @@ forEachStore((store) => {
       }
       expect(leakedKeys(t.logs(), [victim.key])).toEqual([]);
       expect(leakedKeys(storeBytes(t), [victim.key])).toEqual([]);
+    });
+
+    it("a problem carries its request id in X-Request-Id only, whatever refused the request", async () => {
+      const headers = { "x-request-id": "trace-problem-1" };
+      const refusals = [
+        await t.call("/v2/api-keys?limit=0", { headers }), // validation
+        await t.call("/v2/api-keys", { key: null, headers }), // authentication
+        await t.call("/v2/nothing-here", { headers }), // no route
+        await t.call("/v2/api-keys/%zz%C0", { rawPath: true, headers }), // a URL the router cannot decode
+        await t.call("/v2/api-keys", { method: "POST", body: "{", headers }), // malformed body
+      ];
+      for (const res of refusals) {
+        expectProblem(res, res.status);
+        expect(res.headers["x-request-id"]).toBe("trace-problem-1");
+        expect(res.text).not.toContain("trace-problem-1");
+      }
+      // Node's parser refuses this before any route: the answer still names a request id.
+      const { responses } = await rawExchange(t.url, ["GET /v2/api-keys HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"]);
+      const raw = responses[0];
+      expect(raw?.status).toBe(400);
+      expect(Object.keys(raw?.body ?? {}).sort()).toEqual(["detail", "instance", "status", "title", "type"]);
+      expect(raw?.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it("a request id of a safe shape is kept: echoed and recorded", async () => {

@@ -7,7 +7,7 @@ import { encodeId, type IdType } from "../../src/http/ids.js";
 import { send, type HttpResponse } from "../support/http.js";
 import { recordFigures } from "../support/hygiene.js";
 import { person, type Person } from "../support/identity.js";
-import { createKey } from "../support/keys.js";
+import { createKey, problemCode } from "../support/keys.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 /**
@@ -112,11 +112,14 @@ function violation(req: FuzzRequest, res: HttpResponse, changed: boolean): strin
     if (!type.startsWith("application/problem+json")) return `error ${res.status} is ${type || "untyped"}, not problem+json`;
     if (res.body?.status !== res.status) return `problem status ${String(res.body?.status)} differs from HTTP ${res.status}`;
     if (typeof res.body?.title !== "string" || typeof res.body?.detail !== "string") return "problem without title or detail";
+    const members = Object.keys(res.body ?? {}).sort().join(",");
+    if (members !== "detail,instance,status,title,type") return `problem members ${members}, not exactly RFC 9457's five`;
+    if (typeof res.headers["x-request-id"] !== "string") return "problem without X-Request-Id";
   }
   if (res.status >= 400 && changed) return `rejected with ${res.status} but stored state changed`;
   if (req.expect !== undefined) {
     const { status, code, detail } = req.expect;
-    if (res.status !== status || res.body?.code !== code || !detail.test(String(res.body?.detail)))
+    if (res.status !== status || problemCode(res.body) !== code || !detail.test(String(res.body?.detail)))
       return `expected ${status} ${code} with a detail matching ${String(detail)}`;
   }
   const requestId = res.headers["x-request-id"];

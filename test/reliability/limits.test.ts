@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSOLE_CSP, consoleRoutes } from "../../src/http/console.js";
 import { installErrorHandling } from "../../src/http/errors.js";
 import { send } from "../support/http.js";
-import { expectProblem } from "../support/keys.js";
+import { expectProblem, problemCode } from "../support/keys.js";
 import { rawExchange, requestBytes, type RawResponse } from "../support/raw-http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -23,7 +23,9 @@ function expectRawProblem(res: RawResponse | undefined, status: number, code: st
   expect(res?.headers["content-type"]).toMatch(/^application\/problem\+json/);
   expect(res?.headers["x-content-type-options"]).toBe("nosniff");
   expect(res?.body?.status).toBe(status);
-  expect(res?.body?.code).toBe(code);
+  expect(Object.keys(res?.body ?? {}).sort()).toEqual(["detail", "instance", "status", "title", "type"]);
+  expect(problemCode(res?.body)).toBe(code);
+  expect(res?.headers["x-request-id"]).toBeTruthy();
 }
 
 describe("limits that protect the process", () => {
