@@ -5,7 +5,7 @@ import { pino, type Logger } from "pino";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FeatureDeps } from "./auth/deps.js";
 import type { TrustProxy } from "./config/config.js";
-import { apiKeyRoutes, ApiKeySchema } from "./features/apikeys/index.js";
+import { API_KEY_SCHEMAS, apiKeyRoutes } from "./features/apikeys/index.js";
 import { AUDIT_SCHEMAS, auditRoutes } from "./features/audit/index.js";
 import { IDENTITY_SCHEMAS, identityRoutes } from "./features/identity/index.js";
 import { whoamiRoute } from "./features/whoami/index.js";
@@ -186,8 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   app.addSchema(ProblemSchema);
-  app.addSchema(ApiKeySchema);
-  for (const schema of [...IDENTITY_SCHEMAS, ...AUDIT_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [...API_KEY_SCHEMAS, ...IDENTITY_SCHEMAS, ...AUDIT_SCHEMAS]) app.addSchema(schema);
 
   const keyCache = new StoreCache<number, ApiKeyRecord>(deps.store.invalidation, deps.keyCacheSize, CACHE_MAX_AGE_MS);
   const lastUsed = new LastUsedTracker(

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import type { ApiKey as ApiKeyView } from "../features/apikeys/index.js";
+import type { ApiKey as ApiKeyView, ApiKeyDetail } from "../features/apikeys/index.js";
 import { clientAction, type Context } from "./command.js";
 import { runList, pagingOptions, type ListSpec, type PagingOptions } from "./listing.js";
 import { cell, paint, printJson, renderDetails, statusCell, whenCell, whenDetail, type Column } from "./output.js";
@@ -34,7 +34,8 @@ const KEY_LIST: ListSpec<ApiKeyView> = {
   ],
 };
 
-function keyDetails(ctx: Context, key: ApiKeyView): [string, string][] {
+/** Label/value lines of a key; the space of a service key comes from GET /v2/api-keys/{id} (extension) or from the create request. */
+function keyDetails(ctx: Context, key: ApiKeyDetail): [string, string][] {
   const { output } = ctx;
   const pairs: [string, string][] = [
     ["ID", cell(key.id)],
@@ -59,11 +60,13 @@ function keyDetails(ctx: Context, key: ApiKeyView): [string, string][] {
  * with a warning on stderr that it will not be shown again. --quiet prints the
  * key alone; JSON prints the server's response, which includes it.
  */
-export function printIssuedKey(ctx: Context, issued: IssuedKey, headline: string, footnote?: string): void {
+export function printIssuedKey(ctx: Context, issued: IssuedKey, headline: string, footnote?: string, spaceId?: string): void {
   const { output } = ctx;
   if (output.format === "json") return printJson(output, issued);
   if (output.quiet) return output.out(issued.key);
-  output.out(`${headline}\n\n${renderDetails(keyDetails(ctx, issued))}\n\n${issued.key}\n`);
+  // Arize's ApiKeyCreated does not name the space: a service key's is the one the request named.
+  const details = keyDetails(ctx, spaceId === undefined ? issued : { ...issued, space_id: spaceId });
+  output.out(`${headline}\n\n${renderDetails(details)}\n\n${issued.key}\n`);
   if (footnote !== undefined) output.err(footnote);
   output.err(paint(output, "yellow", "Copy this key now: it will not be shown again (keyhouse keeps only a hash of it)."));
 }
@@ -146,13 +149,14 @@ function registerCreate(keys: Command): void {
       clientAction<CreateOptions>(async (ctx, _args, options) => {
         const roles = { space_role: options.spaceRole, org_role: options.orgRole, account_role: options.accountRole };
         const anyRole = Object.values(roles).some((role) => role !== undefined);
+        const spaceId = await resolveSpace(ctx.client, options.space ?? "");
         const issued = await ctx.client.post<IssuedKey>("/v2/api-keys", {
           ...userKeyBody(options),
           key_type: "service",
-          space_id: await resolveSpace(ctx.client, options.space ?? ""),
+          space_id: spaceId,
           roles: anyRole ? roles : undefined,
         });
-        printIssuedKey(ctx, issued, `Created service key "${oneLine(issued.name)}".`);
+        printIssuedKey(ctx, issued, `Created service key "${oneLine(issued.name)}".`, undefined, spaceId);
       }),
     );
 }
@@ -164,7 +168,7 @@ function registerOne(keys: Command): void {
     .argument("<id>", "the key's id")
     .action(
       clientAction(async (ctx, [id = ""]) => {
-        printResource(ctx, await ctx.client.get<ApiKeyView>(resourcePath("/v2/api-keys", id)), (key) => keyDetails(ctx, key));
+        printResource(ctx, await ctx.client.get<ApiKeyDetail>(resourcePath("/v2/api-keys", id)), (key) => keyDetails(ctx, key));
       }),
     );
 

@@ -57,7 +57,7 @@ export const PaginationSchema = Type.Object(
     has_more: Type.Boolean({ description: "True when more items follow this page" }),
     next_cursor: Type.Optional(Type.String({ description: "Pass as `cursor` to read the next page; present only when has_more" })),
   },
-  { description: "Pagination metadata for cursor-based navigation" },
+  { additionalProperties: false, description: "Pagination metadata for cursor-based navigation" },
 );
 
 export const LimitQuery = Type.Integer({ minimum: 1, maximum: 100, default: 50, description: "Maximum items to return" });

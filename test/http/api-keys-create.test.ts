@@ -104,7 +104,12 @@ forEachStore((store) => {
     it("creates a key scoped to the space, with a bot user holding the requested roles", async () => {
       const member = await seedUser(t, { orgRole: "member", spaceRole: "member" });
       const { body, key } = await createKey(t, { name: "svc", key_type: "service", space_id: t.spaceId }, member.key);
-      expect(body).toMatchObject({ key_type: "service", space_id: t.spaceId, created_by_user_id: member.wireId });
+      expect(body).toMatchObject({ key_type: "service", created_by_user_id: member.wireId });
+      // Exactly Arize's ApiKeyCreated: the space is not a member of it; the extension GET names it.
+      expect(Object.keys(body).sort()).toEqual(
+        ["created_at", "created_by_user_id", "id", "key", "key_type", "name", "redacted_key", "status"].sort(),
+      );
+      expect((await t.call(`/v2/api-keys/${body.id}`, { key })).body.space_id).toBe(t.spaceId);
       // The bot (space member, org read-only by default) may read service keys of its space...
       const list = await t.call(`/v2/api-keys?space_id=${encodeURIComponent(t.spaceId)}`, { key });
       expect(list.status).toBe(200);

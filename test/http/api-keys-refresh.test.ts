@@ -27,6 +27,7 @@ forEachStore((store) => {
       expect(res.body.id).not.toBe(old.id);
       expect(res.body).toMatchObject({ name: "rot", description: "rotating", key_type: "user", status: "active" });
       expect("expires_at" in res.body).toBe(false);
+      expect("last_used_at" in res.body).toBe(false);
       expectProblem(await t.call("/v2/api-keys", { key: old.key }), 401);
       expect((await t.call("/v2/api-keys", { key: res.body.key })).status).toBe(200);
       expect((await t.call(`/v2/api-keys/${old.id}`)).body.status).toBe("deleted");
@@ -133,7 +134,9 @@ forEachStore((store) => {
       const old = await createKey(t, { name: "svc", key_type: "service", space_id: space.wireId }, member.key);
       const res = await refresh(old.id, undefined, member.key);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ key_type: "service", space_id: space.wireId, created_by_user_id: member.wireId });
+      expect(res.body).toMatchObject({ key_type: "service", created_by_user_id: member.wireId });
+      expect("space_id" in res.body).toBe(false);
+      expect((await t.call(`/v2/api-keys/${res.body.id}`, { key: member.key })).body.space_id).toBe(space.wireId);
       const list = await t.call(`/v2/api-keys?space_id=${encodeURIComponent(space.wireId)}`, { key: res.body.key });
       expect(list.status).toBe(200);
       const other = await seedUser(t, { orgRole: "member", spaceRole: "member", spaceWireId: space.wireId });

@@ -51,6 +51,15 @@ forEachStore((store) => {
       expect(Object.keys(doc.paths["/v2/api-keys/{api_key_id}/refresh"])).toEqual(["post"]);
       expect(doc.components.schemas.ApiKey.properties.redacted_key).toBeDefined();
       expect(doc.components.schemas.ApiKey.properties.key).toBeUndefined();
+      // Arize's objects on Arize's routes; keyhouse's richer key on its own route only.
+      expect(doc.components.schemas.ApiKey.properties.space_id).toBeUndefined();
+      expect(doc.components.schemas.ApiKeyDetail.properties.space_id).toBeDefined();
+      const ok = (path: string, method: string, status: string) => doc.paths[path][method].responses[status].content["application/json"].schema;
+      expect(ok("/v2/api-keys/{api_key_id}", "get", "200").$ref).toBe("#/components/schemas/ApiKeyDetail");
+      expect(ok("/v2/api-keys", "post", "201").$ref).toBe("#/components/schemas/ApiKeyCreated");
+      expect(ok("/v2/api-keys/{api_key_id}/refresh", "post", "200").$ref).toBe("#/components/schemas/ApiKeyCreated");
+      expect(Object.keys(doc.components.schemas.Problem.properties).sort()).toEqual(["detail", "instance", "status", "title", "type"]);
+      expect(doc.components.schemas.Problem.additionalProperties).toBe(false);
       expect(doc.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
       const list = doc.paths["/v2/api-keys"].get;
       expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual([

@@ -1,8 +1,8 @@
 import { displayText } from "./components/StoredText";
 import { useEffect, useState } from "react";
-import { errorDetail } from "./api";
+import { errorDetail, type Client } from "./api";
 import { useSession } from "./session";
-import type { Organization, Space } from "./types";
+import type { ApiKey, ApiKeyDetail, Organization, Space } from "./types";
 
 /** A space as a picker choice: its id and a label. */
 export interface SpaceChoice {
@@ -10,12 +10,31 @@ export interface SpaceChoice {
   label: string;
 }
 
+/**
+ * Which organization holds each space. Arize's Space does not name its
+ * organization, so each visible organization's spaces are listed with the
+ * `org_id` filter (every space the caller sees belongs to an organization it
+ * sees: docs/identity.md).
+ */
+export async function spaceOrganizations(client: Client, organizations: Organization[]): Promise<Map<string, Organization>> {
+  const held = new Map<string, Organization>();
+  const lists = await Promise.all(organizations.map((org) => client.all<Space>("/v2/spaces", "spaces", { org_id: org.id })));
+  organizations.forEach((org, i) => {
+    for (const space of lists[i] ?? []) held.set(space.id, org);
+  });
+  return held;
+}
+
 /** Labels spaces "organization / space" when the organizations can be read, else by name. */
-function labelSpaces(spaces: Space[], organizations: Organization[]): SpaceChoice[] {
-  const orgNames = new Map(organizations.map((org) => [org.id, org.name]));
+async function loadSpaceChoices(client: Client): Promise<SpaceChoice[]> {
+  const spaces = await client.all<Space>("/v2/spaces", "spaces");
+  const held = await client
+    .all<Organization>("/v2/organizations", "organizations")
+    .then((organizations) => spaceOrganizations(client, organizations))
+    .catch(() => new Map<string, Organization>());
   return spaces.map((space) => {
-    const org = orgNames.get(space.organization_id);
-    return { value: space.id, label: org === undefined ? displayText(space.name) : `${displayText(org)} / ${displayText(space.name)}` };
+    const org = held.get(space.id);
+    return { value: space.id, label: org === undefined ? displayText(space.name) : `${displayText(org.name)} / ${displayText(space.name)}` };
   });
 }
 
@@ -25,11 +44,7 @@ export function useSpaceChoices(): { spaces: SpaceChoice[]; error: string | unde
   const [state, setState] = useState<{ spaces: SpaceChoice[]; error: string | undefined }>({ spaces: [], error: undefined });
   useEffect(() => {
     let current = true;
-    (async () => {
-      const spaces = await client.all<Space>("/v2/spaces", "spaces");
-      const organizations = await client.all<Organization>("/v2/organizations", "organizations").catch(() => []);
-      return labelSpaces(spaces, organizations);
-    })().then(
+    loadSpaceChoices(client).then(
       (spaces) => current && setState({ spaces, error: undefined }),
       (error: unknown) => current && setState({ spaces: [], error: errorDetail(error) }),
     );
@@ -38,4 +53,40 @@ export function useSpaceChoices(): { spaces: SpaceChoice[]; error: string | unde
     };
   }, [client]);
   return state;
+}
+
+/**
+ * The space label of each service key on a page. Arize's ApiKey does not name
+ * a service key's space: when the list is filtered by a space it is that one;
+ * otherwise each service key is read once through the extension route
+ * GET /v2/api-keys/{id}, whose ApiKeyDetail carries `space_id`.
+ */
+export function useKeySpaces(keys: ApiKey[], filterSpaceId: string, choices: SpaceChoice[]): (key: ApiKey) => string | undefined {
+  const { client } = useSession();
+  const [spaceIds, setSpaceIds] = useState<ReadonlyMap<string, string>>(new Map());
+  const wanted = filterSpaceId === "" ? keys.filter((key) => key.key_type === "service" && !spaceIds.has(key.id)).map((key) => key.id) : [];
+  const wantedKey = wanted.join(",");
+  useEffect(() => {
+    if (wantedKey === "") return;
+    let current = true;
+    void Promise.all(
+      wantedKey.split(",").map((id) =>
+        client.get<ApiKeyDetail>(`/v2/api-keys/${encodeURIComponent(id)}`).then(
+          (key) => [id, key.space_id ?? ""] as const,
+          () => [id, ""] as const,
+        ),
+      ),
+    ).then((found) => {
+      if (current) setSpaceIds((known) => new Map([...known, ...found]));
+    });
+    return () => {
+      current = false;
+    };
+  }, [client, wantedKey]);
+  const label = (spaceId: string) => choices.find((choice) => choice.value === spaceId)?.label ?? spaceId;
+  return (key) => {
+    if (key.key_type !== "service") return undefined;
+    const spaceId = filterSpaceId === "" ? spaceIds.get(key.id) : filterSpaceId;
+    return spaceId === undefined || spaceId === "" ? undefined : label(spaceId);
+  };
 }

@@ -3,7 +3,7 @@
  * the types the server derives from its own TypeBox schemas (type-only imports,
  * erased from the bundle), so a field added on the server is known here at once.
  */
-import type { ApiKey, ApiKeyWithSecret } from "../../src/features/apikeys/schemas.js";
+import type { ApiKey, ApiKeyDetail, ApiKeyWithSecret } from "../../src/features/apikeys/schemas.js";
 import type { AuditEvent } from "../../src/features/audit/schemas.js";
 import type {
   ACCOUNT_ROLES,
@@ -14,7 +14,7 @@ import type {
   User,
 } from "../../src/features/identity/common/schemas.js";
 
-export type { ApiKey, AuditEvent, Organization, Space, User };
+export type { ApiKey, ApiKeyDetail, AuditEvent, Organization, Space, User };
 
 export type KeyType = ApiKey["key_type"];
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];

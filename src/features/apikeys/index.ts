@@ -1,6 +1,6 @@
 // The API keys feature's only door (SPEC §6).
 export { apiKeyRoutes, toCreateInput } from "./routes.js";
-export { ApiKeySchema, ApiKeyWithSecretSchema, CreateBody, type ApiKey } from "./schemas.js";
+export { API_KEY_SCHEMAS, ApiKeyWithSecretSchema, CreateBody, type ApiKey, type ApiKeyDetail } from "./schemas.js";
 export { issueUserKey, type CreateKeyInput, type IssuedKey } from "./service.js";
 export { keyMaterial, newKeyRow } from "./rows.js";
 export { toApiKeyView } from "./view.js";

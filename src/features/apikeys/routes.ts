@@ -6,10 +6,10 @@ import { ProblemError } from "../../http/problem.js";
 import type { App } from "../../http/route.js";
 import { paginationOf } from "../../http/cursor.js";
 import { listKeys } from "./list.js";
-import { ApiKeySchema, ApiKeyWithSecretSchema, CreateBody, KeyIdParams, ListQuery, ListResponse, RefreshBody } from "./schemas.js";
+import { ApiKeyCreatedRef, ApiKeyDetailRef, CreateBody, KeyIdParams, ListQuery, ListResponse, RefreshBody } from "./schemas.js";
 import { refreshKey } from "./refresh.js";
 import { createKey, deleteKey, requireKeyAccess, type CreateKeyInput } from "./service.js";
-import { toApiKeyView } from "./view.js";
+import { toApiKeyDetailView, toApiKeyView } from "./view.js";
 
 const TAGS = ["API keys"];
 const SECURITY = [{ bearerAuth: [] }];
@@ -78,7 +78,7 @@ export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
         operationId: "createApiKey",
         security: SECURITY,
         body: CreateBody,
-        response: { 201: ApiKeyWithSecretSchema, ...problemResponses(400, 401, 403, 404, 429) },
+        response: { 201: ApiKeyCreatedRef, ...problemResponses(400, 401, 403, 404, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -96,16 +96,19 @@ export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
     {
       schema: {
         tags: TAGS,
-        summary: "Get an API key",
+        summary: "Get an API key (extension)",
+        description:
+          "keyhouse's own route (Arize has no get-one): the key as `ApiKeyDetail`, which adds the space of a service key (`space_id`). " +
+          "Same read rules as the list.",
         operationId: "getApiKey",
         security: SECURITY,
         params: KeyIdParams,
-        response: { 200: ApiKeySchema, ...problemResponses(400, 401, 403, 404, 429) },
+        response: { 200: ApiKeyDetailRef, ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request) => {
       const id = requireId("ApiKey", request.params.api_key_id, "path parameter api_key_id");
-      return toApiKeyView(await requireKeyAccess(deps, request.actor.caller, id, "read"));
+      return toApiKeyDetailView(await requireKeyAccess(deps, request.actor.caller, id, "read"));
     },
   );
 
@@ -138,7 +141,7 @@ export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
         security: SECURITY,
         params: KeyIdParams,
         body: RefreshBody,
-        response: { 200: ApiKeyWithSecretSchema, ...problemResponses(400, 401, 403, 404, 422, 429) },
+        response: { 200: ApiKeyCreatedRef, ...problemResponses(400, 401, 403, 404, 422, 429) },
       },
       preValidation: async (request) => {
         // The body is optional: no body means the defaults.

@@ -1,4 +1,4 @@
-import { Type, type Static } from "typebox";
+import { Type, type Static, type TSchema } from "typebox";
 import {
   CursorQuery,
   StringEnum,
@@ -27,24 +27,53 @@ export const ApiKeySchema = Type.Object(
     expires_at: Type.Optional(Timestamp("When the key stops working")),
     created_by_user_id: IdString("The user who created the key"),
     last_used_at: Type.Optional(Timestamp("Approximate time of last use (updated at most about once a minute)")),
-    space_id: Type.Optional(IdString("The space of a service key")),
   },
-  { $id: "ApiKey", additionalProperties: false },
+  {
+    $id: "ApiKey",
+    additionalProperties: false,
+    description: "An API key, exactly Arize's ApiKey: optional members are omitted when unset, never null",
+  },
 );
 
-/** An API key on the wire (SPEC §6). */
+/** An API key on the wire (SPEC §6): exactly Arize's `ApiKey`, on every Arize route. */
 export type ApiKey = Static<typeof ApiKeySchema>;
 
-export const ApiKeyWithSecretSchema = Type.Object(
+const ApiKeyDetailSchema = Type.Object(
   {
     ...ApiKeySchema.properties,
-    key: Type.String({ description: "The raw API key. Shown only in this response; store it now." }),
+    space_id: Type.Optional(IdString("The space of a service key (absent for user keys)")),
   },
-  { $id: "ApiKeyWithSecret", additionalProperties: false },
+  {
+    $id: "ApiKeyDetail",
+    additionalProperties: false,
+    description: "An API key with keyhouse's own members: returned by the extension route GET /v2/api-keys/{api_key_id} only",
+  },
 );
 
-/** An API key as create and refresh return it: with the raw key, shown this once. */
+/** An API key as the extension route GET /v2/api-keys/{id} returns it: `ApiKey` plus a service key's space. */
+export type ApiKeyDetail = Static<typeof ApiKeyDetailSchema>;
+
+const withSecret = {
+  ...ApiKeySchema.properties,
+  key: Type.String({ description: "The raw API key. Shown only in this response; store it now." }),
+};
+
+const ApiKeyCreatedSchema = Type.Object(withSecret, {
+  $id: "ApiKeyCreated",
+  additionalProperties: false,
+  description: "Exactly Arize's ApiKeyCreated: ApiKey plus the raw key (create and refresh)",
+});
+
+/** The same members for the extension route POST /v2/users/{id}/api-keys. */
+export const ApiKeyWithSecretSchema = Type.Object(withSecret, { $id: "ApiKeyWithSecret", additionalProperties: false });
+
+/** An API key as create and refresh return it (Arize's `ApiKeyCreated`): with the raw key, shown this once. */
 export type ApiKeyWithSecret = Static<typeof ApiKeyWithSecretSchema>;
+
+/** The API keys' shared schemas, for app.addSchema (routes name them with Type.Ref). */
+export const API_KEY_SCHEMAS: TSchema[] = [ApiKeySchema, ApiKeyCreatedSchema, ApiKeyDetailSchema];
+export const ApiKeyCreatedRef = Type.Ref("ApiKeyCreated");
+export const ApiKeyDetailRef = Type.Ref("ApiKeyDetail");
 
 export const ListQuery = Type.Object(
   {
@@ -63,10 +92,10 @@ export const ListQuery = Type.Object(
 );
 export type ListQuery = Static<typeof ListQuery>;
 
-export const ListResponse = Type.Object({
-  api_keys: Type.Array(Type.Ref("ApiKey")),
-  pagination: PaginationSchema,
-});
+export const ListResponse = Type.Object(
+  { api_keys: Type.Array(Type.Ref("ApiKey")), pagination: PaginationSchema },
+  { additionalProperties: false },
+);
 
 export const CreateBody = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { encodeId } from "../../http/ids.js";
 import { rfc3339 } from "../../http/time.js";
 import type { ApiKeyViewRow } from "../../store/queries/api-keys.js";
-import type { ApiKey } from "./schemas.js";
+import type { ApiKey, ApiKeyDetail } from "./schemas.js";
 
 /** The wire form of an API key (SPEC §6); unset optional fields are omitted. */
 export function toApiKeyView(key: ApiKeyViewRow): ApiKey {
@@ -17,6 +17,12 @@ export function toApiKeyView(key: ApiKeyViewRow): ApiKey {
   if (key.description !== null) view.description = key.description;
   if (key.expires_at !== null) view.expires_at = rfc3339(key.expires_at);
   if (key.last_used_at !== null) view.last_used_at = rfc3339(key.last_used_at);
+  return view;
+}
+
+/** The extension route's richer form (GET /v2/api-keys/{id}): a service key also names its space. */
+export function toApiKeyDetailView(key: ApiKeyViewRow): ApiKeyDetail {
+  const view: ApiKeyDetail = toApiKeyView(key);
   if (key.space_id !== null) view.space_id = encodeId("Space", key.space_id);
   return view;
 }

@@ -9,7 +9,7 @@ import { RotateKeyDialog } from "../components/RotateKeyDialog";
 import { Tabs, tabId } from "../components/Tabs";
 import { usePaged } from "../hooks";
 import { useSession } from "../session";
-import { useSpaceChoices } from "../spaces";
+import { useKeySpaces, useSpaceChoices } from "../spaces";
 import type { ApiKey, KeyType } from "../types";
 import { KeyTable } from "./KeyTable";
 
@@ -30,7 +30,7 @@ export function ApiKeysPage() {
   const spaces = useSpaceChoices();
   const query = { key_type: keyType, status, space_id: keyType === "service" ? spaceId : undefined, limit };
   const list = usePaged((cursor) => client.page<ApiKey>("/v2/api-keys", "api_keys", { ...query, cursor }), JSON.stringify(query));
-  const spaceLabel = (id: string) => spaces.spaces.find((space) => space.value === id)?.label ?? id;
+  const spaceOf = useKeySpaces(list.items, keyType === "service" ? spaceId : "", spaces.spaces);
   const close = () => setOpen(null);
   // Deleting the key this session uses, or rotating it without grace, ends the session.
   const [sessionEnded, setSessionEnded] = useState(false);
@@ -75,7 +75,7 @@ export function ApiKeysPage() {
         ) : (
           <KeyTable
             keys={list.items}
-            spaceLabel={spaceLabel}
+            spaceOf={spaceOf}
             actions={{ rotate: (key) => setOpen({ kind: "rotate", key }), remove: (key) => setOpen({ kind: "delete", key }) }}
           />
         )}

@@ -23,7 +23,16 @@ export interface KeyRowActions {
 }
 
 /** The API keys of one page; on narrow screens each row becomes a card. */
-export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceLabel: (id: string) => string; actions: KeyRowActions }) {
+export function KeyTable({
+  keys,
+  spaceOf,
+  actions,
+}: {
+  keys: ApiKey[];
+  /** The label of a service key's space, when known. */
+  spaceOf: (key: ApiKey) => string | undefined;
+  actions: KeyRowActions;
+}) {
   const { me } = useSession();
   const creator = useUserNames(keys.map((key) => key.created_by_user_id));
   return (
@@ -40,7 +49,7 @@ export function KeyTable({ keys, spaceLabel, actions }: { keys: ApiKey[]; spaceL
           </td>
           <td data-label="Type">
             {key.key_type}
-            {key.space_id !== undefined && <StoredText className="description" text={spaceLabel(key.space_id)} />}
+            {spaceOf(key) !== undefined && <StoredText className="description" text={spaceOf(key) ?? ""} />}
           </td>
           <td data-label="Created">
             <time dateTime={key.created_at}>{formatDateTime(key.created_at)}</time>
