@@ -70,10 +70,18 @@ describe("keyhouse api-keys create", () => {
     ]);
     expect(res.code, res.stderr).toBe(0);
     const body = JSON.parse(res.stdout);
-    expect(body).toMatchObject({ key_type: "service", space_id: space.wireId });
+    // JSON is the server's ApiKeyCreated, which does not name the space.
+    expect(body).toMatchObject({ key_type: "service" });
+    expect("space_id" in body).toBe(false);
     const who = await t.call("/v2/whoami", { key: body.key });
     expect(who.body.api_key.space_id).toBe(space.wireId);
     expect(who.body.user.kind).toBe("bot");
+    // The details name the space the request named; `get` reads it from GET /v2/api-keys/{id} (extension).
+    const shown = await cli.run(["api-keys", "create-service-key", "--name", "deploy 2", "--space", space.wireId]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^Space: +${space.wireId.replaceAll("+", "\\+")}$`, "m"));
+    const got = await cli.run(["api-keys", "get", body.id]);
+    expect(got.stdout).toMatch(new RegExp(`^Space: +${space.wireId.replaceAll("+", "\\+")}$`, "m"));
   });
 
   it("refuses bad options as usage errors (exit 2) before calling the server", async () => {

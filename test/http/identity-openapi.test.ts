@@ -45,7 +45,7 @@ forEachStore((store) =>
     it("documents the objects and their fields", () => {
       const schemas = doc.components.schemas;
       expect(Object.keys(schemas.Organization.properties).sort()).toEqual(["created_at", "description", "id", "name"]);
-      expect(Object.keys(schemas.Space.properties).sort()).toEqual(["created_at", "description", "id", "name", "organization_id"]);
+      expect(Object.keys(schemas.Space.properties).sort()).toEqual(["created_at", "description", "id", "name"]);
       expect(Object.keys(schemas.User.properties).sort()).toEqual(["created_at", "email", "id", "is_developer", "name", "role", "status"]);
       expect(Object.keys(schemas.SpaceMembership.properties).sort()).toEqual(["id", "role", "space_id", "user_id"]);
       expect(Object.keys(schemas.OrganizationMembership.properties).sort()).toEqual(["id", "organization_id", "role", "user_id"]);

@@ -20,8 +20,11 @@ forEachStore((store) => {
       const name = unique("Prod");
       const { res, events } = await audited(t, "/v2/spaces", { method: "POST", body: { name, organization_id: org.id } });
       const space = expectStatus(res, 201);
-      expect(Object.keys(space).sort()).toEqual(["created_at", "description", "id", "name", "organization_id"]);
-      expect(space).toMatchObject({ name, description: "", organization_id: org.id });
+      // Exactly Arize's Space: the organization is found through the org_id filter.
+      expect(Object.keys(space).sort()).toEqual(["created_at", "description", "id", "name"]);
+      expect(space).toMatchObject({ name, description: "" });
+      const inOrg = await t.call(`/v2/spaces?org_id=${encodeURIComponent(org.id)}`);
+      expect(inOrg.body.spaces.map((s: Space) => s.id)).toEqual([space.id]);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ action: "space.created", target_ids: expect.arrayContaining([space.id, org.id]) });
     });

@@ -36,8 +36,9 @@ describe("races between identity changes and the requests they govern", () => {
     beforeAll(async () => {
       cluster = await startCluster(store, 2, { KEYHOUSE_AUTH_FAILURE_LIMIT: "1000000" });
       [a, b] = cluster.nodes as [Node, Node];
-      spaceId = (await a.call("/v2/spaces?limit=1")).body.spaces[0].id;
-      orgId = (await a.call(`/v2/spaces/${spaceId}`)).body.organization_id;
+      // The first organization and its first space (a space names no organization: list with org_id).
+      orgId = (await a.call("/v2/organizations?limit=1")).body.organizations[0].id;
+      spaceId = (await a.call(`/v2/spaces?limit=1&org_id=${encodeURIComponent(orgId)}`)).body.spaces[0].id;
     }, 60_000);
     afterAll(async () => {
       recordFigures(`races-identity-${store}`, figures);

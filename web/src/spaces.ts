@@ -25,6 +25,31 @@ export async function spaceOrganizations(client: Client, organizations: Organiza
   return held;
 }
 
+/**
+ * The organization of each listed space (for a table column), looked up again
+ * whenever a listed space is not known yet (one created since, say).
+ */
+export function useSpaceOrganizations(organizations: Organization[], spaceIds: string[]): ReadonlyMap<string, Organization> {
+  const { client } = useSession();
+  const [held, setHeld] = useState<{ lookedUp: string; map: ReadonlyMap<string, Organization> }>({ lookedUp: "", map: new Map() });
+  const missing = spaceIds.filter((id) => !held.map.has(id)).join(",");
+  const orgKey = organizations.map((org) => org.id).join(",");
+  // What was looked up last: the same organizations and missing spaces are not looked up again.
+  const lookup = `${orgKey}|${missing}`;
+  useEffect(() => {
+    if (missing === "" || organizations.length === 0 || held.lookedUp === lookup) return;
+    let current = true;
+    spaceOrganizations(client, organizations).then(
+      (map) => current && setHeld({ lookedUp: lookup, map }),
+      () => current && setHeld((known) => ({ ...known, lookedUp: lookup })),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, organizations, missing, lookup, held.lookedUp]);
+  return held.map;
+}
+
 /** Labels spaces "organization / space" when the organizations can be read, else by name. */
 async function loadSpaceChoices(client: Client): Promise<SpaceChoice[]> {
   const spaces = await client.all<Space>("/v2/spaces", "spaces");

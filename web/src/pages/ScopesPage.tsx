@@ -10,13 +10,14 @@ import { SelectField } from "../components/SelectField";
 import { formatDateTime } from "../format";
 import { usePaged } from "../hooks";
 import { useSession } from "../session";
-import type { Organization, Space } from "../types";
+import { useSpaceOrganizations } from "../spaces";
+import type { Organization } from "../types";
 import { CreateScopeDialog } from "./CreateScopeDialog";
 import { MembersDialog } from "./MembersDialog";
 import { orgChoices, SCOPES, type ScopeKind } from "./scopes";
 
-/** An organization, or a space (which also names its organization). */
-type Item = Organization & Partial<Pick<Space, "organization_id">>;
+/** An organization or a space: the two have the same members (a space does not name its organization). */
+type Item = Organization;
 type Open = { kind: "create" } | { kind: "members"; item: Organization } | { kind: "delete"; item: Organization } | null;
 
 function useOrganizations(): { organizations: Organization[]; error: string | undefined } {
@@ -41,7 +42,13 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
   const [open, setOpen] = useState<Open>(null);
   const query = scope === "spaces" ? { org_id: orgId, name, limit: 50 } : { limit: 50 };
   const list = usePaged((cursor) => client.page<Item>(path, listKey, { ...query, cursor }), `${scope}${JSON.stringify(query)}`);
-  const orgName = (id: string | undefined) => orgs.organizations.find((org) => org.id === id)?.name ?? id ?? "";
+  const held = useSpaceOrganizations(
+    scope === "spaces" ? orgs.organizations : [],
+    list.items.map((item) => item.id),
+  );
+  // The filter names the organization; without it, each organization's spaces were listed (org_id) to find it.
+  const orgName = (item: Item) =>
+    (orgId === "" ? held.get(item.id)?.name : orgs.organizations.find((org) => org.id === orgId)?.name) ?? "";
   const close = () => setOpen(null);
   const headingId = `${scope}-heading`;
 
@@ -77,7 +84,7 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
             </th>
             {scope === "spaces" && (
               <td data-label="Organization">
-                <StoredText text={orgName(item.organization_id)} />
+                <StoredText text={orgName(item)} />
               </td>
             )}
             <td data-label="Description">

@@ -49,18 +49,16 @@ export type RoleInput = string | { type: string; name?: string; id?: string };
 
 const OrganizationSchema = Type.Object(
   { id: IdString("Organization id"), name: Type.String(), description: Type.String(), created_at: Timestamp("When it was created") },
-  { $id: "Organization", additionalProperties: false },
+  { $id: "Organization", additionalProperties: false, description: "Exactly Arize's Organization" },
 );
 
+/**
+ * Exactly Arize's Space: it does not name its organization. Find a space's
+ * organization by listing spaces with the `org_id` filter (docs/identity.md).
+ */
 const SpaceSchema = Type.Object(
-  {
-    id: IdString("Space id"),
-    name: Type.String(),
-    description: Type.String(),
-    created_at: Timestamp("When it was created"),
-    organization_id: IdString("The organization holding the space"),
-  },
-  { $id: "Space", additionalProperties: false },
+  { id: IdString("Space id"), name: Type.String(), description: Type.String(), created_at: Timestamp("When it was created") },
+  { $id: "Space", additionalProperties: false, description: "Exactly Arize's Space; list with org_id to find a space's organization" },
 );
 
 const UserSchema = Type.Object(

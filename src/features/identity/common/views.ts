@@ -13,13 +13,7 @@ export function toOrganizationView(row: OrganizationRow): Organization {
 }
 
 export function toSpaceView(row: SpaceRow): Space {
-  return {
-    id: encodeId("Space", row.id),
-    name: row.name,
-    description: row.description,
-    created_at: rfc3339(row.created_at),
-    organization_id: encodeId("Organization", row.organization_id),
-  };
+  return { id: encodeId("Space", row.id), name: row.name, description: row.description, created_at: rfc3339(row.created_at) };
 }
 
 export function toUserView(row: UserRow): User {
