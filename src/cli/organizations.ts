@@ -9,8 +9,13 @@ import { resolveOrganization } from "./resolve.js";
 export function registerOrganizationCommands(program: Command): void {
   const orgs = program.command("organizations").alias("orgs").description("list and manage organizations and their members");
 
-  pagingOptions(orgs.command("list").description("list the organizations you can see")).action(
-    clientAction<PagingOptions>(async (ctx, _args, options) => {
+  pagingOptions(
+    orgs
+      .command("list")
+      .description("list the organizations you can see")
+      .option("--name <text>", "only organizations whose name contains this (case-insensitive)"),
+  ).action(
+    clientAction<PagingOptions & { name?: string }>(async (ctx, _args, options) => {
       const spec = {
         path: "/v2/organizations",
         listKey: "organizations",
@@ -18,7 +23,7 @@ export function registerOrganizationCommands(program: Command): void {
         id: (o: NamedResource) => o.id,
         columns: namedColumns,
       };
-      await runList(ctx, spec, {}, options);
+      await runList(ctx, spec, { name: options.name }, options);
     }),
   );
 

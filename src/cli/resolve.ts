@@ -54,18 +54,18 @@ export function resolveSpace(client: ApiClient, reference: string): Promise<stri
   return resolveBy(client, reference, {
     path: "/v2/spaces",
     listKey: "spaces",
-    query: { name: reference.trim() },
+    query: { name: reference.trim() || undefined },
     field: "name",
     noun: "space",
   });
 }
 
-/** An organization id from an id or a name (exact, case-insensitive). */
+/** An organization id from an id or a name (exact, case-insensitive, through GET /v2/organizations?name=). */
 export function resolveOrganization(client: ApiClient, reference: string): Promise<string> {
   return resolveBy(client, reference, {
     path: "/v2/organizations",
     listKey: "organizations",
-    query: {},
+    query: { name: reference.trim() || undefined },
     field: "name",
     noun: "organization",
   });

@@ -33,6 +33,9 @@ describe("keyhouse organizations", () => {
     expect(table.stdout).toMatch(/^ID +NAME +DESCRIPTION +CREATED$/m);
     expect(table.stdout).toContain(`Acme ${n}`);
     expect((await json(["organizations", "list"])).organizations.map((o: { id: string }) => o.id)).toContain(id);
+    // --name filters by a case-insensitive substring (the server's `name` filter).
+    expect((await cli.run(["orgs", "list", "--name", `ACME ${n}`, "-q"])).stdout).toBe(`${id}\n`);
+    expect((await json(["orgs", "list", "--name", `no such org ${n}`])).organizations).toEqual([]);
     expect((await cli.run(["organizations", "get", `acme ${n}`, "-q"])).stdout).toBe(`${id}\n`);
     const renamed = await json(["organizations", "update", id, "--name", `Acme Corp ${n}`]);
     expect(renamed).toMatchObject({ id, name: `Acme Corp ${n}`, description: "the company" });

@@ -58,6 +58,7 @@ forEachStore((store) =>
     it("documents the list filters", () => {
       const names = (path: string) => doc.paths[path].get.parameters.map((p: { name: string }) => p.name).sort();
       expect(names("/v2/spaces")).toEqual(["cursor", "limit", "name", "org_id"]);
+      expect(names("/v2/organizations")).toEqual(["cursor", "limit", "name"]);
       expect(names("/v2/users")).toEqual(["cursor", "email", "limit", "status"]);
       expect(names("/v2/audit-events")).toEqual(["action", "actor_user_id", "cursor", "limit", "since", "target_id", "until"]);
     });

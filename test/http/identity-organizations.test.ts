@@ -109,8 +109,58 @@ forEachStore((store) => {
       expectProblem(await t.call(`/v2/organizations?limit=2&cursor=${first.pagination.next_cursor}`), 400, "INVALID_CURSOR");
     });
 
-    it.each(["limit=0", "limit=101", "limit=x", "cursor=", "colour=red", "limit=1&limit=2"])("answers 400 for %s", async (query) => {
-      expectProblem(await t.call(`/v2/organizations?${query}`), 400);
+    it("filters by a case-insensitive substring of the name, with % and _ taken literally", async () => {
+      const tag = unique("orgf").toLowerCase();
+      await newOrganization(t, { name: `Alpha-${tag}-PROD` });
+      await newOrganization(t, { name: `beta-${tag}-prod` });
+      await newOrganization(t, { name: `Gamma-${tag}-dev` });
+      await newOrganization(t, { name: `50%_off-${tag}` });
+      const names = (body: { organizations: Organization[] }) => body.organizations.map((o) => o.name);
+      const prod = expectStatus(await t.call(`/v2/organizations?name=${encodeURIComponent(`${tag.toUpperCase()}-Prod`)}`), 200);
+      expect(names(prod).sort()).toEqual([`Alpha-${tag}-PROD`, `beta-${tag}-prod`]);
+      const literal = expectStatus(await t.call(`/v2/organizations?name=${encodeURIComponent(`%_off-${tag}`)}`), 200);
+      expect(names(literal)).toEqual([`50%_off-${tag}`]);
+      const underscore = expectStatus(await t.call(`/v2/organizations?name=${encodeURIComponent(`a_pha-${tag}`)}`), 200);
+      expect(underscore.organizations).toEqual([]);
+    });
+
+    it("filters only what the caller sees, and binds a cursor to the name filter", async () => {
+      const tag = unique("orgc").toLowerCase();
+      const orgs = [];
+      for (let i = 0; i < 3; i++) orgs.push(await newOrganization(t, { name: `${tag}-${i}` }));
+      const hidden = await newOrganization(t, { name: `${tag}-hidden` });
+      const member = await person(t, { org: { id: orgs[0].id, role: "member" } });
+      for (const org of orgs.slice(1)) await addMember(t, "organizations", org.id, member.id, "member");
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let cursorUsed: string | undefined;
+      do {
+        const path = `/v2/organizations?name=${tag}&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+        const body = expectStatus(await t.call(path, { key: member.key }), 200);
+        seen.push(...body.organizations.map((o: Organization) => o.id));
+        cursorUsed = cursor ?? body.pagination.next_cursor;
+        cursor = body.pagination.next_cursor;
+      } while (cursor);
+      expect(seen).toEqual(orgs.map((o) => o.id).reverse());
+      expect(seen).not.toContain(hidden.id);
+      // The same cursor with another filter, or none, is refused.
+      expectProblem(await t.call(`/v2/organizations?limit=2&cursor=${cursorUsed}`, { key: member.key }), 400, "INVALID_CURSOR");
+      expectProblem(await t.call(`/v2/organizations?name=x&limit=2&cursor=${cursorUsed}`, { key: member.key }), 400, "INVALID_CURSOR");
+    });
+
+    it.each([
+      "limit=0",
+      "limit=101",
+      "limit=x",
+      "cursor=",
+      "colour=red",
+      "limit=1&limit=2",
+      "name=",
+      "name=a&name=b",
+      `name=${"x".repeat(257)}`,
+      "name=%E2%80%AE",
+    ])("answers 400 for %s", async (query) => {
+      expectProblem(await t.call(`/v2/organizations?${query}`), 400, "VALIDATION_FAILED");
     });
   });
 

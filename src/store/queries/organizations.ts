@@ -1,11 +1,13 @@
 import type { Position } from "../page.js";
 import type { Db } from "../store.js";
 import type { OrganizationRow } from "./identity.js";
-import { after } from "./keyset.js";
+import { after, containsLowerCased } from "./keyset.js";
 
 export interface OrganizationListQuery {
   /** Restrict to these organizations; undefined means every one. */
   ids?: number[];
+  /** Case-insensitive substring of the name. */
+  name?: string;
   after?: Position;
   limit: number;
 }
@@ -17,6 +19,7 @@ export async function listOrganizations(db: Db, q: OrganizationListQuery): Promi
     if (q.ids.length === 0) return [];
     query = query.where("id", "in", q.ids);
   }
+  if (q.name !== undefined) query = query.where(containsLowerCased("name_key", q.name));
   if (q.after) query = query.where(after(q.after));
   return query
     .orderBy("created_at", "desc")

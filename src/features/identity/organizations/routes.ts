@@ -11,8 +11,8 @@ import {
   NamedCreateBody,
   NamedPatchBody,
   OrganizationList,
+  OrganizationListQuery,
   OrgParams,
-  PageQuery,
   toOrganizationView,
 } from "../common/index.js";
 
@@ -28,15 +28,16 @@ export function organizationRoutes(app: App, deps: FeatureDeps): void {
       schema: {
         tags: TAGS,
         summary: "List organizations",
-        description: "The organizations the caller holds a role in; account admins see all.",
+        description:
+          "The organizations the caller holds a role in; account admins see all. `name` is a case-insensitive substring filter.",
         operationId: "listOrganizations",
         security: SECURITY,
-        querystring: PageQuery,
+        querystring: OrganizationListQuery,
         response: { 200: OrganizationList, ...problemResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
-      const page = await listVisibleOrganizations(deps, request.actor, pageOf(request.query));
+      const page = await listVisibleOrganizations(deps, request.actor, request.query.name, pageOf(request.query));
       return { organizations: page.items.map(toOrganizationView), pagination: paginationOf(page) };
     },
   );

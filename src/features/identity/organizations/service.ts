@@ -23,10 +23,14 @@ function nameTaken(name: string): ProblemError {
   return new ProblemError("CONFLICT", { detail: `an organization named "${name}" already exists (names are compared case-insensitively)` });
 }
 
-/** GET /v2/organizations: the organizations the caller holds a role in (account admins: all). */
+/**
+ * GET /v2/organizations: the organizations the caller holds a role in (account
+ * admins: all), filtered by a case-insensitive substring of the name.
+ */
 export async function listVisibleOrganizations(
   deps: FeatureDeps,
   actor: Actor,
+  name: string | undefined,
   page: { limit: number; cursor: string | undefined },
 ): Promise<Page<OrganizationRow>> {
   const principal = actor.caller.principal;
@@ -34,8 +38,8 @@ export async function listVisibleOrganizations(
   const ids = isAccountAdmin(principal) ? undefined : [...principal.organizationRoles.keys()];
   return readPage(
     deps.cursors,
-    { ...page, filters: { list: "organizations", caller: principal.userId } },
-    (after) => listOrganizations(deps.store.db, { ids, after, limit: page.limit }),
+    { ...page, filters: { list: "organizations", caller: principal.userId, name } },
+    (after) => listOrganizations(deps.store.db, { ids, name, after, limit: page.limit }),
     (row) => row.created_at,
   );
 }
