@@ -16,11 +16,11 @@ forEachStore((store) => {
   const post = (path: string, body: unknown, key?: string) => audited(t, path, { method: "POST", body, key });
 
   describe("POST /v2/organizations/{org_id}/users", () => {
-    it("adds a user (201), then sets their role (200): an upsert, one membership.upserted event each", async () => {
+    it("adds a user (200), then sets their role (200 again): an upsert, one membership.upserted event each", async () => {
       const org = await newOrganization(t);
       const user = await newUser(t);
       const added = await post(`/v2/organizations/${org.id}/users`, { user_id: user.id, role: role("member") });
-      const membership = expectStatus(added.res, 201);
+      const membership = expectStatus(added.res, 200);
       expect(Object.keys(membership).sort()).toEqual(["id", "organization_id", "role", "user_id"]);
       expect(membership).toMatchObject({ user_id: user.id, organization_id: org.id, role: role("member") });
       expect(Buffer.from(membership.id, "base64").toString()).toMatch(/^Membership:\d+:/);
@@ -52,7 +52,7 @@ forEachStore((store) => {
       const other = await newOrganization(t);
       await addMember(t, "organizations", other.id, orgAdmin.id, "admin");
       await addMember(t, "organizations", other.id, user.id, "member");
-      expectStatus((await post(`/v2/organizations/${org.id}/users`, { user_id: user.id, role: "read-only" }, orgAdmin.key)).res, 201);
+      expectStatus((await post(`/v2/organizations/${org.id}/users`, { user_id: user.id, role: "read-only" }, orgAdmin.key)).res, 200);
       const refused = await post(`/v2/organizations/${org.id}/users`, { user_id: user.id, role: "admin" }, member.key);
       expectProblem(refused.res, 403, "FORBIDDEN");
       expect(refused.events).toEqual([]);
@@ -73,7 +73,7 @@ forEachStore((store) => {
         expect(res.body.detail).toContain("annotator");
         expect(events).toEqual([]);
       }
-      expectStatus((await post(`/v2/organizations/${org.id}/users`, { user_id: annotator.id, role: "annotator" })).res, 201);
+      expectStatus((await post(`/v2/organizations/${org.id}/users`, { user_id: annotator.id, role: "annotator" })).res, 200);
     });
 
     it("refuses a deleted user (422), a bot user (404) and an unknown organization (404)", async () => {
@@ -120,7 +120,7 @@ forEachStore((store) => {
       expect(early.events).toEqual([]);
       await addMember(t, "organizations", org.id, user.id, "read-only");
       const added = await post(`/v2/spaces/${space.id}/users`, { user_id: user.id, role: role("admin") });
-      expect(expectStatus(added.res, 201)).toMatchObject({ user_id: user.id, space_id: space.id, role: role("admin") });
+      expect(expectStatus(added.res, 200)).toMatchObject({ user_id: user.id, space_id: space.id, role: role("admin") });
       expect(added.events.map((e) => e.details)).toEqual([{ scope: "space", role: "admin", previous_role: null }]);
     });
 
@@ -130,7 +130,7 @@ forEachStore((store) => {
       const spaceAdmin = await person(t, { org: { id: org.id, role: "member" }, space: { id: space.id, role: "admin" } });
       const user = await newUser(t);
       await addMember(t, "organizations", org.id, user.id, "member");
-      expectStatus((await post(`/v2/spaces/${space.id}/users`, { user_id: user.id, role: "member" }, spaceAdmin.key)).res, 201);
+      expectStatus((await post(`/v2/spaces/${space.id}/users`, { user_id: user.id, role: "member" }, spaceAdmin.key)).res, 200);
       expectStatus(await t.call(`/v2/spaces/${space.id}/users/${user.id}`, { method: "DELETE", key: spaceAdmin.key }), 204);
       expectProblem((await post(`/v2/organizations/${org.id}/users`, { user_id: user.id, role: "admin" }, spaceAdmin.key)).res, 403);
       const other = await newSpace(t, org.id);
@@ -147,7 +147,7 @@ forEachStore((store) => {
       const refused = await post(`/v2/spaces/${space.id}/users`, { user_id: user.id, role: "member" }, spaceMember.key);
       expectProblem(refused.res, 403, "FORBIDDEN");
       expect(refused.events).toEqual([]);
-      expectStatus((await post(`/v2/spaces/${space.id}/users`, { user_id: user.id, role: "read-only" }, orgAdmin.key)).res, 201);
+      expectStatus((await post(`/v2/spaces/${space.id}/users`, { user_id: user.id, role: "read-only" }, orgAdmin.key)).res, 200);
     });
 
     it("applies the annotator rules in spaces too (422)", async () => {
@@ -156,7 +156,7 @@ forEachStore((store) => {
       const annotator = await newUser(t, { role: "annotator" });
       await addMember(t, "organizations", org.id, annotator.id, "annotator");
       expectProblem((await post(`/v2/spaces/${space.id}/users`, { user_id: annotator.id, role: "read-only" })).res, 422);
-      expectStatus((await post(`/v2/spaces/${space.id}/users`, { user_id: annotator.id, role: "annotator" })).res, 201);
+      expectStatus((await post(`/v2/spaces/${space.id}/users`, { user_id: annotator.id, role: "annotator" })).res, 200);
     });
   });
 

@@ -55,6 +55,14 @@ forEachStore((store) =>
       );
     });
 
+    it("documents adding a member as 200 (new or changed), never 201", () => {
+      for (const path of ["/v2/organizations/{org_id}/users", "/v2/spaces/{space_id}/users"]) {
+        const responses = doc.paths[path].post.responses;
+        expect(responses["200"]).toBeDefined();
+        expect(responses["201"]).toBeUndefined();
+      }
+    });
+
     it("documents the list filters", () => {
       const names = (path: string) => doc.paths[path].get.parameters.map((p: { name: string }) => p.name).sort();
       expect(names("/v2/spaces")).toEqual(["cursor", "limit", "name", "org_id"]);

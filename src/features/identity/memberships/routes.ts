@@ -107,22 +107,23 @@ function scopeMemberRoutes(app: App, deps: FeatureDeps, s: ScopeRoutes): void {
         tags: [s.tag],
         summary: `Add a user to a ${s.scope}, or set their role`,
         description:
-          `${s.who}${s.upsertRule} An upsert: 201 when the user is added, 200 when their role is set. ` +
+          `${s.who}${s.upsertRule} An upsert: 200 with the membership, whether the user is added or their role is set. ` +
           '`role` is {"type": "predefined", "name": "<role>"} or the role name alone; custom roles are 400. ' +
           "Annotator rules of SPEC §7: 422.",
         operationId: `add${s.noun}User`,
         security: SECURITY,
         params: s.idParams,
         body: MembershipBody,
-        response: { 200: { $ref: s.membership }, 201: { $ref: s.membership }, ...problemResponses(400, 401, 403, 404, 422, 429) },
+        response: { 200: { $ref: s.membership }, ...problemResponses(400, 401, 403, 404, 422, 429) },
       },
     },
     async (request, reply) => {
       const body = request.body;
       const role = parseMemberRole(body.role);
       const user = requireId("User", body.user_id, 'body "user_id"');
-      const outcome = await upsertMember(deps, request.actor, s.scope, scopeId(request.params), { userId: user, role });
-      return reply.code(outcome.created ? 201 : 200).send(toMembershipView(outcome.membership));
+      const membership = await upsertMember(deps, request.actor, s.scope, scopeId(request.params), { userId: user, role });
+      // Arize's client expects 200 for a new membership and a changed one alike.
+      return reply.code(200).send(toMembershipView(membership));
     },
   );
 

@@ -76,11 +76,6 @@ async function checkUpsert(tx: Db, target: Scope, userId: number, role: MemberRo
   if (conflict) throw new ProblemError("INVALID_STATE", { detail: conflict });
 }
 
-export interface UpsertOutcome {
-  membership: MembershipRow;
-  created: boolean;
-}
-
 /** POST /v2/{organizations|spaces}/{id}/users: adds the user, or sets the user's role (upsert). */
 export async function upsertMember(
   deps: FeatureDeps,
@@ -88,7 +83,7 @@ export async function upsertMember(
   scope: MembershipScope,
   scopeId: number,
   input: { userId: number; role: MemberRole },
-): Promise<UpsertOutcome> {
+): Promise<MembershipRow> {
   const target = await resolveScope(deps, actor, scope, scopeId, true);
   // A user the caller may not see is 404 like a missing id. Into an organization, a
   // visible user the caller administers nowhere is 403; into a space, the user must
@@ -119,7 +114,7 @@ export async function upsertMember(
         previous_role: previous?.role ?? null,
       },
     });
-    return { membership, created: previous === undefined };
+    return membership;
   });
 }
 
