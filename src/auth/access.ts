@@ -98,7 +98,7 @@ export async function requireAdministeredUser(db: Db, principal: Principal, user
   if (isAccountAdmin(principal) || user.id === principal.userId) return;
   if (await sharesOrganization(db, user.id, organizationsAdministeredBy(principal))) return;
   throw new ProblemError("FORBIDDEN", {
-    detail: `user ${encodeId("User", user.id)} belongs to none of the organizations you administer; only account admins may add them`,
+    detail: `the user "${user.name}" belongs to none of the organizations you administer; only account admins may add them`,
   });
 }
 

@@ -55,10 +55,20 @@ export function decodeId(type: IdType, id: string): DecodedId {
   return { ok: true, n };
 }
 
+/** Each id type as a person reads it in a sentence: "is not an API key id". */
+const ID_NOUNS: Record<IdType, string> = {
+  ApiKey: "an API key",
+  User: "a user",
+  Organization: "an organization",
+  Space: "a space",
+  Membership: "a membership",
+  AuditEvent: "an audit event",
+};
+
 /** Decodes a wire id at the edge, or throws a 400 naming the field. */
 export function requireId(type: IdType, id: string, field: string): number {
   const decoded = decodeId(type, id);
   if (decoded.ok) return decoded.n;
-  const reason = decoded.reason === "wrong_type" ? `is not a ${type} id` : "is not a valid id";
+  const reason = decoded.reason === "wrong_type" ? `is not ${ID_NOUNS[type]} id` : "is not a valid id";
   throw new ProblemError("INVALID_ID", { detail: `${field} ${reason}` });
 }

@@ -206,7 +206,7 @@ describe("keyhouse api-keys get, delete, refresh", () => {
     await t.call(`/v2/api-keys/${made.id}`, { method: "DELETE" });
     const wrongType = await cli.run(["api-keys", "get", t.spaceId]);
     expect(wrongType.code).toBe(1);
-    expect(wrongType.stderr).toBe("keyhouse: path parameter api_key_id is not a ApiKey id (400 Invalid id)\n");
+    expect(wrongType.stderr).toBe("keyhouse: path parameter api_key_id is not an API key id (400 Invalid id)\n");
     const refresh = await cli.run(["api-keys", "refresh", made.id]);
     expect(refresh.code).toBe(1);
     expect(refresh.stderr.split("\n")).toHaveLength(2);

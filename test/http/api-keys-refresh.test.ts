@@ -66,7 +66,10 @@ forEachStore((store) => {
     it("refuses deleted, expired and already-rotated keys with 422", async () => {
       const deleted = await createKey(t, { name: "d" });
       await t.call(`/v2/api-keys/${deleted.id}`, { method: "DELETE" });
-      expectProblem(await refresh(deleted.id), 422, "INVALID_STATE");
+      const refusedDeleted = await refresh(deleted.id);
+      expectProblem(refusedDeleted, 422, "INVALID_STATE");
+      // Named as the caller knows it, not by an encoded id.
+      expect(refusedDeleted.body.detail).toBe(`the API key "d" (${deleted.body.redacted_key}) is deleted and cannot be refreshed`);
       const expired = await createKey(t, { name: "e", expires_at: inSeconds(1) });
       const notYet = await createKey(t, { name: "e2", expires_at: inSeconds(1) });
       // One millisecond before its expiry a key can still be refreshed; at its expiry it cannot.

@@ -100,7 +100,7 @@ forEachStore((store) => {
       ["until=2030-02-30T00:00:00Z", 'query parameter "until" is not a real date'],
       ["since=2030-01-02T00:00:00Z&until=2030-01-01T00:00:00Z", '"since" must not be after "until"'],
       ["target_id=not-an-id", 'query parameter "target_id" is not a valid id'],
-      ["actor_user_id=T3JnYW5pemF0aW9uOjE6eGd1Zw==", 'query parameter "actor_user_id" is not a User id'],
+      ["actor_user_id=T3JnYW5pemF0aW9uOjE6eGd1Zw==", 'query parameter "actor_user_id" is not a user id'],
       ["action=DROP%20TABLE", 'query parameter "action"'],
       ["limit=0", 'query parameter "limit"'],
       ["action=a&action=b", "must not be repeated"],

@@ -263,7 +263,7 @@ forEachStore((store) => {
       await newSpace(t, org.id);
       const { res, events } = await audited(t, `/v2/organizations/${org.id}`, { method: "DELETE" });
       expectProblem(res, 422, "INVALID_STATE");
-      expect(res.body.detail).toContain("space");
+      expect(res.body.detail).toBe(`the organization "${org.name}" still holds 1 space; delete them first`);
       expect(events).toEqual([]);
       expectStatus(await t.call(`/v2/organizations/${org.id}`), 200);
     });

@@ -64,7 +64,11 @@ forEachStore((store) => {
     // A user the caller sees through an organization it only belongs to: visible, but not its to add (403).
     await addMember(t, "organizations", theirs.id, orgAdmin.id, "read-only");
     expectStatus(await t.call(`/v2/users/${elsewhere.id}`, { key: orgAdmin.key }), 200);
-    expectProblem(await add(`organizations/${mine.id}`, elsewhere.id, orgAdmin.key), 403, "FORBIDDEN");
+    const notYours = await add(`organizations/${mine.id}`, elsewhere.id, orgAdmin.key);
+    expectProblem(notYours, 403, "FORBIDDEN");
+    expect(notYours.body.detail).toBe(
+      `the user "${elsewhere.name}" belongs to none of the organizations you administer; only account admins may add them`,
+    );
 
     // A user of an organization it administers may be added to another one it administers.
     const second = await newOrganization(t);

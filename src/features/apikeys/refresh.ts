@@ -13,12 +13,20 @@ export interface RefreshInput {
   gracePeriodSeconds: number;
 }
 
+/** Names a key the caller may act on, for a detail: its name and redacted form. */
+function named(key: ApiKeyRecord): string {
+  return `the API key "${key.name}" (${key.redacted_key})`;
+}
+
 function refuseRotation(key: ApiKeyRecord, now: number): ProblemError | undefined {
-  const id = encodeId("ApiKey", key.id);
-  if (key.status === "deleted") return new ProblemError("INVALID_STATE", { detail: `API key ${id} is deleted and cannot be refreshed` });
-  if (key.rotated_at !== null) return new ProblemError("INVALID_STATE", { detail: `API key ${id} has already been refreshed` });
+  if (key.status === "deleted") return new ProblemError("INVALID_STATE", { detail: `${named(key)} is deleted and cannot be refreshed` });
+  if (key.rotated_at !== null) {
+    return new ProblemError("INVALID_STATE", {
+      detail: `${named(key)} has already been refreshed; refresh its successor, or delete it to end its grace period`,
+    });
+  }
   if (key.expires_at !== null && key.expires_at <= now) {
-    return new ProblemError("INVALID_STATE", { detail: `API key ${id} has expired and cannot be refreshed` });
+    return new ProblemError("INVALID_STATE", { detail: `${named(key)} has expired and cannot be refreshed; create a new key` });
   }
   return undefined;
 }
@@ -42,7 +50,7 @@ export async function refreshKey(deps: FeatureDeps, actor: Actor, keyId: number,
     // successor too) or this rotation sees the deletion.
     await requireCallerUserActive(tx, caller);
     if (key.principal_user_id !== caller.user.id && (await readUserStatusLocked(tx, key.principal_user_id)) === "inactive") {
-      throw new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} belongs to a deleted user` });
+      throw new ProblemError("INVALID_STATE", { detail: `${named(key)} belongs to a deleted user and cannot be refreshed` });
     }
     // Then keys, in id order (the caller's, the claimed one), so two keys rotating each other cannot deadlock.
     // A key refreshing itself is guarded by the claim alone.
@@ -52,7 +60,7 @@ export async function refreshKey(deps: FeatureDeps, actor: Actor, keyId: number,
       const current = await findApiKey(tx, key.id);
       throw (
         (current && refuseRotation(current, now)) ??
-        new ProblemError("INVALID_STATE", { detail: `API key ${encodeId("ApiKey", key.id)} cannot be refreshed now` })
+        new ProblemError("INVALID_STATE", { detail: `${named(key)} cannot be refreshed now` })
       );
     }
     if (!ownKey && caller.keyId > key.id) await requireCallerKeyWorks(tx, caller, now);

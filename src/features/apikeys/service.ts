@@ -47,13 +47,13 @@ function checkRolesWithin(principal: Principal, space: SpaceRow, roles: ServiceR
   const held = spaceRole(principal, space);
   if (!memberRoleWithin(roles.spaceRole, held)) {
     throw new ProblemError("VALIDATION_FAILED", {
-      detail: `roles.space_role "${roles.spaceRole}" is above your own role in this space (${held ?? "none"})`,
+      detail: `roles.space_role "${roles.spaceRole}" is above your own role in the space "${space.name}" (${held ?? "none"})`,
     });
   }
   const heldOrg = organizationRole(principal, space.organization_id);
   if (!memberRoleWithin(roles.orgRole, heldOrg)) {
     throw new ProblemError("VALIDATION_FAILED", {
-      detail: `roles.org_role "${roles.orgRole}" is above your own role in the organization (${heldOrg ?? "none"})`,
+      detail: `roles.org_role "${roles.orgRole}" is above your own role in the space's organization (${heldOrg ?? "none"})`,
     });
   }
   if (!accountRoleWithin(roles.accountRole, principal.accountRole)) {
@@ -114,7 +114,7 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
     await requireCallerStillValid(tx, caller, now);
     // The space must still exist when this commits: a concurrent deletion waits or wins.
     if (!(await lockLive(tx, "spaces", space.id))) {
-      throw new ProblemError("NOT_FOUND", { detail: `space ${encodeId("Space", space.id)} does not exist` });
+      throw new ProblemError("NOT_FOUND", { detail: `the space "${space.name}" was deleted meanwhile; no key was issued` });
     }
     const bot = await insertUser(tx, {
       account_id: caller.user.account_id,
@@ -178,7 +178,7 @@ export async function issueUserKey(
     // The owner must still be a user when this commits: a key for a deleted user would never work.
     const status = await readUserStatusLocked(tx, ownerUserId);
     if (status === undefined || status === "inactive") {
-      throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", ownerUserId)} is deleted; no key was issued` });
+      throw new ProblemError("INVALID_STATE", { detail: "the user this key would act as has been deleted; no key was issued" });
     }
     await requireCallerKeyWorks(tx, caller, now);
     const key = await insertApiKey(

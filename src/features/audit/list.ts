@@ -35,7 +35,7 @@ function checkTargetId(targetId: string): void {
 function actorOf(query: AuditListQuery): number | undefined {
   if (query.actor_user_id === undefined) return undefined;
   const decoded = decodeId("User", query.actor_user_id);
-  if (!decoded.ok) throw new ProblemError("INVALID_ID", { detail: 'query parameter "actor_user_id" is not a User id' });
+  if (!decoded.ok) throw new ProblemError("INVALID_ID", { detail: 'query parameter "actor_user_id" is not a user id' });
   return decoded.n;
 }
 

@@ -13,6 +13,11 @@ export interface NamedPatch {
   description?: string;
 }
 
+/** "1 space", "3 spaces": a count and its noun, for details people read. */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 /** A name of only spaces reads as empty in every list: refuse it. */
 export function requireNotBlank(name: string, field = 'body "name"'): void {
   if (name.trim() === "") throw new ProblemError("VALIDATION_FAILED", { detail: `${field} must not be blank` });

@@ -4,7 +4,7 @@ import { auditTarget, recordAudit, type AuditTarget } from "../../audit/index.js
 import { encodeId } from "../../../http/ids.js";
 import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
-import { upsertMembership, type MembershipRow } from "../../../store/queries/identity.js";
+import { findOrganization, upsertMembership, type MembershipRow } from "../../../store/queries/identity.js";
 import {
   deleteMembership,
   deleteSpaceMembershipsIn,
@@ -30,12 +30,15 @@ import {
 } from "../../../auth/access.js";
 import { annotatorConflict } from "../common/index.js";
 
-/** An organization or a space, resolved and checked for the caller. */
+/** An organization or a space, resolved and checked for the caller (who may see it, so details may name it). */
 interface Scope {
   scope: MembershipScope;
   id: number;
+  /** The organization's or space's name. */
+  name: string;
   organizationId: number;
-  wireId: string;
+  /** The name of the organization (for a space: of its organization). */
+  organizationName: string;
   target: AuditTarget;
 }
 
@@ -51,11 +54,14 @@ async function resolveScope(deps: FeatureDeps, actor: Actor, scope: MembershipSc
   if (scope === "organization") {
     const organization = await visibleOrganization(db, principal, id);
     if (manage) requireOrganizationAdmin(principal, id, "manage its members");
-    return { scope, id, organizationId: organization.id, wireId: encodeId("Organization", id), target: auditTarget("Organization", id) };
+    const names = { name: organization.name, organizationName: organization.name };
+    return { scope, id, ...names, organizationId: organization.id, target: auditTarget("Organization", id) };
   }
   const space = await visibleSpace(db, principal, id);
   if (manage) requireSpaceAdmin(principal, space, "manage its members");
-  return { scope, id, organizationId: space.organization_id, wireId: encodeId("Space", id), target: auditTarget("Space", id) };
+  // Whoever sees a space belongs to its organization (or administers the account): its name is theirs to read.
+  const organizationName = (await findOrganization(db, space.organization_id))?.name ?? "";
+  return { scope, id, name: space.name, organizationName, organizationId: space.organization_id, target: auditTarget("Space", id) };
 }
 
 /** The checks that must still hold when an upsert commits; each takes a row lock. */
@@ -63,13 +69,13 @@ async function checkUpsert(tx: Db, target: Scope, userId: number, role: MemberRo
   const user = await lockHumanUser(tx, userId);
   if (!user) throw userNotFound(userId);
   if (user.status === "inactive") {
-    throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", userId)} is deleted and cannot be given roles` });
+    throw new ProblemError("INVALID_STATE", { detail: "this user is deleted and cannot be given roles" });
   }
   const live = await lockLive(tx, target.scope === "organization" ? "organizations" : "spaces", target.id);
   if (!live) throw target.scope === "organization" ? organizationNotFound(target.id) : spaceNotFound(target.id);
   if (target.scope === "space" && !(await lockMembership(tx, "organization", target.organizationId, userId))) {
     throw new ProblemError("INVALID_STATE", {
-      detail: `user ${encodeId("User", userId)} must first be a member of the space's organization ${encodeId("Organization", target.organizationId)}`,
+      detail: `the space's organization (${target.organizationName}) does not include this user; add them to it first`,
     });
   }
   const conflict = annotatorConflict(user.role, role);
@@ -134,7 +140,7 @@ export async function removeMember(
   // One answer for a missing user, a bot user, a deleted user and a non-member alike:
   // the route does not tell which user ids exist.
   const notMember = () =>
-    new ProblemError("NOT_FOUND", { detail: `user ${encodeId("User", userId)} is not a member of ${scope} ${target.wireId}` });
+    new ProblemError("NOT_FOUND", { detail: `user ${encodeId("User", userId)} is not a member of the ${scope} "${target.name}"` });
   if (!(await findHumanUser(deps.store.db, userId))) throw notMember();
   const now = deps.now();
   await deps.store.transaction(async (tx) => {

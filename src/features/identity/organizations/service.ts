@@ -1,7 +1,6 @@
 import type { FeatureDeps } from "../../../auth/deps.js";
 import type { Actor } from "../../../auth/actor.js";
 import { auditTarget, recordAudit } from "../../audit/index.js";
-import { encodeId } from "../../../http/ids.js";
 import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
 import { insertOrganization, type OrganizationRow } from "../../../store/queries/identity.js";
@@ -16,7 +15,7 @@ import {
   visibleOrganization,
   requireApiAccess,
 } from "../../../auth/access.js";
-import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
+import { countOf, patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
 import { isAccountAdmin } from "../../../auth/permissions.js";
 
 function nameTaken(name: string): ProblemError {
@@ -114,10 +113,9 @@ export async function updateOrganization(deps: FeatureDeps, actor: Actor, id: nu
 export async function deleteOrganization(deps: FeatureDeps, actor: Actor, id: number): Promise<void> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
-  await visibleOrganization(deps.store.db, principal, id);
+  const organization = await visibleOrganization(deps.store.db, principal, id);
   requireAccountAdmin(principal, "delete organizations");
   const now = deps.now();
-  const wireId = encodeId("Organization", id);
   await deps.store.transaction(async (tx) => {
     // The delete locks the row first, so a space created concurrently is either
     // counted below or refused by its own lock on the organization.
@@ -125,7 +123,7 @@ export async function deleteOrganization(deps: FeatureDeps, actor: Actor, id: nu
     const spaces = await countLiveSpaces(tx, id);
     if (spaces > 0) {
       throw new ProblemError("INVALID_STATE", {
-        detail: `organization ${wireId} still holds ${spaces} space(s); delete them first`,
+        detail: `the organization "${organization.name}" still holds ${countOf(spaces, "space")}; delete them first`,
       });
     }
     const removed = await deleteMembershipsOf(tx, "organization", id);

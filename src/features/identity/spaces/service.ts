@@ -1,7 +1,6 @@
 import type { FeatureDeps } from "../../../auth/deps.js";
 import type { Actor } from "../../../auth/actor.js";
 import { auditTarget, recordAudit } from "../../audit/index.js";
-import { encodeId } from "../../../http/ids.js";
 import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
 import { insertSpace, type SpaceRow } from "../../../store/queries/identity.js";
@@ -16,7 +15,7 @@ import {
   visibleSpace,
   requireApiAccess,
 } from "../../../auth/access.js";
-import { patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
+import { countOf, patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
 import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
 
 function nameTaken(name: string): ProblemError {
@@ -142,7 +141,7 @@ export async function deleteSpace(deps: FeatureDeps, actor: Actor, id: number): 
     const working = await countWorkingKeysInSpace(tx, id, now);
     if (working > 0) {
       throw new ProblemError("INVALID_STATE", {
-        detail: `space ${encodeId("Space", id)} still has ${working} working service key(s); delete them first`,
+        detail: `the space "${space.name}" still has ${countOf(working, "working service key")}; delete them (or let them expire) first`,
       });
     }
     const removed = await deleteMembershipsOf(tx, "space", id);
