@@ -19,11 +19,7 @@ interface ListOptions extends PagingOptions {
  * name when only one space is wanted. Every space a caller sees belongs to an
  * organization it sees (docs/identity.md).
  */
-async function spaceOrganizations(
-  client: ApiClient,
-  organizations: NamedResource[],
-  spaceName?: string,
-): Promise<Map<string, string>> {
+async function spaceOrganizations(client: ApiClient, organizations: NamedResource[], spaceName?: string): Promise<Map<string, string>> {
   const held = new Map<string, string>();
   for (const org of organizations) {
     const spaces = await walkAll<NamedResource>(client, "/v2/spaces", "spaces", { org_id: org.id, name: spaceName });
@@ -63,7 +59,9 @@ export function registerSpaceCommands(program: Command): void {
       let held = new Map<string, string>();
       if (showsDetails(ctx)) {
         const organizations =
-          orgId === undefined ? await visibleOrganizations(ctx.client) : [await ctx.client.get<NamedResource>(resourcePath("/v2/organizations", orgId))];
+          orgId === undefined
+            ? await visibleOrganizations(ctx.client)
+            : [await ctx.client.get<NamedResource>(resourcePath("/v2/organizations", orgId))];
         held = await spaceOrganizations(ctx.client, organizations, options.name);
       }
       const columns = () => namedColumns(ctx, [{ header: "organization", value: (s: NamedResource) => cell(held.get(s.id)) }]);

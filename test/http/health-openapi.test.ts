@@ -54,7 +54,8 @@ forEachStore((store) => {
       // Arize's objects on Arize's routes; keyhouse's richer key on its own route only.
       expect(doc.components.schemas.ApiKey.properties.space_id).toBeUndefined();
       expect(doc.components.schemas.ApiKeyDetail.properties.space_id).toBeDefined();
-      const ok = (path: string, method: string, status: string) => doc.paths[path][method].responses[status].content["application/json"].schema;
+      const ok = (path: string, method: string, status: string) =>
+        doc.paths[path][method].responses[status].content["application/json"].schema;
       expect(ok("/v2/api-keys/{api_key_id}", "get", "200").$ref).toBe("#/components/schemas/ApiKeyDetail");
       expect(ok("/v2/api-keys", "post", "201").$ref).toBe("#/components/schemas/ApiKeyCreated");
       expect(ok("/v2/api-keys/{api_key_id}/refresh", "post", "200").$ref).toBe("#/components/schemas/ApiKeyCreated");

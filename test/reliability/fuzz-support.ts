@@ -112,7 +112,9 @@ function violation(req: FuzzRequest, res: HttpResponse, changed: boolean): strin
     if (!type.startsWith("application/problem+json")) return `error ${res.status} is ${type || "untyped"}, not problem+json`;
     if (res.body?.status !== res.status) return `problem status ${String(res.body?.status)} differs from HTTP ${res.status}`;
     if (typeof res.body?.title !== "string" || typeof res.body?.detail !== "string") return "problem without title or detail";
-    const members = Object.keys(res.body ?? {}).sort().join(",");
+    const members = Object.keys(res.body ?? {})
+      .sort()
+      .join(",");
     if (members !== "detail,instance,status,title,type") return `problem members ${members}, not exactly RFC 9457's five`;
     if (typeof res.headers["x-request-id"] !== "string") return "problem without X-Request-Id";
   }

@@ -16,7 +16,7 @@ export interface SpaceChoice {
  * `org_id` filter (every space the caller sees belongs to an organization it
  * sees: docs/identity.md).
  */
-export async function spaceOrganizations(client: Client, organizations: Organization[]): Promise<Map<string, Organization>> {
+async function spaceOrganizations(client: Client, organizations: Organization[]): Promise<Map<string, Organization>> {
   const held = new Map<string, Organization>();
   const lists = await Promise.all(organizations.map((org) => client.all<Space>("/v2/spaces", "spaces", { org_id: org.id })));
   organizations.forEach((org, i) => {
@@ -59,7 +59,10 @@ async function loadSpaceChoices(client: Client): Promise<SpaceChoice[]> {
     .catch(() => new Map<string, Organization>());
   return spaces.map((space) => {
     const org = held.get(space.id);
-    return { value: space.id, label: org === undefined ? displayText(space.name) : `${displayText(org.name)} / ${displayText(space.name)}` };
+    return {
+      value: space.id,
+      label: org === undefined ? displayText(space.name) : `${displayText(org.name)} / ${displayText(space.name)}`,
+    };
   });
 }
 

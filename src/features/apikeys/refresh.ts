@@ -59,8 +59,7 @@ export async function refreshKey(deps: FeatureDeps, actor: Actor, keyId: number,
     if (!(await claimKeyForRotation(tx, key.id, now, graceEndsAt))) {
       const current = await findApiKey(tx, key.id);
       throw (
-        (current && refuseRotation(current, now)) ??
-        new ProblemError("INVALID_STATE", { detail: `${named(key)} cannot be refreshed now` })
+        (current && refuseRotation(current, now)) ?? new ProblemError("INVALID_STATE", { detail: `${named(key)} cannot be refreshed now` })
       );
     }
     if (!ownKey && caller.keyId > key.id) await requireCallerKeyWorks(tx, caller, now);

@@ -15,7 +15,7 @@ const KeyType = StringEnum(["user", "service"], {
 });
 const MemberRole = StringEnum(["admin", "member", "read-only"]);
 
-export const ApiKeySchema = Type.Object(
+const ApiKeySchema = Type.Object(
   {
     id: IdString("API key id"),
     name: Type.String(),

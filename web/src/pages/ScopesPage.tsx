@@ -47,8 +47,7 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
     list.items.map((item) => item.id),
   );
   // The filter names the organization; without it, each organization's spaces were listed (org_id) to find it.
-  const orgName = (item: Item) =>
-    (orgId === "" ? held.get(item.id)?.name : orgs.organizations.find((org) => org.id === orgId)?.name) ?? "";
+  const orgName = (item: Item) => (orgId === "" ? held.get(item.id)?.name : orgs.organizations.find((org) => org.id === orgId)?.name) ?? "";
   const close = () => setOpen(null);
   const headingId = `${scope}-heading`;
 

@@ -119,7 +119,12 @@ const paging = { limit: Type.Optional(LimitQuery), cursor: Type.Optional(CursorQ
 export const PageQuery = Type.Object(paging, { additionalProperties: false });
 export type PageQuery = Static<typeof PageQuery>;
 /** The `name` filter of organizations and spaces: the same rules for both. */
-const NameFilter = Type.String({ minLength: 1, maxLength: 256, pattern: LINE_PATTERN, description: "Case-insensitive substring of the name" });
+const NameFilter = Type.String({
+  minLength: 1,
+  maxLength: 256,
+  pattern: LINE_PATTERN,
+  description: "Case-insensitive substring of the name",
+});
 export const OrganizationListQuery = Type.Object({ name: Type.Optional(NameFilter), ...paging }, { additionalProperties: false });
 export type OrganizationListQuery = Static<typeof OrganizationListQuery>;
 export const SpaceListQuery = Type.Object(

@@ -28,8 +28,7 @@ export function organizationRoutes(app: App, deps: FeatureDeps): void {
       schema: {
         tags: TAGS,
         summary: "List organizations",
-        description:
-          "The organizations the caller holds a role in; account admins see all. `name` is a case-insensitive substring filter.",
+        description: "The organizations the caller holds a role in; account admins see all. `name` is a case-insensitive substring filter.",
         operationId: "listOrganizations",
         security: SECURITY,
         querystring: OrganizationListQuery,
