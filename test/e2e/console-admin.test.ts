@@ -75,6 +75,12 @@ describeInBrowser("console: administration", () => {
     await dialog(page).getByLabel("Name").fill("research");
     await dialog(page).getByRole("button", { name: "Create organization" }).click();
     await row(page, "research").waitFor();
+    // The name filter (GET /v2/organizations?name=, case-insensitive substring) leaves only research.
+    await page.getByLabel("Name contains").fill("SEARC");
+    await row(page, "default").waitFor({ state: "detached" });
+    expect(await page.locator("main tbody tr").count()).toBe(1);
+    await page.getByLabel("Name contains").fill("");
+    await row(page, "default").waitFor();
 
     await goTo(page, "Spaces");
     await page.getByRole("button", { name: "Create space" }).click();

@@ -40,7 +40,8 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
   const [orgId, setOrgId] = useState("");
   const [name, setName] = useState("");
   const [open, setOpen] = useState<Open>(null);
-  const query = scope === "spaces" ? { org_id: orgId, name, limit: 50 } : { limit: 50 };
+  // Both lists filter by a case-insensitive substring of the name (`name`); spaces also by organization.
+  const query = scope === "spaces" ? { org_id: orgId, name, limit: 50 } : { name, limit: 50 };
   const list = usePaged((cursor) => client.page<Item>(path, listKey, { ...query, cursor }), `${scope}${JSON.stringify(query)}`);
   const held = useSpaceOrganizations(
     scope === "spaces" ? orgs.organizations : [],
@@ -59,8 +60,8 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
           Create {singular}
         </button>
       </div>
-      {scope === "spaces" && (
-        <div className="filters">
+      <div className="filters">
+        {scope === "spaces" && (
           <SelectField
             label="Organization"
             value={orgId}
@@ -68,11 +69,11 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
             choices={orgChoices(orgs.organizations)}
             placeholder="All organizations"
           />
-          <Field label="Name contains">
-            {(id) => <input id={id} type="search" value={name} onChange={(event) => setName(event.target.value)} />}
-          </Field>
-        </div>
-      )}
+        )}
+        <Field label="Name contains">
+          {(id) => <input id={id} type="search" value={name} onChange={(event) => setName(event.target.value)} />}
+        </Field>
+      </div>
       <ErrorText error={orgs.error} />
       <ErrorText error={list.error} />
       <ListTable columns={scope === "spaces" ? ["Name", "Organization", "Description", "Created"] : ["Name", "Description", "Created"]}>
