@@ -9,6 +9,7 @@ import { API_KEY_SCHEMAS, apiKeyRoutes } from "./features/apikeys/index.js";
 import { AUDIT_SCHEMAS, auditRoutes } from "./features/audit/index.js";
 import { IDENTITY_SCHEMAS, identityRoutes } from "./features/identity/index.js";
 import { whoamiRoute } from "./features/whoami/index.js";
+import { claimRoutes, invitationRoutes, smtpMailer } from "./features/invitations/index.js";
 import { LastUsedTracker } from "./auth/last-used.js";
 import { Authenticator, type CachedAuth } from "./auth/authenticate.js";
 import { authHook } from "./auth/hook.js";
@@ -42,8 +43,12 @@ export interface AppOptions {
   /** Proxy hops (0: none) or proxy addresses whose X-Forwarded-For entries are believed (KEYHOUSE_TRUST_PROXY). */
   trustProxy: TrustProxy;
   bodyLimitBytes: number;
-  /** The URL clients use: the OpenAPI document's `servers`. */
+  /** The URL clients use: the OpenAPI document's `servers` and the base of claim links. */
   publicUrl: string;
+  /** KEYHOUSE_SMTP_URL: claim links are mailed through it; undefined sends no mail. */
+  smtpUrl: string | undefined;
+  /** KEYHOUSE_MAIL_FROM. */
+  mailFrom: string;
   /** The OpenAPI document's `info.version`. */
   version: string;
   /** The built web console (web/dist); when it has no index.html, `/` says how to build it. */
@@ -211,11 +216,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secret: deps.secret,
     cursors: new CursorCodec(deps.secret),
     keyCache,
+    throttle: deps.throttle,
+    publicUrl: deps.publicUrl,
+    mailer: deps.smtpUrl === undefined ? undefined : smtpMailer(deps.smtpUrl, deps.mailFrom),
   };
 
   healthRoutes(app, deps.store);
   app.get("/v2/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await consoleRoutes(app, deps.consoleDir);
+  // Claim links are redeemed without an API key (the token in the body is the credential): outside the /v2 auth scope.
+  await app.register(async (scope) => claimRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), keyDeps));
 
   await app.register(async (scope) => {
     const v2 = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -228,6 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     apiKeyRoutes(v2, keyDeps);
     whoamiRoute(v2);
     identityRoutes(v2, keyDeps);
+    invitationRoutes(v2, keyDeps);
     auditRoutes(v2, keyDeps);
   });
 

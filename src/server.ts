@@ -55,6 +55,8 @@ export function appOptionsFrom(config: Config): AppOptions {
     trustProxy: config.trustProxy,
     bodyLimitBytes: config.bodyLimitBytes,
     publicUrl: config.publicUrl,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
     version: packageVersion(),
     consoleDir: DEFAULT_CONSOLE_DIR,
     authCacheSize: config.authCacheSize,

@@ -102,9 +102,12 @@ export async function requireAdministeredUser(db: Db, principal: Principal, user
   });
 }
 
-/** A human user (bot users are not users on the wire), or 404. */
+/**
+ * A human user who is not deleted, or 404: bot users are not users on the wire,
+ * and a deleted user is gone from the API (SPEC §1; the row stays for the audit trail).
+ */
 export async function requireHumanUser(db: Db, id: number): Promise<UserRow> {
   const user = await findHumanUser(db, id);
-  if (!user) throw userNotFound(id);
+  if (!user || user.status === "inactive") throw userNotFound(id);
   return user;
 }

@@ -13,7 +13,7 @@ export interface Caller {
 }
 
 /** Where a request came from, recorded with every change it makes. */
-interface RequestMeta {
+export interface RequestMeta {
   clientAddress: string;
   requestId: string;
 }

@@ -3,13 +3,18 @@ import { crc32 } from "node:zlib";
 
 /** The raw key prefix; every keyhouse key starts with it. */
 const KEY_PREFIX = "ak-";
+/**
+ * The prefix of a claim link's token (docs/invitations.md): same body shape as
+ * a key, so secret scanners can validate a hit, but never mistaken for a key.
+ */
+const CLAIM_PREFIX = "kc-";
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** 42 base62 characters carry 42 * log2(62) ≈ 250 bits of entropy. */
 const RANDOM_LENGTH = 42;
 /** CRC32 needs 6 base62 characters (62^6 > 2^32). */
 const CHECKSUM_LENGTH = 6;
 const BODY_LENGTH = RANDOM_LENGTH + CHECKSUM_LENGTH;
-const RAW_KEY_PATTERN = /^ak-[0-9A-Za-z]{48}$/;
+const BODY_PATTERN = /^[0-9A-Za-z]{48}$/;
 
 export type RandomSource = (size: number) => Buffer;
 
@@ -37,10 +42,23 @@ function randomBase62(length: number, random: RandomSource): string {
   return out;
 }
 
+/** A new token: prefix, 42 random characters, 6 checksum characters. */
+function generateToken(prefix: string, random: RandomSource): string {
+  const randomPart = randomBase62(RANDOM_LENGTH, random);
+  return prefix + randomPart + checksumOf(randomPart);
+}
+
+/** True when `raw` is `prefix` and a 48-character body whose checksum holds. */
+function isWellFormedToken(prefix: string, raw: string): boolean {
+  if (raw.length !== prefix.length + BODY_LENGTH || !raw.startsWith(prefix)) return false;
+  const body = raw.slice(prefix.length);
+  if (!BODY_PATTERN.test(body)) return false;
+  return checksumOf(body.slice(0, RANDOM_LENGTH)) === body.slice(RANDOM_LENGTH);
+}
+
 /** Generates a new raw API key: prefix, 42 random characters, 6 checksum characters. */
 export function generateRawKey(random: RandomSource = randomBytes): string {
-  const randomPart = randomBase62(RANDOM_LENGTH, random);
-  return KEY_PREFIX + randomPart + checksumOf(randomPart);
+  return generateToken(KEY_PREFIX, random);
 }
 
 /**
@@ -48,10 +66,17 @@ export function generateRawKey(random: RandomSource = randomBytes): string {
  * any store lookup, so a mistyped or truncated key costs no database work.
  */
 export function isWellFormedKey(raw: string): boolean {
-  if (raw.length !== KEY_PREFIX.length + BODY_LENGTH || !RAW_KEY_PATTERN.test(raw)) return false;
-  const randomPart = raw.slice(KEY_PREFIX.length, KEY_PREFIX.length + RANDOM_LENGTH);
-  const checksum = raw.slice(KEY_PREFIX.length + RANDOM_LENGTH);
-  return checksumOf(randomPart) === checksum;
+  return isWellFormedToken(KEY_PREFIX, raw);
+}
+
+/** Generates a claim link's token (`kc-` and a key-shaped body). */
+export function generateClaimToken(random: RandomSource = randomBytes): string {
+  return generateToken(CLAIM_PREFIX, random);
+}
+
+/** True when the string has the claim token format and a valid checksum (checked before any lookup). */
+export function isWellFormedClaimToken(raw: string): boolean {
+  return isWellFormedToken(CLAIM_PREFIX, raw);
 }
 
 /** The display form stored and returned for a key: `ak-abc...xyz`. */

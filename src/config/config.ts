@@ -26,6 +26,10 @@ export interface Config {
   authFailureWindowSeconds: number;
   bodyLimitBytes: number;
   redisUrl: string | undefined;
+  /** SMTP server that claim links are mailed through (docs/invitations.md); unset: no mail is sent. */
+  smtpUrl: string | undefined;
+  /** The From address of that mail. */
+  mailFrom: string;
   authCacheSize: number;
   keyCacheSize: number;
   /** Time to receive a request's line and headers (Node's headersTimeout). */
@@ -239,7 +243,9 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
   publicUrl: {
     variable: "KEYHOUSE_PUBLIC_URL",
     default: code("http://HOST:PORT"),
-    doc: "The URL clients use; reported by `init --json` and in the OpenAPI `servers`.",
+    doc:
+      "The URL clients use; reported by `init --json`, in the OpenAPI `servers`, and the base of claim links " +
+      "(`<url>/#/claim/<token>`, docs/invitations.md).",
     parse(raw, { get }) {
       let url = raw;
       if (url === undefined) {
@@ -323,6 +329,27 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     parse(raw) {
       if (raw !== undefined && !/^rediss?:\/\//.test(raw)) throw new Invalid("must be a redis:// or rediss:// URL");
       return raw;
+    },
+  },
+  smtpUrl: {
+    variable: "KEYHOUSE_SMTP_URL",
+    default: "unset",
+    doc:
+      "`smtp://` or `smtps://` URL (user and password in it when the server needs them); when set, invitation and recovery " +
+      "links are mailed to the user. Unset: no mail is sent, account admins hand links out (docs/invitations.md).",
+    parse(raw) {
+      if (raw !== undefined && !/^smtps?:\/\/[^/]/.test(raw)) throw new Invalid("must be an smtp:// or smtps:// URL");
+      return raw;
+    },
+  },
+  mailFrom: {
+    variable: "KEYHOUSE_MAIL_FROM",
+    default: code("keyhouse <keyhouse@localhost>"),
+    doc: "The From address of the mail keyhouse sends (with `KEYHOUSE_SMTP_URL`).",
+    parse(raw) {
+      const from = raw ?? "keyhouse <keyhouse@localhost>";
+      if (!/^[^\r\n]*@[^\r\n]*$/.test(from)) throw new Invalid('must be an address such as "keyhouse <keys@example.com>"');
+      return from;
     },
   },
 };

@@ -1,6 +1,9 @@
-const KEY_LIKE = /ak-[0-9A-Za-z]{12,}/g;
+const SECRET_LIKE = /(ak|kc)-[0-9A-Za-z]{12,}/g;
 
-/** Masks anything shaped like a raw key, so a key pasted into a URL never reaches a log or an echo. */
+/**
+ * Masks anything shaped like a raw key (`ak-`) or a claim link's token (`kc-`),
+ * so a secret pasted into a URL never reaches a log or an echo.
+ */
 export function maskKeys(text: string): string {
-  return text.replace(KEY_LIKE, "ak-[redacted]");
+  return text.replace(SECRET_LIKE, (_match, prefix: string) => `${prefix}-[redacted]`);
 }

@@ -14,6 +14,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
   audit_event_targets: AuditEventTargetsTable;
+  claim_links: ClaimLinksTable;
 }
 
 interface AccountsTable {
@@ -65,6 +66,22 @@ export interface UsersTable {
   status: UserStatus;
   created_at: number;
   updated_at: number;
+  /** When the current invitation link runs out; an invited user past it (or without one) is `expired` on the wire. */
+  invite_expires_at: Generated<number | null>;
+}
+
+export type ClaimKind = "invitation" | "recovery";
+
+/** One claim link (docs/invitations.md): only the keyed hash of its token is stored. */
+export interface ClaimLinksTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: ClaimKind;
+  token_hash: Buffer;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
 }
 
 export type MembershipScope = "organization" | "space";

@@ -46,6 +46,7 @@ const EXPECTED: { [T in keyof Database]: Nullability<Selectable<Database[T]>> } 
     status: "not null",
     created_at: "not null",
     updated_at: "not null",
+    invite_expires_at: "null",
   },
   memberships: {
     id: "not null",
@@ -85,6 +86,16 @@ const EXPECTED: { [T in keyof Database]: Nullability<Selectable<Database[T]>> } 
     details: "not null",
   },
   audit_event_targets: { event_id: "not null", target_id: "not null" },
+  claim_links: {
+    id: "not null",
+    user_id: "not null",
+    kind: "not null",
+    token_hash: "not null",
+    created_at: "not null",
+    expires_at: "not null",
+    used_at: "null",
+    revoked_at: "null",
+  },
 };
 
 /** The migrator's own tables. */

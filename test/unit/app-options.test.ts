@@ -17,12 +17,16 @@ describe("appOptionsFrom", () => {
       KEYHOUSE_REQUEST_TIMEOUT_SECONDS: "4",
       KEYHOUSE_MAX_CONCURRENT_WORK: "5",
       KEYHOUSE_MAX_QUEUED_WORK: "6",
+      KEYHOUSE_SMTP_URL: "smtp://mail.example.com:2525",
+      KEYHOUSE_MAIL_FROM: "keys <keys@example.com>",
     });
     const { now, random, ...settings } = appOptionsFrom(config);
     expect(settings).toEqual({
       trustProxy: 2,
       bodyLimitBytes: 2048,
       publicUrl: "https://keys.example.com",
+      smtpUrl: "smtp://mail.example.com:2525",
+      mailFrom: "keys <keys@example.com>",
       version: packageVersion(),
       consoleDir: DEFAULT_CONSOLE_DIR,
       authCacheSize: 7,

@@ -1,4 +1,4 @@
-import type { Actor } from "../../auth/actor.js";
+import type { Actor, RequestMeta } from "../../auth/actor.js";
 import { encodeId, type IdType } from "../../http/ids.js";
 import { appendAuditEvent } from "../../store/queries/audit.js";
 import type { Db } from "../../store/store.js";
@@ -21,7 +21,13 @@ export type AuditAction =
   | "space.updated"
   | "space.deleted"
   | "membership.upserted"
-  | "membership.removed";
+  | "membership.removed"
+  | "user.invitation_issued"
+  | "user.invitation_resent"
+  | "user.recovery_issued"
+  | "user.claim_link_issued"
+  | "user.claim_link_mail_failed"
+  | "user.claimed";
 
 /** Something a change touched: stored as its wire id, so the trail can be filtered by it. */
 export interface AuditTarget {
@@ -33,10 +39,19 @@ export function auditTarget(type: IdType, id: number): AuditTarget {
   return { type, id };
 }
 
+/**
+ * Someone acting without an API key: a person redeeming a claim link, whose
+ * token proved who they are (docs/invitations.md).
+ */
+export interface ClaimantActor {
+  claimantUserId: number;
+  meta: RequestMeta;
+}
+
 /** One audit event: who, what, on which targets, and the details of the change. */
 export interface AuditEntry {
-  /** The request's actor; null for keyhouse itself (`keyhouse init`). */
-  actor: Actor | null;
+  /** The request's actor; a claimant for claim links; null for keyhouse itself (`keyhouse init`). */
+  actor: Actor | ClaimantActor | null;
   at: number;
   action: AuditAction;
   targets: AuditTarget[];
@@ -49,13 +64,14 @@ export interface AuditEntry {
  * exists exactly when the change does.
  */
 export async function recordAudit(tx: Db, entry: AuditEntry): Promise<void> {
+  const actor = entry.actor;
   await appendAuditEvent(tx, {
     occurredAt: entry.at,
     action: entry.action,
-    actorUserId: entry.actor?.caller.user.id ?? null,
-    actorKeyId: entry.actor?.caller.keyId ?? null,
-    clientAddress: entry.actor?.meta.clientAddress ?? null,
-    requestId: entry.actor?.meta.requestId ?? null,
+    actorUserId: actor === null ? null : "caller" in actor ? actor.caller.user.id : actor.claimantUserId,
+    actorKeyId: actor !== null && "caller" in actor ? actor.caller.keyId : null,
+    clientAddress: actor?.meta.clientAddress ?? null,
+    requestId: actor?.meta.requestId ?? null,
     targetIds: entry.targets.map((t) => encodeId(t.type, t.id)),
     details: entry.details,
   });

@@ -51,6 +51,7 @@ const selectKeyByHash = preparedSelect([Buffer.alloc(0)] as [Buffer], (db, hash)
       "u.status as u_status",
       "u.created_at as u_created_at",
       "u.updated_at as u_updated_at",
+      "u.invite_expires_at as u_invite_expires_at",
     ])
     .where("k.key_hash", "=", hash),
 );
@@ -59,8 +60,21 @@ const selectKeyByHash = preparedSelect([Buffer.alloc(0)] as [Buffer], (db, hash)
 export async function findKeyByHash(db: Db, hash: Buffer): Promise<AuthRecord | undefined> {
   const [row] = await selectKeyByHash(db, hash);
   if (!row) return undefined;
-  const { u_id, u_account_id, u_kind, u_name, u_email, u_email_key, u_role, u_is_developer, u_status, u_created_at, u_updated_at, ...key } =
-    row;
+  const {
+    u_id,
+    u_account_id,
+    u_kind,
+    u_name,
+    u_email,
+    u_email_key,
+    u_role,
+    u_is_developer,
+    u_status,
+    u_created_at,
+    u_updated_at,
+    u_invite_expires_at,
+    ...key
+  } = row;
   return {
     key,
     user: {
@@ -75,6 +89,7 @@ export async function findKeyByHash(db: Db, hash: Buffer): Promise<AuthRecord | 
       status: u_status,
       created_at: u_created_at,
       updated_at: u_updated_at,
+      invite_expires_at: u_invite_expires_at,
     },
   };
 }

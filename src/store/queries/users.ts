@@ -1,5 +1,8 @@
 import type { Position } from "../page.js";
-import type { AccountRole, UserStatus } from "../schema.js";
+import type { AccountRole } from "../schema.js";
+
+/** The statuses the wire shows (SPEC §1): deleted users are not on it. */
+export type WireUserStatus = "active" | "invited" | "expired";
 import type { Db, Tx } from "../store.js";
 import type { UserRow } from "./identity.js";
 import { emailKey } from "./email-key.js";
@@ -58,6 +61,23 @@ export async function updateUser(db: Db, id: number, patch: UserPatch, now: numb
     .executeTakeFirst();
 }
 
+/** Records when an invited user's current invitation runs out (a new link replaces the old one's date). */
+export async function setInviteExpiry(db: Db, id: number, expiresAt: number, now: number): Promise<void> {
+  await db.updateTable("users").set({ invite_expires_at: expiresAt, updated_at: now }).where("id", "=", id).execute();
+}
+
+/** Makes an invited user active (their invitation was claimed); false when the user is not invited. */
+export async function activateInvitedUser(db: Db, id: number, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("users")
+    .set({ status: "active", invite_expires_at: null, updated_at: now })
+    .where("id", "=", id)
+    .where("kind", "=", "human")
+    .where("status", "=", "invited")
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** Marks a human user inactive (deleted); false when it already was, so one concurrent delete wins. */
 export async function deactivateUser(db: Db, id: number, now: number): Promise<boolean> {
   const result = await db
@@ -73,8 +93,13 @@ export async function deactivateUser(db: Db, id: number, now: number): Promise<b
 export interface UserListQuery {
   /** Substring of the email, compared by emailKey (NFKC, case-insensitive). */
   email?: string;
-  /** One status; undefined means every status but inactive (deleted users). */
-  status?: UserStatus;
+  /**
+   * One wire status; undefined means every user but deleted ones. `invited`
+   * and `expired` both read the stored `invited`, split by invite_expires_at.
+   */
+  status?: WireUserStatus;
+  /** The instant that splits invited from expired. */
+  now: number;
   /** Restrict to this user and the members of these organizations; undefined means every user. */
   visibleTo?: { userId: number; organizationIds: number[] };
   after?: Position;
@@ -84,7 +109,16 @@ export interface UserListQuery {
 /** One page (limit + 1 rows) of human users, newest first. */
 export async function listUsers(db: Db, q: UserListQuery): Promise<UserRow[]> {
   let query = db.selectFrom("users").selectAll().where("kind", "=", "human");
-  query = q.status === undefined ? query.where("status", "<>", "inactive") : query.where("status", "=", q.status);
+  if (q.status === undefined) query = query.where("status", "<>", "inactive");
+  else if (q.status === "active") query = query.where("status", "=", "active");
+  else {
+    const now = q.now;
+    query = query.where("status", "=", "invited");
+    query =
+      q.status === "invited"
+        ? query.where("invite_expires_at", ">", now)
+        : query.where((eb) => eb.or([eb("invite_expires_at", "is", null), eb("invite_expires_at", "<=", now)]));
+  }
   const visibleTo = q.visibleTo;
   if (visibleTo !== undefined) {
     query = query.where((eb) =>

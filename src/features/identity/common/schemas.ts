@@ -12,7 +12,8 @@ import {
 
 export const MEMBER_ROLES = ["admin", "member", "read-only", "annotator"] as const;
 export const ACCOUNT_ROLES = ["admin", "member", "annotator"] as const;
-const USER_STATUSES = ["active", "invited", "expired", "inactive"] as const;
+/** The statuses the wire shows (SPEC §1); a deleted user is not on the wire at all (404, absent from lists). */
+const USER_STATUSES = ["active", "invited", "expired"] as const;
 export const INVITE_MODES = ["none", "email_link", "temporary_password"] as const;
 
 const Name = Type.String({ minLength: 1, maxLength: 256, pattern: LINE_PATTERN, description: "1 to 256 characters, not blank" });
@@ -67,11 +68,22 @@ const UserSchema = Type.Object(
     name: Type.String(),
     email: Type.String(),
     created_at: Timestamp("When the user was created"),
-    status: StringEnum(USER_STATUSES, { description: "inactive: deleted (terminal)" }),
+    status: StringEnum(USER_STATUSES, {
+      description: "invited: their invitation link still works; expired: it ran out (resend-invitation issues a new one)",
+    }),
     role: Type.Ref("RoleAssignment"),
     is_developer: Type.Boolean({ description: "May use the API" }),
   },
   { $id: "User", additionalProperties: false },
+);
+
+/** Arize's UserCreatedResponse: the user and the invite mode it was created with (never a temporary password). */
+const UserCreatedResponseSchema = Type.Object(
+  {
+    ...UserSchema.properties,
+    invite_mode: StringEnum(["none", "email_link"], { description: "The invite mode the user was created with" }),
+  },
+  { $id: "UserCreatedResponse", additionalProperties: false },
 );
 
 const OrganizationMembershipSchema = Type.Object(
@@ -94,6 +106,7 @@ export type RoleAssignment = Static<typeof RoleAssignmentSchema>;
 export type Organization = Static<typeof OrganizationSchema>;
 export type Space = Static<typeof SpaceSchema>;
 export type User = Omit<Static<typeof UserSchema>, "role"> & { role: RoleAssignment };
+export type UserCreatedResponse = User & { invite_mode: "none" | "email_link" };
 export type OrganizationMembership = Omit<Static<typeof OrganizationMembershipSchema>, "role"> & { role: RoleAssignment };
 export type SpaceMembership = Omit<Static<typeof SpaceMembershipSchema>, "role"> & { role: RoleAssignment };
 
@@ -103,6 +116,7 @@ export const IDENTITY_SCHEMAS: TSchema[] = [
   OrganizationSchema,
   SpaceSchema,
   UserSchema,
+  UserCreatedResponseSchema,
   OrganizationMembershipSchema,
   SpaceMembershipSchema,
 ];
@@ -137,7 +151,7 @@ export const UserListQuery = Type.Object(
     email: Type.Optional(
       Type.String({ minLength: 1, maxLength: 320, pattern: LINE_PATTERN, description: "Case-insensitive substring of the email" }),
     ),
-    status: Type.Optional(StringEnum(USER_STATUSES, { description: "Omitted: every status but inactive (deleted users)" })),
+    status: Type.Optional(StringEnum(USER_STATUSES, { description: "Omitted: every status (deleted users are never listed)" })),
     ...paging,
   },
   { additionalProperties: false },
@@ -164,7 +178,9 @@ export const UserCreateBody = Type.Object(
     role: RoleInput(ACCOUNT_ROLES),
     invite_mode: Type.Optional(
       StringEnum(INVITE_MODES, {
-        description: "none (default): active at once; email_link, temporary_password: invited. keyhouse sends no email.",
+        description:
+          "none (the default when omitted): active at once; email_link: invited, with a one-time claim link valid 7 days " +
+          "(mailed when KEYHOUSE_SMTP_URL is set); temporary_password: 422, keyhouse has no passwords.",
       }),
     ),
     is_developer: Type.Optional(Type.Boolean({ description: "Default: true for admin and member, false for annotator" })),

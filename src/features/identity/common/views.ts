@@ -4,6 +4,17 @@ import type { MembershipRow, OrganizationRow, SpaceRow, UserRow } from "../../..
 import type { AccountRole, MemberRole } from "../../../store/schema.js";
 import type { Organization, OrganizationMembership, RoleAssignment, Space, SpaceMembership, User } from "./schemas.js";
 
+/**
+ * A user's status on the wire at `now` (SPEC §1, §14): stored `invited` reads
+ * `expired` once the invitation link ran out (or when there is none). Deleted
+ * (`inactive`) users never reach a view: every route answers 404 for them.
+ */
+export function wireUserStatus(row: Pick<UserRow, "status" | "invite_expires_at">, now: number): User["status"] {
+  if (row.status === "inactive") throw new Error("a deleted user has no wire form; the route should have answered 404");
+  if (row.status !== "invited") return row.status;
+  return row.invite_expires_at !== null && row.invite_expires_at > now ? "invited" : "expired";
+}
+
 function roleAssignment(name: MemberRole | AccountRole): RoleAssignment {
   return { type: "predefined", name };
 }
@@ -16,13 +27,13 @@ export function toSpaceView(row: SpaceRow): Space {
   return { id: encodeId("Space", row.id), name: row.name, description: row.description, created_at: rfc3339(row.created_at) };
 }
 
-export function toUserView(row: UserRow): User {
+export function toUserView(row: UserRow, now: number): User {
   return {
     id: encodeId("User", row.id),
     name: row.name,
     email: row.email ?? "",
     created_at: rfc3339(row.created_at),
-    status: row.status,
+    status: wireUserStatus(row, now),
     role: roleAssignment(row.role),
     is_developer: row.is_developer === 1,
   };

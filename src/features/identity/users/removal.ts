@@ -7,15 +7,16 @@ import { deleteKeysOfPrincipal } from "../../../store/queries/api-keys.js";
 import { deleteMembershipsOfUser } from "../../../store/queries/memberships.js";
 import { deactivateUser, lockHumanUser } from "../../../store/queries/users.js";
 import { lockAdminSet, refuseLastAdmin } from "./last-admin.js";
-import { requireAccountAdmin, requireHumanUser, requireApiAccess } from "../../../auth/access.js";
+import { requireAccountAdmin, requireHumanUser, requireApiAccess, userNotFound } from "../../../auth/access.js";
+import { revokeClaimLinks } from "../../../store/queries/claim-links.js";
 
 /**
  * DELETE /v2/users/{id}: account admins only, never oneself. In one
  * transaction the user becomes inactive, loses every membership, and every user
  * key acting as the user is deleted, so those keys stop authenticating before
  * the response is sent. Service keys the user created act as their own bot
- * users and keep working. Deleting a deleted user succeeds again and records
- * nothing.
+ * users and keep working. The user's live claim links die. A deleted user is
+ * gone from the API: deleting again is 404 (docs/identity.md).
  *
  * Audit: one `user.deleted` event, plus one `api_key.deleted_by_user_removal`
  * event per key it deleted, so a key's history (target_id filter) and the key
@@ -35,7 +36,9 @@ export async function removeUser(deps: FeatureDeps, actor: Actor, id: number): P
     const admins = await lockAdminSet(tx);
     const current = await lockHumanUser(tx, id);
     if (current) refuseLastAdmin(admins, current, "delete");
-    if (!(await deactivateUser(tx, id, now))) return;
+    // A concurrent deletion committed first: this one finds no user.
+    if (!(await deactivateUser(tx, id, now))) throw userNotFound(id);
+    await revokeClaimLinks(tx, id, now);
     const memberships = await deleteMembershipsOfUser(tx, id);
     const keyIds = await deleteKeysOfPrincipal(tx, id, now);
     const user = auditTarget("User", id);

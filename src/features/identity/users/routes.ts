@@ -17,12 +17,14 @@ import {
   UserPatchBody,
   toUserView,
 } from "../common/index.js";
+import { deliverClaimLink } from "../../invitations/index.js";
 import { issueKeyForUser } from "./user-keys.js";
 import { removeUser } from "./removal.js";
 import { changeUser, createUser, getUser, listVisibleUsers } from "./service.js";
 
 const TAGS = ["Users"];
 const USER = { $ref: "User#" };
+const USER_CREATED = { $ref: "UserCreatedResponse#" };
 const userId = (params: UserParams) => pathId("User", params.user_id, "user_id");
 
 /** GET/POST /v2/users, GET/PATCH/DELETE /v2/users/{user_id} and POST /v2/users/{user_id}/api-keys (SPEC §7). */
@@ -34,8 +36,8 @@ export function userRoutes(app: App, deps: FeatureDeps): void {
         tags: TAGS,
         summary: "List users",
         description:
-          "Account admins see every user; others see themselves and the members of their organizations. Bot users are never listed. " +
-          "`email` is a case-insensitive substring filter; without `status`, deleted (inactive) users are left out.",
+          "Account admins see every user; others see themselves and the members of their organizations. Bot users and deleted users " +
+          "are never listed. `email` is a case-insensitive substring filter; `status` one of active, invited, expired.",
         operationId: "listUsers",
         security: SECURITY,
         querystring: UserListQuery,
@@ -45,7 +47,8 @@ export function userRoutes(app: App, deps: FeatureDeps): void {
     async (request) => {
       const query = request.query;
       const page = await listVisibleUsers(deps, request.actor, { email: query.email, status: query.status }, pageOf(query));
-      return { users: page.items.map(toUserView), pagination: paginationOf(page) };
+      const now = deps.now();
+      return { users: page.items.map((row) => toUserView(row, now)), pagination: paginationOf(page) };
     },
   );
 
@@ -56,24 +59,27 @@ export function userRoutes(app: App, deps: FeatureDeps): void {
         tags: TAGS,
         summary: "Create a user",
         description:
-          "Account admins only. Emails are unique, compared case-insensitively (409). invite_mode none (default) makes the user active; " +
-          "email_link and temporary_password record them as invited (keyhouse sends no email).",
+          "Account admins only. Emails are unique, compared case-insensitively (409). invite_mode none (the default) makes the user " +
+          "active; email_link makes them invited with a one-time claim link valid 7 days, mailed when KEYHOUSE_SMTP_URL is set " +
+          "(POST /v2/users/{user_id}/claim-link fetches a fresh one); temporary_password is 422: keyhouse has no passwords.",
         operationId: "createUser",
         security: SECURITY,
         body: UserCreateBody,
-        response: { 201: USER, ...problemResponses(400, 401, 403, 409, 429) },
+        response: { 201: USER_CREATED, ...problemResponses(400, 401, 403, 409, 422, 429) },
       },
     },
     async (request, reply) => {
       const body = request.body;
-      const user = await createUser(deps, request.actor, {
+      const created = await createUser(deps, request.actor, {
         name: body.name,
         email: body.email,
         role: parseAccountRole(body.role),
         inviteMode: body.invite_mode ?? "none",
         isDeveloper: body.is_developer,
       });
-      return reply.code(201).send(toUserView(user));
+      // Mailed after the commit; a refusal is logged and audited, and the user still exists (201).
+      if (created.link) await deliverClaimLink(deps, request.actor, created.user, created.link, request.log);
+      return reply.code(201).send({ ...toUserView(created.user, deps.now()), invite_mode: created.inviteMode });
     },
   );
 
@@ -89,7 +95,7 @@ export function userRoutes(app: App, deps: FeatureDeps): void {
         response: { 200: USER, ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => toUserView(await getUser(deps, request.actor, userId(request.params))),
+    async (request) => toUserView(await getUser(deps, request.actor, userId(request.params)), deps.now()),
   );
 
   app.patch(
@@ -113,7 +119,7 @@ export function userRoutes(app: App, deps: FeatureDeps): void {
         role: body.role === undefined ? undefined : parseAccountRole(body.role),
         isDeveloper: body.is_developer,
       });
-      return toUserView(user);
+      return toUserView(user, deps.now());
     },
   );
 
@@ -124,8 +130,9 @@ export function userRoutes(app: App, deps: FeatureDeps): void {
         tags: TAGS,
         summary: "Delete a user",
         description:
-          "Account admins only; not yourself (422). The user becomes inactive, loses every membership, and their user keys are deleted " +
-          "before the response. Service keys they created keep working. Deleting again: 204.",
+          "Account admins only; not yourself (422). The user is gone from the API (404 afterwards, absent from lists; the audit trail " +
+          "keeps the history), loses every membership, and their user keys are deleted before the response. Service keys they " +
+          "created keep working. Deleting again: 404.",
         operationId: "deleteUser",
         security: SECURITY,
         params: UserParams,

@@ -2,12 +2,22 @@ import type { FeatureDeps } from "../../../auth/deps.js";
 import type { Actor } from "../../../auth/actor.js";
 import { auditTarget, recordAudit } from "../../audit/index.js";
 import { encodeId } from "../../../http/ids.js";
+import { rfc3339 } from "../../../http/time.js";
 import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
 import { insertUser, type UserRow } from "../../../store/queries/identity.js";
 import { hasMembershipWithRole } from "../../../store/queries/memberships.js";
-import { findUserByEmail, listUsers, lockHumanUser, sharesOrganization, updateUser, type UserPatch } from "../../../store/queries/users.js";
+import {
+  findUserByEmail,
+  listUsers,
+  lockHumanUser,
+  sharesOrganization,
+  updateUser,
+  type UserPatch,
+  type WireUserStatus,
+} from "../../../store/queries/users.js";
 import type { AccountRole, UserStatus } from "../../../store/schema.js";
+import { issueClaimLink, type IssuedLink } from "../../invitations/index.js";
 import type { Db } from "../../../store/store.js";
 import { requireAccountAdmin, requireHumanUser, userNotFound, requireApiAccess } from "../../../auth/access.js";
 import { changesOf, requireChange, requireNotBlank, writeUnique, type INVITE_MODES } from "../common/index.js";
@@ -38,10 +48,10 @@ async function mayView(db: Db, principal: Principal, user: UserRow): Promise<boo
 
 export interface UserFilters {
   email: string | undefined;
-  status: UserStatus | undefined;
+  status: WireUserStatus | undefined;
 }
 
-/** GET /v2/users: the users the caller may see; without `status`, deleted users are left out. */
+/** GET /v2/users: the users the caller may see; deleted users never (SPEC §1). */
 export async function listVisibleUsers(
   deps: FeatureDeps,
   actor: Actor,
@@ -51,15 +61,16 @@ export async function listVisibleUsers(
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const visibleTo = isAccountAdmin(principal) ? undefined : { userId: principal.userId, organizationIds: organizationsOf(principal) };
+  const now = deps.now();
   return readPage(
     deps.cursors,
     { ...page, filters: { list: "users", caller: principal.userId, email: filters.email, status: filters.status } },
-    (after) => listUsers(deps.store.db, { email: filters.email, status: filters.status, visibleTo, after, limit: page.limit }),
+    (after) => listUsers(deps.store.db, { email: filters.email, status: filters.status, now, visibleTo, after, limit: page.limit }),
     (row) => row.created_at,
   );
 }
 
-/** GET /v2/users/{id}: a user the caller may see (deleted ones too, with status inactive). */
+/** GET /v2/users/{id}: a user the caller may see; a deleted user is 404. */
 export async function getUser(deps: FeatureDeps, actor: Actor, id: number): Promise<UserRow> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
@@ -76,14 +87,31 @@ export interface NewUserInput {
   isDeveloper: boolean | undefined;
 }
 
+/** A user just created, and their invitation link when invited (to be mailed once the transaction committed). */
+export interface CreatedUser {
+  user: UserRow;
+  inviteMode: "none" | "email_link";
+  link: IssuedLink | undefined;
+}
+
 /**
- * POST /v2/users: account admins only. keyhouse sends no email: an invite mode
- * other than `none` only records the user as invited (docs/identity.md).
+ * POST /v2/users: account admins only. `none` makes the user active;
+ * `email_link` makes them invited with a claim link (docs/invitations.md),
+ * issued in the transaction that creates them; `temporary_password` is 422:
+ * keyhouse has no passwords.
  */
-export async function createUser(deps: FeatureDeps, actor: Actor, input: NewUserInput): Promise<UserRow> {
+export async function createUser(deps: FeatureDeps, actor: Actor, input: NewUserInput): Promise<CreatedUser> {
   const { principal, user: caller } = actor.caller;
   requireApiAccess(principal);
   requireAccountAdmin(principal, "create users");
+  const inviteMode = input.inviteMode;
+  if (inviteMode === "temporary_password") {
+    throw new ProblemError("INVALID_STATE", {
+      detail:
+        'body "invite_mode": keyhouse has no passwords, so it cannot issue a temporary one; use email_link (the person gets a one-time ' +
+        "link to create their first API key) or none (the user is active at once and an admin issues their first key)",
+    });
+  }
   requireNotBlank(input.name);
   if (!EMAIL.test(input.email)) {
     throw new ProblemError("VALIDATION_FAILED", { detail: 'body "email" must be an email address such as jane@example.com' });
@@ -91,7 +119,7 @@ export async function createUser(deps: FeatureDeps, actor: Actor, input: NewUser
   if (await findUserByEmail(deps.store.db, input.email)) throw emailTaken(input.email);
   const now = deps.now();
   const isDeveloper = input.isDeveloper ?? input.role !== "annotator";
-  const status: UserStatus = input.inviteMode === "none" ? "active" : "invited";
+  const status: UserStatus = inviteMode === "none" ? "active" : "invited";
   return writeUnique(
     deps.store,
     () => emailTaken(input.email),
@@ -107,20 +135,25 @@ export async function createUser(deps: FeatureDeps, actor: Actor, input: NewUser
         created_at: now,
         updated_at: now,
       });
+      const target = auditTarget("User", user.id);
       await recordAudit(tx, {
         actor,
         at: now,
         action: "user.created",
-        targets: [auditTarget("User", user.id)],
-        details: {
-          email: input.email,
-          role: input.role,
-          is_developer: isDeveloper,
-          invite_mode: input.inviteMode,
-          status,
-        },
+        targets: [target],
+        details: { email: input.email, role: input.role, is_developer: isDeveloper, invite_mode: inviteMode, status },
       });
-      return user;
+      if (inviteMode === "none") return { user, inviteMode, link: undefined };
+      const link = await issueClaimLink(tx, deps, user.id, "invitation", now);
+      await recordAudit(tx, {
+        actor,
+        at: now,
+        action: "user.invitation_issued",
+        targets: [target],
+        details: { kind: link.kind, expires_at: rfc3339(link.expiresAt) },
+      });
+      // The row as it now is: the invitation set invite_expires_at.
+      return { user: { ...user, invite_expires_at: link.expiresAt }, inviteMode, link };
     },
   );
 }

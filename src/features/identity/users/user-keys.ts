@@ -22,9 +22,6 @@ export async function issueKeyForUser(
   requireAccountAdmin(principal, "issue keys for other users");
   const user = await requireHumanUser(deps.store.db, userId);
   const wireId = encodeId("User", userId);
-  if (user.status === "inactive") {
-    throw new ProblemError("INVALID_STATE", { detail: `user ${wireId} is deleted; keys cannot be issued for them` });
-  }
   if (user.is_developer !== 1 && user.role !== "admin") {
     throw new ProblemError("INVALID_STATE", {
       detail: `user ${wireId} does not have developer access, so a key would be refused; set is_developer first`,
