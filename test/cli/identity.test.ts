@@ -131,7 +131,8 @@ describe("keyhouse users and memberships", () => {
     const deleted = await cli.run(["users", "delete", email, "--yes"]);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect((await t.call("/v2/whoami", { key: raw })).status).toBe(401);
-    expect((await json(["users", "list", "--status", "inactive"])).users.map((u: { id: string }) => u.id)).toContain(id);
+    expect((await json(["users", "list"])).users.map((u: { id: string }) => u.id)).not.toContain(id);
+    expect((await cli.run(["users", "get", id])).code).toBe(1);
   });
 
   it("adds a user to an organization and a space, lists members, changes the role, removes them", async () => {

@@ -76,11 +76,11 @@ forEachStore((store) => {
       expectStatus((await post(`/v2/organizations/${org.id}/users`, { user_id: annotator.id, role: "annotator" })).res, 200);
     });
 
-    it("refuses a deleted user (422), a bot user (404) and an unknown organization (404)", async () => {
+    it("answers 404 for a deleted user (gone from the API), a bot user and an unknown organization", async () => {
       const org = await newOrganization(t);
       const gone = await newUser(t);
       expectStatus(await t.call(`/v2/users/${gone.id}`, { method: "DELETE" }), 204);
-      expectProblem((await post(`/v2/organizations/${org.id}/users`, { user_id: gone.id, role: "member" })).res, 422, "INVALID_STATE");
+      expectProblem((await post(`/v2/organizations/${org.id}/users`, { user_id: gone.id, role: "member" })).res, 404, "NOT_FOUND");
       const service = await createKey(t, { name: "svc", key_type: "service", space_id: t.spaceId });
       const bot = expectStatus(await t.call("/v2/whoami", { key: service.key }), 200).user.id;
       expectProblem((await post(`/v2/organizations/${org.id}/users`, { user_id: bot, role: "member" })).res, 404);

@@ -14,7 +14,7 @@ forEachStore((store) => {
   afterAll(async () => t.close());
 
   describe("DELETE /v2/users/{user_id}", () => {
-    it("makes the user inactive, removes every membership and kills their user keys before it answers", async () => {
+    it("removes the user from the API, removes every membership and kills their user keys before it answers", async () => {
       const org = await newOrganization(t);
       const space = await newSpace(t, org.id);
       const doomed = await person(t, { org: { id: org.id, role: "admin" }, space: { id: space.id, role: "admin" } });
@@ -26,7 +26,7 @@ forEachStore((store) => {
       expect(res.text).toBe("");
       for (const key of [doomed.key, second]) expectProblem(await t.call("/v2/whoami", { key }), 401, "UNAUTHENTICATED");
 
-      expect(expectStatus(await t.call(`/v2/users/${doomed.id}`), 200).status).toBe("inactive");
+      expectProblem(await t.call(`/v2/users/${doomed.id}`), 404, "NOT_FOUND");
       const orgMembers = expectStatus(await t.call(`/v2/organizations/${org.id}/users`), 200);
       expect(orgMembers.memberships.map((m: OrganizationMembership) => m.user_id)).not.toContain(doomed.id);
       const spaceMembers = expectStatus(await t.call(`/v2/spaces/${space.id}/users`), 200);
@@ -56,12 +56,14 @@ forEachStore((store) => {
       expect(expectStatus(await t.call(`/v2/api-keys/${service.id}`), 200).status).toBe("active");
     });
 
-    it("answers 204 again for a deleted user and records nothing more", async () => {
+    it("answers 404 when deleting a deleted user again and records nothing more; the audit trail keeps the history", async () => {
       const user = await newUser(t);
       expectStatus(await t.call(`/v2/users/${user.id}`, { method: "DELETE" }), 204);
       const { res, events } = await audited(t, `/v2/users/${user.id}`, { method: "DELETE" });
-      expect(res.status, res.text).toBe(204);
+      expectProblem(res, 404, "NOT_FOUND");
       expect(events).toEqual([]);
+      const history = expectStatus(await t.call(`/v2/audit-events?target_id=${encodeURIComponent(user.id)}`), 200);
+      expect(history.audit_events.map((e: { action: string }) => e.action)).toEqual(["user.deleted", "user.created"]);
     });
 
     it("refuses to delete yourself with a clear 422, changing nothing", async () => {
@@ -90,11 +92,11 @@ forEachStore((store) => {
       expectProblem(await t.call("/v2/users/not-an-id", { method: "DELETE" }), 400, "INVALID_ID");
     });
 
-    it("lets exactly one of concurrent deletes record the deletion", async () => {
+    it("lets exactly one of concurrent deletes succeed and record the deletion; the others find no user (404)", async () => {
       const user = await newUser(t);
       await keyFor(t, user.id);
       const results = await Promise.all([1, 2, 3, 4].map(() => audited(t, `/v2/users/${user.id}`, { method: "DELETE" })));
-      expect(results.map((r) => r.res.status)).toEqual([204, 204, 204, 204]);
+      expect(results.map((r) => r.res.status).sort()).toEqual([204, 404, 404, 404]);
       const deleted = results.flatMap((r) => r.events).filter((e) => e.action === "user.deleted");
       expect(deleted).toHaveLength(1);
     });

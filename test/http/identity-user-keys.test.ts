@@ -95,10 +95,10 @@ forEachStore((store) => {
       expect(res.body.detail).toContain("service key");
     });
 
-    it("refuses a deleted user or one without developer access (422), and answers 404 for a bot user", async () => {
+    it("refuses a user without developer access (422), and answers 404 for a deleted user and a bot user", async () => {
       const gone = await newUser(t);
       expectStatus(await t.call(`/v2/users/${gone.id}`, { method: "DELETE" }), 204);
-      expectProblem(await t.call(`/v2/users/${gone.id}/api-keys`, { method: "POST", body: { name: "k" } }), 422, "INVALID_STATE");
+      expectProblem(await t.call(`/v2/users/${gone.id}/api-keys`, { method: "POST", body: { name: "k" } }), 404, "NOT_FOUND");
       const annotator = await newUser(t, { role: "annotator" });
       const refused = await t.call(`/v2/users/${annotator.id}/api-keys`, { method: "POST", body: { name: "k" } });
       expectProblem(refused, 422, "INVALID_STATE");

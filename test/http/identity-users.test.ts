@@ -16,13 +16,14 @@ forEachStore((store) => {
   const ids = (body: { users: User[] }) => body.users.map((u) => u.id);
 
   describe("POST /v2/users", () => {
-    it("creates an active user for invite_mode none, with one user.created event", async () => {
+    it("creates an active user for invite_mode none: 201 with exactly Arize's UserCreatedResponse, one user.created event", async () => {
       const address = email();
       const body = { name: "Jane Smith", email: address, role: { type: "predefined", name: "member" }, invite_mode: "none" };
       const { res, events } = await audited(t, "/v2/users", { method: "POST", body });
       const user = expectStatus(res, 201);
-      expect(Object.keys(user).sort()).toEqual(["created_at", "email", "id", "is_developer", "name", "role", "status"]);
+      expect(Object.keys(user).sort()).toEqual(["created_at", "email", "id", "invite_mode", "is_developer", "name", "role", "status"]);
       expect(user).toMatchObject({
+        invite_mode: "none",
         name: "Jane Smith",
         email: address,
         status: "active",
@@ -38,12 +39,25 @@ forEachStore((store) => {
     });
 
     it.each([
-      ["email_link", "invited"],
-      ["temporary_password", "invited"],
-      [undefined, "active"],
-    ])("invite_mode %s makes the user %s (no email is sent)", async (inviteMode, status) => {
+      ["email_link", "invited", "email_link"],
+      [undefined, "active", "none"],
+    ])("invite_mode %s makes the user %s (omitted means none)", async (inviteMode, status, echoed) => {
       const user = await newUser(t, { invite_mode: inviteMode });
-      expect(user.status).toBe(status);
+      expect(user).toMatchObject({ status, invite_mode: echoed });
+      expect(user).not.toHaveProperty("temporary_password");
+    });
+
+    it("refuses invite_mode temporary_password (422, worded for a person: keyhouse has no passwords), creating nothing", async () => {
+      const address = email();
+      const { res, events } = await audited(t, "/v2/users", {
+        method: "POST",
+        body: { name: "Pat", email: address, role: "member", invite_mode: "temporary_password" },
+      });
+      expectProblem(res, 422, "INVALID_STATE");
+      expect(res.body.detail).toContain("keyhouse has no passwords");
+      expect(res.body.detail).toContain("email_link");
+      expect(events).toEqual([]);
+      expect(expectStatus(await t.call(`/v2/users?email=${encodeURIComponent(address)}`), 200).users).toEqual([]);
     });
 
     it("defaults is_developer by role: true for admin and member, false for annotator; an explicit value wins", async () => {
@@ -112,7 +126,7 @@ forEachStore((store) => {
   });
 
   describe("GET /v2/users", () => {
-    it("lists human users to an account admin, never bot users, and leaves deleted users out unless asked", async () => {
+    it("lists human users to an account admin, never bot users, and never deleted users, whatever the status filter", async () => {
       const keep = await newUser(t);
       const gone = await newUser(t);
       expectStatus(await t.call(`/v2/users/${gone.id}`, { method: "DELETE" }), 204);
@@ -126,7 +140,9 @@ forEachStore((store) => {
       expect(all).toContain(t.adminUserId);
       expect(all).not.toContain(gone.id);
       expect(all).not.toContain(bot);
-      expect(await walk(t, "/v2/users?status=inactive&limit=100")).toContain(gone.id);
+      for (const status of ["active", "invited", "expired"]) {
+        expect(await walk(t, `/v2/users?status=${status}&limit=100`)).not.toContain(gone.id);
+      }
       expectProblem(await t.call(`/v2/users/${bot}`), 404);
     });
 
@@ -167,16 +183,18 @@ forEachStore((store) => {
       expectProblem(await t.call(`/v2/users?limit=2&cursor=${first.pagination.next_cursor}`), 400, "INVALID_CURSOR");
     });
 
-    it.each(["status=gone", "email=", "limit=500", "user_id=1"])("answers 400 for %s", async (query) => {
+    it.each(["status=gone", "status=inactive", "status=ACTIVE", "email=", "limit=500", "user_id=1"])("answers 400 for %s", async (query) => {
       expectProblem(await t.call(`/v2/users?${query}`), 400);
     });
   });
 
   describe("GET /v2/users/{user_id}", () => {
-    it("returns a deleted user with status inactive", async () => {
+    it("answers 404 for a deleted user, worded as for an id of nothing", async () => {
       const user = await newUser(t);
       expectStatus(await t.call(`/v2/users/${user.id}`, { method: "DELETE" }), 204);
-      expect(expectStatus(await t.call(`/v2/users/${user.id}`), 200)).toMatchObject({ id: user.id, status: "inactive" });
+      const res = await t.call(`/v2/users/${user.id}`);
+      expectProblem(res, 404, "NOT_FOUND");
+      expect(res.body.detail).toBe(`user ${user.id} does not exist`);
     });
 
     it("answers 400 for an id of another type", async () => {
@@ -236,10 +254,10 @@ forEachStore((store) => {
       expectStatus(await t.call(`/v2/users/${free.id}`, { method: "PATCH", body: { role: "annotator" } }), 200);
     });
 
-    it("refuses to change a deleted user (422)", async () => {
+    it("answers 404 to a change of a deleted user", async () => {
       const user = await newUser(t);
       expectStatus(await t.call(`/v2/users/${user.id}`, { method: "DELETE" }), 204);
-      expectProblem(await t.call(`/v2/users/${user.id}`, { method: "PATCH", body: { name: "x" } }), 422, "INVALID_STATE");
+      expectProblem(await t.call(`/v2/users/${user.id}`, { method: "PATCH", body: { name: "x" } }), 404, "NOT_FOUND");
     });
 
     it("is for account admins only (403), answers 404 for an unknown user and 400 for an empty body", async () => {
