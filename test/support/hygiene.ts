@@ -10,6 +10,8 @@ import { basename, join } from "node:path";
  */
 
 const RAW_KEY = /^ak-[0-9A-Za-z]{48}$/;
+/** A claim link's token (docs/invitations.md): scanned for exactly like a key. */
+const CLAIM_TOKEN = /kc-[0-9A-Za-z]{48}/;
 
 /** The run's folder, set by the global setup; undefined when nothing is recorded. */
 export function hygieneDir(): string | undefined {
@@ -24,26 +26,39 @@ function folder(part: "keys" | "responses" | "artifacts" | "figures"): string | 
   return path;
 }
 
-/** Records a raw key handed out during the run; the final scan must find it nowhere. */
+/** Records a raw key or a claim token handed out during the run; the final scan must find it nowhere. */
 export function recordIssuedKey(key: string): void {
   const dir = folder("keys");
-  if (dir !== undefined && RAW_KEY.test(key)) appendFileSync(join(dir, `${process.pid}.txt`), `${key}\n`);
+  const shaped = RAW_KEY.test(key) || new RegExp(`^${CLAIM_TOKEN.source}$`).test(key);
+  if (dir !== undefined && shaped) appendFileSync(join(dir, `${process.pid}.txt`), `${key}\n`);
+}
+
+/** The claim token in a text (a claim link, a mail), recorded as issued; undefined when there is none. */
+export function recordClaimToken(text: string): string | undefined {
+  const token = CLAIM_TOKEN.exec(text)?.[0];
+  if (token !== undefined) recordIssuedKey(token);
+  return token;
 }
 
 /**
  * Records one response. A response that issues a key (create, refresh, issue)
- * may show that one key once, in its `key` field: the key is recorded as issued
- * and the rest of the response is scanned like every other.
+ * may show that one key once, in its `key` field, and one that issues a claim
+ * link (POST /v2/users/{id}/claim-link) its token once, in its `url` field:
+ * they are recorded as issued and the rest of the response is scanned like
+ * every other.
  */
 export function recordResponse(text: string, body: unknown): void {
   const dir = folder("responses");
   if (dir === undefined || text === "") return;
   let scanned = text;
-  const own = typeof body === "object" && body !== null ? (body as { key?: unknown }).key : undefined;
+  const fields = typeof body === "object" && body !== null ? (body as { key?: unknown; url?: unknown }) : {};
+  const own = fields.key;
   if (typeof own === "string" && RAW_KEY.test(own)) {
     recordIssuedKey(own);
     scanned = text.replace(`"key":"${own}"`, '"key":"[its own key]"');
   }
+  const token = typeof fields.url === "string" ? recordClaimToken(fields.url) : undefined;
+  if (token !== undefined) scanned = scanned.replace(`${token}"`, '[its own claim token]"');
   appendFileSync(join(dir, `${process.pid}.txt`), `${scanned}\n`);
 }
 
