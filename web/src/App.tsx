@@ -8,7 +8,8 @@ import { OrganizationsPage } from "./pages/Organizations";
 import { SignIn } from "./pages/SignIn";
 import { SpacesPage } from "./pages/Spaces";
 import { UsersPage } from "./pages/Users";
-import { href, useRoute, type Route } from "./router";
+import { ClaimPage } from "./pages/Claim";
+import { href, useClaimToken, useRoute, type Route } from "./router";
 import { forgetKey, savedKey, SessionContext, type Session } from "./session";
 
 /**
@@ -74,8 +75,14 @@ function Shell({ session }: { session: Session }) {
   );
 }
 
-/** Signed in (a key in this tab's session storage that the server accepts) or the sign-in form. */
+/** A claim link (`#/claim/<token>`: no sign-in needed) or the console. */
 export function App() {
+  const claimToken = useClaimToken();
+  return claimToken === undefined ? <Console /> : <ClaimPage token={claimToken} />;
+}
+
+/** Signed in (a key in this tab's session storage that the server accepts) or the sign-in form. */
+function Console() {
   const [signedIn, setSignedIn] = useState<Omit<Session, "signOut"> | null>(null);
   const [restoring, setRestoring] = useState(() => savedKey() !== null);
   const [notice, setNotice] = useState<string | undefined>(undefined);

@@ -63,12 +63,13 @@ async function toProblem(response: Response): Promise<Problem> {
   return fallback;
 }
 
-/** An HTTP client bound to one API key. */
+/** An HTTP client bound to one API key, or to none (null) for the public claim routes. */
 export class Client {
-  constructor(private readonly key: string) {}
+  constructor(private readonly key: string | null) {}
 
   async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.key !== null) headers.authorization = `Bearer ${this.key}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
     try {

@@ -22,3 +22,20 @@ export function useRoute(): Route {
 export function href(route: Route): string {
   return `#/${route}`;
 }
+
+/** The token of a claim link (`#/claim/<token>`), or undefined on every other page. */
+function claimTokenOf(hash: string): string | undefined {
+  const match = /^#\/claim\/([^/?#]+)$/.exec(hash);
+  return match?.[1];
+}
+
+/** The claim token in the URL, following fragment changes. */
+export function useClaimToken(): string | undefined {
+  const [token, setToken] = useState(() => claimTokenOf(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setToken(claimTokenOf(window.location.hash));
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return token;
+}

@@ -14,7 +14,9 @@ import type {
   User,
 } from "../../src/features/identity/common/schemas.js";
 
-export type { ApiKey, ApiKeyDetail, AuditEvent, Organization, Space, User };
+import type { ClaimInspection, ClaimLink } from "../../src/features/invitations/schemas.js";
+
+export type { ApiKey, ApiKeyDetail, AuditEvent, ClaimInspection, ClaimLink, Organization, Space, User };
 
 export type KeyType = ApiKey["key_type"];
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];

@@ -7,10 +7,14 @@ import { useAction } from "../hooks";
 import { useSession } from "../session";
 import { roleAssignment, type AccountRole, type User } from "../types";
 
-/** Creates a user (no invitation is sent: invite_mode none); issue their first key from the list. */
+/**
+ * Creates a user: active at once (invite_mode none; issue their first key from
+ * the list), or invited with a one-time link (email_link: mailed when the
+ * server has a mail server; the list's "Invitation link" shows it to copy).
+ */
 export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
   const { client } = useSession();
-  const [form, setForm] = useState({ name: "", email: "", role: "member" as AccountRole, isDeveloper: true });
+  const [form, setForm] = useState({ name: "", email: "", role: "member" as AccountRole, isDeveloper: true, invite: false });
   const action = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -18,7 +22,7 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
       name: form.name,
       email: form.email,
       role: roleAssignment(form.role),
-      invite_mode: "none",
+      invite_mode: form.invite ? "email_link" : "none",
       is_developer: form.isDeveloper,
     };
     const result = await action.run(() => client.post<User>("/v2/users", body));
@@ -65,6 +69,10 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
         <label className="checkbox">
           <input type="checkbox" checked={form.isDeveloper} onChange={(event) => setForm({ ...form, isDeveloper: event.target.checked })} />
           Developer: may use the API and hold keys
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.invite} onChange={(event) => setForm({ ...form, invite: event.target.checked })} />
+          Invite: send a one-time link to create their first key (valid 7 days)
         </label>
         <FormActions submitLabel="Create user" pending={action.pending} error={action.error} onCancel={onClose} />
       </form>

@@ -23,7 +23,8 @@ export function RemoveUserText({ user }: { user: User }) {
         <strong>
           <StoredText text={user.name} /> (<StoredText text={user.email} />)
         </strong>{" "}
-        loses access to keyhouse: the account becomes inactive and their organization and space memberships are removed.
+        loses access to keyhouse: they disappear from the user list (the audit trail keeps their history) and their organization and space
+        memberships are removed.
       </p>
       <p>
         <strong>

@@ -12,15 +12,23 @@ import { usePaged } from "../hooks";
 import { useSession } from "../session";
 import { RoleEditor } from "../components/RoleEditor";
 import { roleAssignment, type User } from "../types";
+import { ClaimLinkDialog } from "./ClaimLinkDialog";
 import { CreateUserDialog } from "./CreateUserDialog";
 import { RemoveUserText } from "./RemoveUserText";
 
-const STATUSES = ["active", "invited", "expired", "inactive"] as const;
+const STATUSES = ["active", "invited", "expired"] as const;
 const ACCOUNT_ROLES = ["admin", "member", "annotator"] as const;
 
-type Open = { kind: "create" } | { kind: "issue"; user: User } | { kind: "remove"; user: User } | null;
+type Open =
+  | { kind: "create" }
+  | { kind: "issue"; user: User }
+  | { kind: "remove"; user: User }
+  | { kind: "link"; user: User }
+  | { kind: "resend"; user: User }
+  | { kind: "reset"; user: User }
+  | null;
 
-/** Account admins: people, their account roles, first keys, and removal. */
+/** Account admins: people, their account roles, invitations and recovery links, first keys, and removal. */
 export function UsersPage() {
   const { client, me } = useSession();
   const [email, setEmail] = useState("");
@@ -42,7 +50,7 @@ export function UsersPage() {
         <Field label="Email contains">
           {(id) => <input id={id} type="search" value={email} onChange={(event) => setEmail(event.target.value)} />}
         </Field>
-        <SelectField label="Status" value={status} onChange={setStatus} choices={STATUSES} placeholder="any but inactive" />
+        <SelectField label="Status" value={status} onChange={setStatus} choices={STATUSES} placeholder="any" />
       </div>
       <ErrorText error={list.error} />
       <ListTable columns={["Name", "Email", "Account role", "Status", "Created"]}>
@@ -56,18 +64,14 @@ export function UsersPage() {
               <StoredText text={user.email} />
             </td>
             <td data-label="Account role">
-              {user.status === "inactive" ? (
-                user.role.name
-              ) : (
-                <RoleEditor
-                  key={user.role.name}
-                  label={`Account role of ${displayText(user.name)}`}
-                  current={user.role.name}
-                  roles={ACCOUNT_ROLES}
-                  onSave={(role) => client.patch(`/v2/users/${encodeURIComponent(user.id)}`, { role: roleAssignment(role) })}
-                  onSaved={list.reload}
-                />
-              )}
+              <RoleEditor
+                key={user.role.name}
+                label={`Account role of ${displayText(user.name)}`}
+                current={user.role.name}
+                roles={ACCOUNT_ROLES}
+                onSave={(role) => client.patch(`/v2/users/${encodeURIComponent(user.id)}`, { role: roleAssignment(role) })}
+                onSaved={list.reload}
+              />
             </td>
             <td data-label="Status">
               {user.status}
@@ -78,25 +82,45 @@ export function UsersPage() {
             </td>
             <td>
               <div className="row-actions">
-                {user.status !== "inactive" && (
-                  <>
-                    <button
-                      type="button"
-                      onClick={() => setOpen({ kind: "issue", user })}
-                      aria-label={`Issue a key for ${displayText(user.name)}`}
-                    >
-                      Issue key
-                    </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => setOpen({ kind: "remove", user })}
-                      aria-label={`Remove ${displayText(user.name)}`}
-                    >
-                      Remove
-                    </button>
-                  </>
+                <button
+                  type="button"
+                  onClick={() => setOpen({ kind: "link", user })}
+                  aria-label={`${user.status === "active" ? "Recovery link" : "Invitation link"} for ${displayText(user.name)}`}
+                >
+                  {user.status === "active" ? "Recovery link" : "Invitation link"}
+                </button>
+                {user.status === "active" ? (
+                  <button
+                    type="button"
+                    onClick={() => setOpen({ kind: "reset", user })}
+                    aria-label={`Mail a recovery link to ${displayText(user.name)}`}
+                  >
+                    Reset
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    onClick={() => setOpen({ kind: "resend", user })}
+                    aria-label={`Resend the invitation to ${displayText(user.name)}`}
+                  >
+                    Resend
+                  </button>
                 )}
+                <button
+                  type="button"
+                  onClick={() => setOpen({ kind: "issue", user })}
+                  aria-label={`Issue a key for ${displayText(user.name)}`}
+                >
+                  Issue key
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => setOpen({ kind: "remove", user })}
+                  aria-label={`Remove ${displayText(user.name)}`}
+                >
+                  Remove
+                </button>
               </div>
             </td>
           </tr>
@@ -113,6 +137,29 @@ export function UsersPage() {
           onClose={close}
           onCreated={() => undefined}
         />
+      )}
+      {open?.kind === "link" && <ClaimLinkDialog user={open.user} onClose={close} onIssued={list.reload} />}
+      {(open?.kind === "resend" || open?.kind === "reset") && (
+        <ConfirmDialog
+          title={
+            open.kind === "resend"
+              ? `Resend the invitation to ${displayText(open.user.name)}?`
+              : `Mail a recovery link to ${displayText(open.user.name)}?`
+          }
+          confirmLabel={open.kind === "resend" ? "Resend invitation" : "Mail recovery link"}
+          onConfirm={() =>
+            client.post(`/v2/users/${encodeURIComponent(open.user.id)}/${open.kind === "resend" ? "resend-invitation" : "reset-password"}`)
+          }
+          onClose={close}
+          onDone={list.reload}
+        >
+          <p>
+            {open.kind === "resend"
+              ? "A new invitation link, valid 7 days, is mailed to them; the link they had stops working."
+              : "A one-time recovery link, valid 24 hours, is mailed to them; opening it creates a new API key. Their existing keys keep working."}{" "}
+            Without a mail server configured nothing is sent: use the link button instead and hand the link over.
+          </p>
+        </ConfirmDialog>
       )}
       {open?.kind === "remove" && (
         <ConfirmDialog
