@@ -8,6 +8,7 @@ import { parseText } from "./parse.js";
 import { patchBody, printResource, registerDeleteCommand, resourcePath } from "./resource.js";
 import { resolveUser } from "./resolve.js";
 import { oneLine } from "./text.js";
+import { registerClaimLinkCommands } from "./invitations.js";
 
 /** A user as the server returns it (SPEC §7). */
 type User = UserView;
@@ -60,11 +61,10 @@ function registerUserLifecycle(users: Command): void {
       .requiredOption("--email <email>", "their email, unique in the account")
       .addOption(new Option("--role <role>", "their account role").choices(ACCOUNT_ROLES).makeOptionMandatory())
       .addOption(
-        new Option("--invite-mode <mode>", "none (active at once, default), email_link or temporary_password").choices([
-          "none",
-          "email_link",
-          "temporary_password",
-        ]),
+        new Option(
+          "--invite-mode <mode>",
+          "none (active at once, default) or email_link (invited, with a one-time link: see invite-link)",
+        ).choices(["none", "email_link"]),
       ),
   ).action(
     clientAction<UserOptions>(async (ctx, _args, options) => {
@@ -103,7 +103,7 @@ function registerUserLifecycle(users: Command): void {
 
   registerDeleteCommand<User>(users, {
     noun: "user",
-    description: "delete a user: inactive for good, memberships removed, their user keys deleted",
+    description: "delete a user: gone from the API for good, memberships removed, their user keys deleted",
     argument: ["<user>", "id or email"],
     base: "/v2/users",
     resolve: resolveUser,
@@ -118,9 +118,9 @@ export function registerUserCommands(program: Command): void {
   pagingOptions(
     users
       .command("list")
-      .description("list the users you can see (deleted ones only with --status inactive)")
+      .description("list the users you can see (deleted users are gone)")
       .option("--email <text>", "only users whose email contains this (case-insensitive)")
-      .addOption(new Option("--status <status>", "only users with this status").choices(["active", "invited", "expired", "inactive"])),
+      .addOption(new Option("--status <status>", "only users with this status").choices(["active", "invited", "expired"])),
   ).action(
     clientAction<PagingOptions & { email?: string; status?: string }>(async (ctx, _args, options) => {
       const spec = { path: "/v2/users", listKey: "users", noun: "users", id: (u: User) => u.id, columns: userColumns };
@@ -140,6 +140,7 @@ export function registerUserCommands(program: Command): void {
     );
 
   registerUserLifecycle(users);
+  registerClaimLinkCommands(users);
 
   users
     .command("issue-key")

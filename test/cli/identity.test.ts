@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cliSession, type CliSession } from "../support/cli-client.js";
+import { tokenIn } from "../support/claims.js";
 import type { Json } from "../support/http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -193,5 +194,35 @@ describe("keyhouse audit list", () => {
     const res = await cli.run(["audit", "list"], { env: { KEYHOUSE_API_KEY: issued.key } });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/^keyhouse: .+\(403 Forbidden\)\n$/);
+  });
+});
+
+describe("keyhouse users invite-link, resend-invitation, reset-password", () => {
+  it("prints a fresh claim link an admin can hand over; the link mints the invited user's first key", async () => {
+    const email = `invitee${n}@example.com`;
+    const user = await json(["users", "create", "--name", "Invitee", "--email", email, "--role", "member", "--invite-mode", "email_link"]);
+    expect(user).toMatchObject({ status: "invited", invite_mode: "email_link" });
+
+    const printed = await cli.run(["users", "invite-link", email]);
+    expect(printed.code, printed.stderr).toBe(0);
+    const token = tokenIn(printed.stdout);
+    expect(printed.stdout.trim()).toMatch(new RegExp(`^http://[^ ]+/#/claim/${token}$`));
+    expect(printed.stderr).toContain("works once");
+    const described = await json(["users", "invite-link", user.id]);
+    expect(described).toMatchObject({ kind: "invitation" });
+    const latest = tokenIn(described.url);
+    // The second link replaced the first.
+    expect((await t.call("/v2/claims/inspect", { method: "POST", body: { token }, key: null })).status).toBe(404);
+    const redeemed = await t.call("/v2/claims/redeem", { method: "POST", body: { token: latest, name: "cli" }, key: null });
+    expect(redeemed.status, redeemed.text).toBe(201);
+
+    // Active now: resend-invitation is refused with the server's words; reset-password is accepted.
+    const resend = await cli.run(["users", "resend-invitation", email]);
+    expect(resend.code).toBe(1);
+    expect(resend.stderr).toContain("reset-password");
+    const reset = await cli.run(["users", "reset-password", email]);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toContain("Recovery link issued");
+    expect((await json(["users", "invite-link", email])).kind).toBe("recovery");
   });
 });

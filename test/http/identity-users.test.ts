@@ -183,9 +183,12 @@ forEachStore((store) => {
       expectProblem(await t.call(`/v2/users?limit=2&cursor=${first.pagination.next_cursor}`), 400, "INVALID_CURSOR");
     });
 
-    it.each(["status=gone", "status=inactive", "status=ACTIVE", "email=", "limit=500", "user_id=1"])("answers 400 for %s", async (query) => {
-      expectProblem(await t.call(`/v2/users?${query}`), 400);
-    });
+    it.each(["status=gone", "status=inactive", "status=ACTIVE", "email=", "limit=500", "user_id=1"])(
+      "answers 400 for %s",
+      async (query) => {
+        expectProblem(await t.call(`/v2/users?${query}`), 400);
+      },
+    );
   });
 
   describe("GET /v2/users/{user_id}", () => {

@@ -13,7 +13,11 @@ describe("claim links by mail", () => {
   beforeAll(async () => {
     smtp = await startSmtpServer();
     t = await startTestServer({
-      env: { KEYHOUSE_SMTP_URL: smtp.url, KEYHOUSE_MAIL_FROM: "keyhouse <keys@example.test>", KEYHOUSE_PUBLIC_URL: "https://keys.example.test" },
+      env: {
+        KEYHOUSE_SMTP_URL: smtp.url,
+        KEYHOUSE_MAIL_FROM: "keyhouse <keys@example.test>",
+        KEYHOUSE_PUBLIC_URL: "https://keys.example.test",
+      },
     });
   });
   afterAll(async () => {
