@@ -2,4 +2,4 @@
 export { claimRoutes, invitationRoutes } from "./routes.js";
 export { issueClaimLink, type IssuedLink } from "./links.js";
 export { deliverClaimLink, smtpMailer } from "./mail.js";
-export type { ClaimInspection, ClaimLink } from "./schemas.js";
+export type { ClaimLink } from "./schemas.js";

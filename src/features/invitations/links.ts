@@ -8,7 +8,7 @@ import type { Db } from "../../store/store.js";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** How long a link works (docs/invitations.md): an invitation 7 days (SPEC §14), a recovery link one day. */
-export const CLAIM_LINK_TTL_MS: Record<ClaimKind, number> = { invitation: 7 * DAY_MS, recovery: DAY_MS };
+const CLAIM_LINK_TTL_MS: Record<ClaimKind, number> = { invitation: 7 * DAY_MS, recovery: DAY_MS };
 
 /** A link just issued. `url` holds the token: it goes to the person (mail, or the admin's response) and nowhere else. */
 export interface IssuedLink {

@@ -106,7 +106,6 @@ export type RoleAssignment = Static<typeof RoleAssignmentSchema>;
 export type Organization = Static<typeof OrganizationSchema>;
 export type Space = Static<typeof SpaceSchema>;
 export type User = Omit<Static<typeof UserSchema>, "role"> & { role: RoleAssignment };
-export type UserCreatedResponse = User & { invite_mode: "none" | "email_link" };
 export type OrganizationMembership = Omit<Static<typeof OrganizationMembershipSchema>, "role"> & { role: RoleAssignment };
 export type SpaceMembership = Omit<Static<typeof SpaceMembershipSchema>, "role"> & { role: RoleAssignment };
 
