@@ -224,8 +224,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps.store);
   app.get("/v2/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await consoleRoutes(app, deps.consoleDir);
+  const workLimiter = new WorkLimiter(deps.maxConcurrentWork, deps.maxQueuedWork);
   // Claim links are redeemed without an API key (the token in the body is the credential): outside the /v2 auth scope.
-  await app.register(async (scope) => claimRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), keyDeps));
+  await app.register(async (scope) => {
+    installWorkLimiter(scope, workLimiter);
+    claimRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), keyDeps);
+  });
 
   await app.register(async (scope) => {
     const v2 = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -234,7 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     v2.decorateRequest("actor", null, []);
     v2.addHook("onRequest", authHook(authenticator));
     v2.addHook("preValidation", refuseRepeatedQuery);
-    installWorkLimiter(v2, new WorkLimiter(deps.maxConcurrentWork, deps.maxQueuedWork));
+    installWorkLimiter(v2, workLimiter);
     apiKeyRoutes(v2, keyDeps);
     whoamiRoute(v2);
     identityRoutes(v2, keyDeps);

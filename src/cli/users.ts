@@ -76,6 +76,11 @@ function registerUserLifecycle(users: Command): void {
         is_developer: options.developer,
       });
       printResource(ctx, created, (user) => userDetails(ctx, user));
+      if (created.status === "invited" && ctx.output.format === "table" && !ctx.output.quiet) {
+        ctx.output.err(
+          `Invited: the link is mailed when the server has KEYHOUSE_SMTP_URL; otherwise hand it over with: keyhouse users invite-link ${created.id}`,
+        );
+      }
     }),
   );
 
