@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { checksumOf, generateRawKey, hashKey, hashesEqual, isWellFormedKey, redactKey } from "../../src/auth/key-format.js";
+import {
+  checksumOf,
+  generateClaimToken,
+  generateRawKey,
+  hashKey,
+  hashesEqual,
+  isWellFormedClaimToken,
+  isWellFormedKey,
+  redactKey,
+} from "../../src/auth/key-format.js";
 
 describe("key format", () => {
   it("generates ak- plus 48 base62 characters", () => {
@@ -56,5 +65,16 @@ describe("key format", () => {
     expect(hashesEqual(a, b)).toBe(false);
     expect(hashesEqual(a, Buffer.from(a))).toBe(true);
     expect(hashesEqual(a, a.subarray(0, 16))).toBe(false);
+  });
+
+  it("makes claim tokens kc- plus a key-shaped body, never taken for a key (nor a key for a token)", () => {
+    const token = generateClaimToken();
+    expect(token).toMatch(/^kc-[0-9A-Za-z]{48}$/);
+    expect(isWellFormedClaimToken(token)).toBe(true);
+    expect(isWellFormedKey(token)).toBe(false);
+    expect(isWellFormedKey(`ak-${token.slice(3)}`)).toBe(true);
+    expect(isWellFormedClaimToken(generateRawKey())).toBe(false);
+    expect(isWellFormedClaimToken(token.slice(0, -1))).toBe(false);
+    expect(isWellFormedClaimToken(`${token.slice(0, 10)}${token[10] === "a" ? "b" : "a"}${token.slice(11)}`)).toBe(false);
   });
 });
