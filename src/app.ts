@@ -240,7 +240,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     v2.addHook("preValidation", refuseRepeatedQuery);
     installWorkLimiter(v2, workLimiter);
     apiKeyRoutes(v2, keyDeps);
-    whoamiRoute(v2);
+    whoamiRoute(v2, keyDeps);
     identityRoutes(v2, keyDeps);
     invitationRoutes(v2, keyDeps);
     auditRoutes(v2, keyDeps);

@@ -220,6 +220,17 @@ forEachStore((store) => {
     });
   });
 
+  describe("GET /v2/whoami of an invited user holding a key an admin issued", () => {
+    it("shows the same wire status as the User object: invited, then expired", async () => {
+      const user = await invite();
+      const key = expectStatus(await t.call(`/v2/users/${user.id}/api-keys`, { method: "POST", body: { name: "early" } }), 201).key;
+      expect(expectStatus(await t.call("/v2/whoami", { key }), 200).user.status).toBe("invited");
+      clock.advance(7 * DAY_MS);
+      expect(expectStatus(await t.call("/v2/whoami", { key }), 200).user.status).toBe("expired");
+      expect(await userStatus(user.id)).toBe("expired");
+    });
+  });
+
   describe("POST /v2/users/{user_id}/resend-invitation", () => {
     it("answers 204 and kills the old link", async () => {
       const user = await invite();

@@ -22,4 +22,5 @@ export {
   type Space,
   type SpaceMembership,
   type User,
+  wireUserStatus,
 } from "./common/index.js";

@@ -1,6 +1,8 @@
 import { Type } from "typebox";
 import { encodeId } from "../../http/ids.js";
 import type { App } from "../../http/route.js";
+import type { FeatureDeps } from "../../auth/deps.js";
+import { wireUserStatus } from "../identity/index.js";
 import { problemResponses, StringEnum } from "../../http/schemas.js";
 
 /**
@@ -18,7 +20,7 @@ const WhoamiResponse = Type.Object(
         kind: StringEnum(["human", "bot"], { description: "bot: the key is a service key acting as its bot user" }),
         role: Type.Ref("RoleAssignment", { description: "Account role, as the User object carries it" }),
         is_developer: Type.Boolean(),
-        status: StringEnum(["active", "invited", "expired", "inactive"]),
+        status: StringEnum(["active", "invited", "expired"], { description: "As the User object shows it" }),
       },
       { additionalProperties: false },
     ),
@@ -35,7 +37,7 @@ const WhoamiResponse = Type.Object(
 );
 
 /** Registers GET /v2/whoami; any valid key may ask about itself (no developer flag needed). */
-export function whoamiRoute(app: App): void {
+export function whoamiRoute(app: App, deps: Pick<FeatureDeps, "now">): void {
   app.get(
     "/v2/whoami",
     {
@@ -57,7 +59,8 @@ export function whoamiRoute(app: App): void {
           kind: user.kind,
           role: { type: "predefined", name: user.role },
           is_developer: user.kind === "bot" || user.is_developer === 1,
-          status: user.status,
+          // A deleted user's key never authenticates, so the caller always has a wire status.
+          status: wireUserStatus(user, deps.now()),
         },
         api_key: {
           id: encodeId("ApiKey", keyId),

@@ -9,7 +9,7 @@ import type { Organization, OrganizationMembership, RoleAssignment, Space, Space
  * `expired` once the invitation link ran out (or when there is none). Deleted
  * (`inactive`) users never reach a view: every route answers 404 for them.
  */
-function wireUserStatus(row: Pick<UserRow, "status" | "invite_expires_at">, now: number): User["status"] {
+export function wireUserStatus(row: Pick<UserRow, "status" | "invite_expires_at">, now: number): User["status"] {
   if (row.status === "inactive") throw new Error("a deleted user has no wire form; the route should have answered 404");
   if (row.status !== "invited") return row.status;
   return row.invite_expires_at !== null && row.invite_expires_at > now ? "invited" : "expired";
