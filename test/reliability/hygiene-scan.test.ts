@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateRawKey } from "../../src/auth/key-format.js";
+import { generateClaimToken, generateRawKey } from "../../src/auth/key-format.js";
 import { scanForKeys } from "../support/global-setup.js";
 import { withoutFirstKeyBanner } from "../support/cluster.js";
 
@@ -27,6 +27,16 @@ describe("the run-wide secret scan", () => {
     expect(figures.hits.map((h) => h.file)).toEqual(files);
     expect(figures.keysIssued).toBe(4);
     expect(figures.bytesScanned).toBeGreaterThan(200);
+  });
+
+  it("finds a claim token (kc-) like a key: whole, in a link, or without its prefix", () => {
+    const tokens = [generateClaimToken(), generateClaimToken(), generateClaimToken()] as const;
+    const files = [
+      file("claim-log.txt", `{"msg":"mail","text":"https://keys.example/#/claim/${tokens[0]}"}`),
+      file("claim-dump.sql", `token\t${tokens[1].slice(3, 45)}\n`),
+      file("claim-run.txt", `x${tokens[2]}y`),
+    ];
+    expect(scanForKeys(tokens, files).hits.map((h) => h.file)).toEqual(files);
   });
 
   it("does not count redacted keys, other keys or near misses", () => {
