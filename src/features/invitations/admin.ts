@@ -1,7 +1,6 @@
 import { requireAccountAdmin, requireApiAccess, requireHumanUser, userNotFound } from "../../auth/access.js";
 import type { Actor } from "../../auth/actor.js";
 import type { FeatureDeps } from "../../auth/deps.js";
-import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
 import { rfc3339 } from "../../http/time.js";
 import type { UserRow } from "../../store/queries/identity.js";
@@ -29,7 +28,7 @@ const invitationOnly: KindFor = (user, now) => {
   if (user.status === "invited") return "invitation";
   throw new ProblemError("INVALID_STATE", {
     detail:
-      `user ${encodeId("User", user.id)} is ${statusWord(user, now)}: resend-invitation is for invited or expired users; ` +
+      `this user is ${statusWord(user, now)}: resend-invitation is for invited or expired users; ` +
       "to give an active user who lost their keys a way back in, use reset-password",
   });
 };
@@ -38,7 +37,7 @@ const recoveryOnly: KindFor = (user, now) => {
   if (user.status === "active") return "recovery";
   throw new ProblemError("INVALID_STATE", {
     detail:
-      `user ${encodeId("User", user.id)} is ${statusWord(user, now)} and has not accepted their invitation yet: ` +
+      `this user is ${statusWord(user, now)} and has not accepted their invitation yet: ` +
       "reset-password is for active users; use resend-invitation instead",
   });
 };

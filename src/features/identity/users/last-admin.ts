@@ -1,4 +1,3 @@
-import { encodeId } from "../../../http/ids.js";
 import { ProblemError } from "../../../http/problem.js";
 import { lockAccountAdmins } from "../../../store/queries/admins.js";
 import type { UserRow } from "../../../store/queries/identity.js";
@@ -34,11 +33,10 @@ export function lockAdminSet(tx: Tx): Promise<number[]> {
  */
 export function refuseLastAdmin(admins: readonly number[], user: UserRow, what: string, field?: string): void {
   if (!keepsAccountAdministrable(user) || admins.some((id) => id !== user.id)) return;
-  const userId = user.id;
   const prefix = field === undefined ? "" : `body "${field}": `;
   throw new ProblemError("INVALID_STATE", {
     detail:
-      `${prefix}cannot ${what} user ${encodeId("User", userId)}: they are the account's last active admin with developer access, ` +
+      `${prefix}cannot ${what} this user: they are the account's last active admin with developer access, ` +
       "and the account must keep one; first make another active user an admin with developer access",
   });
 }

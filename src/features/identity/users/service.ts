@@ -1,7 +1,6 @@
 import type { FeatureDeps } from "../../../auth/deps.js";
 import type { Actor } from "../../../auth/actor.js";
 import { auditTarget, recordAudit } from "../../audit/index.js";
-import { encodeId } from "../../../http/ids.js";
 import { rfc3339 } from "../../../http/time.js";
 import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
@@ -190,10 +189,8 @@ export async function changeUser(deps: FeatureDeps, actor: Actor, id: number, ch
   return deps.store.transaction(async (tx) => {
     const admins = mayDisqualify ? await lockAdminSet(tx) : [];
     const current = await lockHumanUser(tx, id);
-    if (!current) throw userNotFound(id);
-    if (current.status === "inactive") {
-      throw new ProblemError("INVALID_STATE", { detail: `user ${encodeId("User", id)} is deleted and cannot be changed` });
-    }
+    // A deletion that committed meanwhile: the user is gone from the API.
+    if (!current || current.status === "inactive") throw userNotFound(id);
     const roleChanges = change.role !== undefined && change.role !== current.role;
     if (roleChanges && id === principal.userId) {
       throw new ProblemError("INVALID_STATE", { detail: "you cannot change your own account role; ask another account admin" });

@@ -1,7 +1,6 @@
 import type { FeatureDeps } from "../../../auth/deps.js";
 import type { Actor } from "../../../auth/actor.js";
 import { issueUserKey, type CreateKeyInput, type IssuedKey } from "../../apikeys/index.js";
-import { encodeId } from "../../../http/ids.js";
 import { ProblemError } from "../../../http/problem.js";
 import { requireAccountAdmin, requireApiAccess, requireHumanUser } from "../../../auth/access.js";
 
@@ -21,10 +20,9 @@ export async function issueKeyForUser(
   if (keyType === "service") throw new ProblemError("FORBIDDEN", { detail: "a service key cannot create user keys" });
   requireAccountAdmin(principal, "issue keys for other users");
   const user = await requireHumanUser(deps.store.db, userId);
-  const wireId = encodeId("User", userId);
   if (user.is_developer !== 1 && user.role !== "admin") {
     throw new ProblemError("INVALID_STATE", {
-      detail: `user ${wireId} does not have developer access, so a key would be refused; set is_developer first`,
+      detail: "this user does not have developer access, so a key would be refused; set is_developer first",
     });
   }
   return issueUserKey(deps, actor, userId, input, "api_key.issued");
