@@ -10,10 +10,16 @@ import { opKey, SchemaBook, type Wire, type WireOperation } from "./wire.js";
  * SPEC line that demands it, so that the list is a decision and not a leak.
  * docs/arize-compatibility.md says the same.
  */
-export const SPEC_STATUSES: Record<string, { status: number; why: string }[]> = {
+const SPEC_STATUSES: Record<string, { status: number; why: string }[]> = {
   "POST /v2/users/{user_id}/reset-password": [{ status: 422, why: "SPEC §14: a user it does not apply to (not active) is 422" }],
   "POST /v2/users/{user_id}/resend-invitation": [{ status: 422, why: "SPEC §14: a user it does not apply to (active) is 422" }],
   "DELETE /v2/users/{user_id}": [{ status: 422, why: "SPEC §7: the last active human admin cannot be deleted (422)" }],
+  "GET /v2/users/{user_id}": [
+    { status: 403, why: "SPEC §4: a key whose user lacks developer access is 403 (docs/identity.md: on every route)" },
+  ],
+  "GET /v2/organizations/{org_id}": [
+    { status: 403, why: "SPEC §4: a key whose user lacks developer access is 403 (docs/identity.md: on every route)" },
+  ],
 };
 
 export interface CallOptions {

@@ -61,6 +61,10 @@ export function organizationCases(s: ContractSuite): void {
     await s.call(GET, { params: { org_id: s.fx.spaceId } }, 400);
   });
 
+  s.case(GET, "403 without developer access (a SPEC status, not in the map)", async () => {
+    await s.call(GET, { params: { org_id: s.fx.orgId }, key: s.fx.nonDeveloper.key }, 403);
+  });
+
   s.case(PATCH, "200 Organization renamed and redescribed", async () => {
     const org = await newOrg();
     const body = { name: unique("contract-renamed"), description: "" };

@@ -25,7 +25,8 @@ export function userCases(s: ContractSuite): void {
   });
 
   s.case(CREATE, "400 for a body the client cannot send", async () => {
-    await s.call(CREATE, { badBody: { name: "No Mode", email: newEmail(), role: role("member") } }, 400);
+    await s.call(CREATE, { badBody: { name: "No Email", role: role("member"), invite_mode: "none" } }, 400);
+    await s.call(CREATE, { badBody: { name: "Plain", email: newEmail(), role: role("member"), invite_mode: "postcard" } }, 400);
     await s.call(CREATE, { badBody: { name: "", email: newEmail(), role: role("member"), invite_mode: "none" } }, 400);
     await s.call(CREATE, { badBody: { name: "Owner", email: newEmail(), role: role("owner"), invite_mode: "none" } }, 400);
   });
@@ -71,8 +72,9 @@ export function userCases(s: ContractSuite): void {
     await s.call(GET, { params: { user_id: s.fx.reader.id }, key: s.fx.member.key }, 200);
   });
 
-  s.case(GET, "400 for the id of another type", async () => {
+  s.case(GET, "400 for the id of another type; 403 without developer access (a SPEC status, not in the map)", async () => {
     await s.call(GET, { params: { user_id: s.fx.spaceId } }, 400);
+    await s.call(GET, { params: { user_id: s.fx.nonDeveloper.id }, key: s.fx.nonDeveloper.key }, 403);
   });
 
   s.case(PATCH, "200 User with the new name and developer flag", async () => {
