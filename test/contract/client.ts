@@ -39,6 +39,11 @@ export interface CallOptions {
   code?: string;
 }
 
+/** A response as a failure message may show it: raw API keys and claim tokens cut to their prefix. */
+function withoutSecrets(text: string): string {
+  return text.replace(/\b(ak|kc)-[A-Za-z0-9]{20,}/g, "$1-[redacted]");
+}
+
 /** The machine code of a problem: the last segment of its `type`, as UPPER_SNAKE. */
 export function problemCode(body: Json): string | undefined {
   if (typeof body?.type !== "string") return undefined;
@@ -96,7 +101,7 @@ export class ContractClient {
       headers: { "sdk-version": this.sdkVersion },
     });
     const where = `${op.method} ${path}${body === undefined ? "" : ` with ${JSON.stringify(body)}`}`;
-    const answer = `answered ${res.status} ${res.text === "" ? "(empty body)" : res.text}`;
+    const answer = `answered ${res.status} ${res.text === "" ? "(empty body)" : withoutSecrets(res.text)}`;
     const listed = res.status in op.responses || (SPEC_STATUSES[key] ?? []).some((s) => s.status === res.status);
     const unlisted = `${res.status} is not a status ${key} lists in ${this.wire.file}`;
     const problems = this.bodyProblems(op, res);
