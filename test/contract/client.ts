@@ -120,7 +120,7 @@ export class ContractClient {
       expect(listed, `${unlisted}${context}`).toBe(true);
       expect(res.status, `${key}: expected ${expected}, ${answer.slice(0, 200)}${context}`).toBe(expected);
       const report = [`${key} answered ${res.status} but breaks ${this.wire.file}:`, ...problems.map((p) => `  - ${p}`)];
-      report.push(`  request: ${where}`, `  response: ${answer}`);
+      report.push(`  request: ${where}`, `  response: ${answer}`, "");
       expect.soft(problems.length, report.join("\n")).toBe(0);
     }
     if (problems.length === 0 && listed) this.record(key, res.status);
