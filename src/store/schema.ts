@@ -15,6 +15,10 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_event_targets: AuditEventTargetsTable;
   claim_links: ClaimLinksTable;
+  projects: ProjectsTable;
+  roles: RolesTable;
+  role_bindings: RoleBindingsTable;
+  resource_restrictions: ResourceRestrictionsTable;
 }
 
 interface AccountsTable {
@@ -163,4 +167,54 @@ interface AuditEventTargetsTable {
   event_id: number;
   /** The target's wire id (for example base64 of `ApiKey:42:x7Qa`). */
   target_id: string;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  space_id: number;
+  name: string;
+  /** Lower-cased name; unique in the space. */
+  name_key: string;
+  created_at: number;
+  updated_at: number;
+  /** Set when deleted; a deleted project frees its name (docs/access-control.md). */
+  deleted_at: number | null;
+}
+
+/** A custom role (SPEC §12); predefined roles are data in src/auth/catalog.ts, not rows. */
+export interface RolesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  /** Lower-cased name; unique in the account. */
+  name_key: string;
+  description: string | null;
+  /** JSON array of permission names, sorted, without duplicates. */
+  permissions: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type BindingResourceType = "SPACE" | "PROJECT";
+
+export interface RoleBindingsTable {
+  id: Generated<number>;
+  user_id: number;
+  /** A predefined role id (below FIRST_CUSTOM_ROLE_ID) or a custom role's row id. */
+  role_id: number;
+  resource_type: BindingResourceType;
+  /** A space id or a project id, by resource_type. */
+  resource_id: number;
+  /** The space that is (SPACE) or holds (PROJECT) the resource. */
+  space_id: number;
+  /** The organization of that space. */
+  organization_id: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ResourceRestrictionsTable {
+  /** The restricted project; a project is restricted or not, so it is the key. */
+  project_id: number;
+  created_at: number;
 }

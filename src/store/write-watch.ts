@@ -8,8 +8,14 @@ import type {
   UnknownRow,
 } from "kysely";
 
-/** Tables whose changes can change who a key authenticates as, or whether it does. */
-const AUTH_TABLES = new Set(["api_keys", "users", "memberships"]);
+/**
+ * Tables whose changes can change who a key authenticates as, whether it does,
+ * or what it may do (roles, bindings, restrictions and projects feed the
+ * permissions of every principal, docs/access-control.md).
+ */
+const AUTH_TABLES = new Set(["api_keys", "users", "memberships", "projects", "roles", "role_bindings", "resource_restrictions"]);
+/** Tables where a new row alone grants or takes away a permission. */
+const GRANTING_INSERTS = new Set(["memberships", "role_bindings", "resource_restrictions"]);
 /** Columns whose update never changes an authentication result. */
 const HARMLESS_COLUMNS = new Set(["last_used_at"]);
 
@@ -34,8 +40,9 @@ function columnOf(update: OperationNode): string | undefined {
 
 /**
  * True when a statement may change an authentication result: any update or
- * delete of keys, users or memberships (except last-use bookkeeping), and any
- * new membership. New keys and new users change nothing already cached.
+ * delete of keys, users, memberships or access-control rows (except last-use
+ * bookkeeping), and any new membership, role binding or restriction. New keys,
+ * users, projects and roles change nothing already cached.
  */
 export function affectsAuthentication(node: RootOperationNode): boolean {
   switch (node.kind) {
@@ -47,7 +54,7 @@ export function affectsAuthentication(node: RootOperationNode): boolean {
     case "DeleteQueryNode":
       return node.from.froms.some((f) => AUTH_TABLES.has(tableOf(f) ?? ""));
     case "InsertQueryNode":
-      return tableOf(node.into) === "memberships";
+      return GRANTING_INSERTS.has(tableOf(node.into) ?? "");
     case "RawNode": {
       // Raw SQL is opaque: any write that names a watched table counts.
       const text = node.sqlFragments.join(" ").toLowerCase();

@@ -96,6 +96,37 @@ const EXPECTED: { [T in keyof Database]: Nullability<Selectable<Database[T]>> } 
     used_at: "null",
     revoked_at: "null",
   },
+  projects: {
+    id: "not null",
+    space_id: "not null",
+    name: "not null",
+    name_key: "not null",
+    created_at: "not null",
+    updated_at: "not null",
+    deleted_at: "null",
+  },
+  roles: {
+    id: "not null",
+    account_id: "not null",
+    name: "not null",
+    name_key: "not null",
+    description: "null",
+    permissions: "not null",
+    created_at: "not null",
+    updated_at: "not null",
+  },
+  role_bindings: {
+    id: "not null",
+    user_id: "not null",
+    role_id: "not null",
+    resource_type: "not null",
+    resource_id: "not null",
+    space_id: "not null",
+    organization_id: "not null",
+    created_at: "not null",
+    updated_at: "not null",
+  },
+  resource_restrictions: { project_id: "not null", created_at: "not null" },
 };
 
 /** The migrator's own tables. */

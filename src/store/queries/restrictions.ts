@@ -1,0 +1,30 @@
+import type { Selectable } from "kysely";
+import type { ResourceRestrictionsTable } from "../schema.js";
+import type { Db } from "../store.js";
+
+export type RestrictionRow = Selectable<ResourceRestrictionsTable>;
+
+export async function findRestriction(db: Db, projectId: number): Promise<RestrictionRow | undefined> {
+  return db.selectFrom("resource_restrictions").selectAll().where("project_id", "=", projectId).executeTakeFirst();
+}
+
+/** Restricts a project; the existing restriction when it already was (the first one's time stays). */
+export async function insertRestriction(db: Db, projectId: number, now: number): Promise<{ row: RestrictionRow; created: boolean }> {
+  const inserted = await db
+    .insertInto("resource_restrictions")
+    .values({ project_id: projectId, created_at: now })
+    .onConflict((oc) => oc.column("project_id").doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { row: inserted, created: true };
+  const existing = await findRestriction(db, projectId);
+  if (!existing) throw new Error("a restriction that conflicted is gone inside the same transaction");
+  return { row: existing, created: false };
+}
+
+/** Lifts the restrictions of these projects; returns the project ids that were restricted. */
+export async function deleteRestrictions(db: Db, projectIds: number[]): Promise<number[]> {
+  if (projectIds.length === 0) return [];
+  const rows = await db.deleteFrom("resource_restrictions").where("project_id", "in", projectIds).returning("project_id").execute();
+  return rows.map((r) => r.project_id);
+}
