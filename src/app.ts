@@ -5,6 +5,7 @@ import { pino, type Logger } from "pino";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FeatureDeps } from "./auth/deps.js";
 import type { TrustProxy } from "./config/config.js";
+import { ACCESS_SCHEMAS, accessRoutes } from "./features/access/index.js";
 import { API_KEY_SCHEMAS, apiKeyRoutes } from "./features/apikeys/index.js";
 import { AUDIT_SCHEMAS, auditRoutes } from "./features/audit/index.js";
 import { IDENTITY_SCHEMAS, identityRoutes } from "./features/identity/index.js";
@@ -191,7 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   app.addSchema(ProblemSchema);
-  for (const schema of [...API_KEY_SCHEMAS, ...IDENTITY_SCHEMAS, ...AUDIT_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [...API_KEY_SCHEMAS, ...IDENTITY_SCHEMAS, ...AUDIT_SCHEMAS, ...ACCESS_SCHEMAS]) app.addSchema(schema);
 
   const keyCache = new StoreCache<number, ApiKeyRecord>(deps.store.invalidation, deps.keyCacheSize, CACHE_MAX_AGE_MS);
   const lastUsed = new LastUsedTracker(
@@ -243,6 +244,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     whoamiRoute(v2, keyDeps);
     identityRoutes(v2, keyDeps);
     invitationRoutes(v2, keyDeps);
+    accessRoutes(v2, keyDeps);
     auditRoutes(v2, keyDeps);
   });
 

@@ -1,8 +1,10 @@
 import { encodeId } from "../http/ids.js";
 import { ProblemError } from "../http/problem.js";
 import { findOrganization, findSpace, type OrganizationRow, type SpaceRow, type UserRow } from "../store/queries/identity.js";
+import { findProject, type ProjectRow } from "../store/queries/projects.js";
 import { findHumanUser, sharesOrganization } from "../store/queries/users.js";
 import type { Db } from "../store/store.js";
+import { predefinedGrants, type Permission } from "./catalog.js";
 import { isAccountAdmin, mayUseApi, organizationRole, spaceRole, type Principal } from "./permissions.js";
 
 /**
@@ -51,6 +53,45 @@ export async function visibleSpace(db: Db, principal: Principal, id: number): Pr
 
 export function requireSpaceAdmin(principal: Principal, space: SpaceRow, what: string): void {
   if (spaceRole(principal, space) !== "admin") throw new ProblemError("FORBIDDEN", { detail: `only admins of the space may ${what}` });
+}
+
+/**
+ * A live project in a space the principal sees (visibleSpace), or 404 worded
+ * exactly as for a project that does not exist. Returns the project and its space.
+ */
+export async function visibleProject(db: Db, principal: Principal, id: number): Promise<{ project: ProjectRow; space: SpaceRow }> {
+  const project = await findProject(db, id);
+  const space = project && (await findSpace(db, project.space_id));
+  if (!project || !space || spaceRole(principal, space) === undefined) throw projectNotFound(id);
+  return { project, space };
+}
+
+/**
+ * Refuses (403) a principal whose role in the space does not grant `permission`
+ * (the predefined roles' sets, src/auth/catalog.ts). Bindings and restrictions
+ * do not count yet: the permission engine will read them (docs/access-control.md).
+ */
+export function requireSpacePermission(principal: Principal, space: SpaceRow, permission: Permission, what: string): void {
+  if (!predefinedGrants(spaceRole(principal, space), permission)) {
+    throw new ProblemError("FORBIDDEN", { detail: `your role in this space does not allow you to ${what} (it needs ${permission})` });
+  }
+}
+
+/**
+ * Which spaces a principal sees (visibleSpace's rule, as list filters): those of
+ * the organizations it administers, and those it holds a role in (with
+ * `adminOnly`: an admin role). Undefined for account admins: every space.
+ */
+export function spaceScope(principal: Principal, adminOnly = false): { organizationIds: number[]; spaceIds: number[] } | undefined {
+  if (isAccountAdmin(principal)) return undefined;
+  return {
+    organizationIds: organizationsAdministeredBy(principal),
+    spaceIds: [...principal.spaceRoles].filter(([, role]) => !adminOnly || role === "admin").map(([id]) => id),
+  };
+}
+
+export function projectNotFound(id: number): ProblemError {
+  return new ProblemError("NOT_FOUND", { detail: `project ${encodeId("Project", id)} does not exist` });
 }
 
 export function organizationNotFound(id: number): ProblemError {

@@ -2,7 +2,7 @@ import { hash } from "node:crypto";
 import { ProblemError } from "./problem.js";
 
 /** The entity types an opaque id can name (SPEC §2). */
-export type IdType = "ApiKey" | "User" | "Organization" | "Space" | "Membership" | "AuditEvent";
+export type IdType = "ApiKey" | "User" | "Organization" | "Space" | "Membership" | "AuditEvent" | "Project" | "Role" | "RoleBinding";
 
 const SUFFIX_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const DECODED_PATTERN = /^([A-Za-z]+):([1-9][0-9]{0,15}):([0-9A-Za-z]{4})$/;

@@ -27,7 +27,18 @@ export type AuditAction =
   | "user.recovery_issued"
   | "user.claim_link_issued"
   | "user.claim_link_mail_failed"
-  | "user.claimed";
+  | "user.claimed"
+  | "project.created"
+  | "project.updated"
+  | "project.deleted"
+  | "role.created"
+  | "role.updated"
+  | "role.deleted"
+  | "role_binding.created"
+  | "role_binding.updated"
+  | "role_binding.deleted"
+  | "resource_restriction.created"
+  | "resource_restriction.deleted";
 
 /** Something a change touched: stored as its wire id, so the trail can be filtered by it. */
 export interface AuditTarget {

@@ -16,6 +16,13 @@ export function identityRoutes(app: App, deps: FeatureDeps): void {
 
 export { bootstrap, DEFAULT_ADMIN, type BootstrapResult } from "./bootstrap.js";
 export {
+  NO_CONTENT,
+  pageOf,
+  pathId,
+  SECURITY,
+  requireChange,
+  requireNotBlank,
+  writeUnique,
   IDENTITY_SCHEMAS,
   type Organization,
   type OrganizationMembership,

@@ -12,6 +12,7 @@ import {
   listMemberships,
   lockMembership,
 } from "../../../store/queries/memberships.js";
+import { deleteBindingsWhere } from "../../../store/queries/role-bindings.js";
 import { lockLive } from "../../../store/queries/soft-delete.js";
 import { findHumanUser, lockHumanUser } from "../../../store/queries/users.js";
 import type { MemberRole, MembershipScope } from "../../../store/schema.js";
@@ -126,8 +127,8 @@ export async function upsertMember(
 
 /**
  * DELETE /v2/{organizations|spaces}/{id}/users/{user_id}. Leaving an
- * organization also ends the user's memberships of its spaces, since a space
- * membership needs the organization's.
+ * organization also ends the user's memberships of its spaces and role
+ * bindings in it, since both need the organization's membership.
  */
 export async function removeMember(
   deps: FeatureDeps,
@@ -148,6 +149,8 @@ export async function removeMember(
     if (!removed) throw notMember();
     const spaces = scope === "organization" ? await deleteSpaceMembershipsIn(tx, scopeId, userId) : [];
     const spaceIds = spaces.map((m) => encodeId("Space", m.scope_id));
+    // A binding needs its user in the resource's organization (SPEC §12): leaving it ends them.
+    const bindings = scope === "organization" ? await deleteBindingsWhere(tx, { userId, organizationId: scopeId }) : [];
     await recordAudit(tx, {
       actor,
       at: now,
@@ -161,7 +164,9 @@ export async function removeMember(
       details: {
         scope,
         role: removed.role,
-        ...(scope === "organization" ? { removed_space_ids: spaceIds } : {}),
+        ...(scope === "organization"
+          ? { removed_space_ids: spaceIds, removed_role_binding_ids: bindings.map((b) => encodeId("RoleBinding", b.id)) }
+          : {}),
       },
     });
   });

@@ -5,6 +5,9 @@ import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
 import { insertSpace, type SpaceRow } from "../../../store/queries/identity.js";
 import { deleteMembershipsOf } from "../../../store/queries/memberships.js";
+import { softDeleteProjects } from "../../../store/queries/projects.js";
+import { deleteRestrictions } from "../../../store/queries/restrictions.js";
+import { deleteBindingsWhere } from "../../../store/queries/role-bindings.js";
 import { lockLive, softDelete } from "../../../store/queries/soft-delete.js";
 import { countWorkingKeysInSpace, findSpaceByName, listSpaces } from "../../../store/queries/spaces.js";
 import {
@@ -128,7 +131,8 @@ export async function updateSpace(deps: FeatureDeps, actor: Actor, id: number, p
 
 /**
  * DELETE /v2/spaces/{id}: admins of the space's organization. Refused (422)
- * while service keys of the space still work; its memberships go with it.
+ * while service keys of the space still work; its memberships, its projects
+ * and every role binding and restriction in it go with it.
  */
 export async function deleteSpace(deps: FeatureDeps, actor: Actor, id: number): Promise<void> {
   const principal = actor.caller.principal;
@@ -145,12 +149,21 @@ export async function deleteSpace(deps: FeatureDeps, actor: Actor, id: number): 
       });
     }
     const removed = await deleteMembershipsOf(tx, "space", id);
+    // Its projects go with it, and with them every binding and restriction in the space.
+    const projectIds = await softDeleteProjects(tx, { spaceId: id }, now);
+    await deleteRestrictions(tx, projectIds);
+    const bindings = await deleteBindingsWhere(tx, { spaceId: id });
     await recordAudit(tx, {
       actor,
       at: now,
       action: "space.deleted",
       targets: [auditTarget("Space", id), auditTarget("Organization", space.organization_id)],
-      details: { name: space.name, removed_memberships: removed },
+      details: {
+        name: space.name,
+        removed_memberships: removed,
+        deleted_project_ids: projectIds.map((projectId) => encodeId("Project", projectId)),
+        removed_role_binding_ids: bindings.map((binding) => encodeId("RoleBinding", binding.id)),
+      },
     });
   });
 }

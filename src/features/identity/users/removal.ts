@@ -5,6 +5,7 @@ import { encodeId } from "../../../http/ids.js";
 import { ProblemError } from "../../../http/problem.js";
 import { deleteKeysOfPrincipal } from "../../../store/queries/api-keys.js";
 import { deleteMembershipsOfUser } from "../../../store/queries/memberships.js";
+import { deleteBindingsWhere } from "../../../store/queries/role-bindings.js";
 import { deactivateUser, lockHumanUser } from "../../../store/queries/users.js";
 import { lockAdminSet, refuseLastAdmin } from "./last-admin.js";
 import { requireAccountAdmin, requireHumanUser, requireApiAccess, userNotFound } from "../../../auth/access.js";
@@ -12,7 +13,8 @@ import { revokeClaimLinks } from "../../../store/queries/claim-links.js";
 
 /**
  * DELETE /v2/users/{id}: account admins only, never oneself. In one
- * transaction the user becomes inactive, loses every membership, and every user
+ * transaction the user becomes inactive, loses every membership and role
+ * binding, and every user
  * key acting as the user is deleted, so those keys stop authenticating before
  * the response is sent. Service keys the user created act as their own bot
  * users and keep working. The user's live claim links die. A deleted user is
@@ -40,6 +42,7 @@ export async function removeUser(deps: FeatureDeps, actor: Actor, id: number): P
     if (!(await deactivateUser(tx, id, now))) throw userNotFound(id);
     await revokeClaimLinks(tx, id, now);
     const memberships = await deleteMembershipsOfUser(tx, id);
+    const bindings = await deleteBindingsWhere(tx, { userId: id });
     const keyIds = await deleteKeysOfPrincipal(tx, id, now);
     const user = auditTarget("User", id);
     for (const keyId of keyIds) {
@@ -63,6 +66,7 @@ export async function removeUser(deps: FeatureDeps, actor: Actor, id: number): P
           role: m.role,
         })),
         deleted_key_ids: keyIds.map((keyId) => encodeId("ApiKey", keyId)),
+        removed_role_binding_ids: bindings.map((binding) => encodeId("RoleBinding", binding.id)),
       },
     });
   });

@@ -1,0 +1,156 @@
+import type { Actor } from "../../auth/actor.js";
+import type { FeatureDeps } from "../../auth/deps.js";
+import {
+  projectNotFound,
+  requireApiAccess,
+  spaceScope,
+  requireSpacePermission,
+  spaceNotFound,
+  visibleProject,
+  visibleSpace,
+} from "../../auth/access.js";
+import { encodeId } from "../../http/ids.js";
+import { ProblemError } from "../../http/problem.js";
+import { readPage, type Page } from "../../store/page.js";
+import {
+  findProjectByName,
+  insertProject,
+  listProjects,
+  renameProject,
+  softDeleteProjects,
+  spaceIdsNamed,
+  type ProjectRow,
+} from "../../store/queries/projects.js";
+import { deleteRestrictions } from "../../store/queries/restrictions.js";
+import { deleteBindingsWhere } from "../../store/queries/role-bindings.js";
+import { lockLive } from "../../store/queries/soft-delete.js";
+import { auditTarget, recordAudit } from "../audit/index.js";
+import { requireNotBlank, writeUnique } from "../identity/index.js";
+
+function nameTaken(name: string, status: "CONFLICT" | "INVALID_STATE" = "CONFLICT"): ProblemError {
+  return new ProblemError(status, {
+    detail: `a project named "${name}" already exists in this space (names are compared case-insensitively)`,
+  });
+}
+
+export interface ProjectFilters {
+  spaceId: number | undefined;
+  spaceName: string | undefined;
+  name: string | undefined;
+}
+
+/** GET /v2/projects: projects of the spaces the caller sees, newest first. */
+export async function listVisibleProjects(
+  deps: FeatureDeps,
+  actor: Actor,
+  filters: ProjectFilters,
+  page: { limit: number; cursor: string | undefined },
+): Promise<Page<ProjectRow>> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  const db = deps.store.db;
+  // A space id the caller cannot see is 404, as on every route that takes one.
+  if (filters.spaceId !== undefined) await visibleSpace(db, principal, filters.spaceId);
+  let spaceIds = filters.spaceId === undefined ? undefined : [filters.spaceId];
+  if (filters.spaceName !== undefined) {
+    const named = await spaceIdsNamed(db, filters.spaceName);
+    spaceIds = spaceIds === undefined ? named : spaceIds.filter((id) => named.includes(id));
+  }
+  return readPage(
+    deps.cursors,
+    {
+      ...page,
+      filters: { list: "projects", caller: principal.userId, space_id: filters.spaceId, space_name: filters.spaceName, name: filters.name },
+    },
+    (after) => listProjects(db, { spaceIds, name: filters.name, visible: spaceScope(principal), after, limit: page.limit }),
+    (row) => row.created_at,
+  );
+}
+
+export async function getProject(deps: FeatureDeps, actor: Actor, id: number): Promise<ProjectRow> {
+  requireApiAccess(actor.caller.principal);
+  return (await visibleProject(deps.store.db, actor.caller.principal, id)).project;
+}
+
+/** POST /v2/projects: a role in the space that grants PROJECT_CREATE (admin, member); names unique in the space (409). */
+export async function createProject(deps: FeatureDeps, actor: Actor, input: { name: string; spaceId: number }): Promise<ProjectRow> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  requireNotBlank(input.name);
+  const space = await visibleSpace(deps.store.db, principal, input.spaceId);
+  requireSpacePermission(principal, space, "PROJECT_CREATE", "create projects in it");
+  if (await findProjectByName(deps.store.db, space.id, input.name)) throw nameTaken(input.name);
+  const now = deps.now();
+  return writeUnique(
+    deps.store,
+    () => nameTaken(input.name),
+    async (tx) => {
+      if (!(await lockLive(tx, "spaces", space.id))) throw spaceNotFound(space.id);
+      const project = await insertProject(tx, { space_id: space.id, name: input.name, created_at: now, updated_at: now });
+      await recordAudit(tx, {
+        actor,
+        at: now,
+        action: "project.created",
+        targets: [auditTarget("Project", project.id), auditTarget("Space", space.id)],
+        details: { name: input.name },
+      });
+      return project;
+    },
+  );
+}
+
+/**
+ * PATCH /v2/projects/{id}: renames; PROJECT_UPDATE in the space. A name another
+ * project of the space holds is 422 here (Arize's update has no 409; create's is 409).
+ */
+export async function updateProject(deps: FeatureDeps, actor: Actor, id: number, name: string): Promise<ProjectRow> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  requireNotBlank(name);
+  const { project, space } = await visibleProject(deps.store.db, principal, id);
+  requireSpacePermission(principal, space, "PROJECT_UPDATE", "rename its projects");
+  const holder = await findProjectByName(deps.store.db, space.id, name);
+  if (holder && holder.id !== id) throw nameTaken(name, "INVALID_STATE");
+  const now = deps.now();
+  return writeUnique(
+    deps.store,
+    () => nameTaken(name, "INVALID_STATE"),
+    async (tx) => {
+      const updated = await renameProject(tx, id, name, now);
+      if (!updated) throw projectNotFound(id);
+      await recordAudit(tx, {
+        actor,
+        at: now,
+        action: "project.updated",
+        targets: [auditTarget("Project", id), auditTarget("Space", space.id)],
+        details: { before: { name: project.name }, after: { name } },
+      });
+      return updated;
+    },
+  );
+}
+
+/** DELETE /v2/projects/{id}: PROJECT_DELETE in the space; its role bindings and its restriction go with it. */
+export async function deleteProject(deps: FeatureDeps, actor: Actor, id: number): Promise<void> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  const { project, space } = await visibleProject(deps.store.db, principal, id);
+  requireSpacePermission(principal, space, "PROJECT_DELETE", "delete its projects");
+  const now = deps.now();
+  await deps.store.transaction(async (tx) => {
+    if ((await softDeleteProjects(tx, { id }, now)).length === 0) throw projectNotFound(id);
+    const bindings = await deleteBindingsWhere(tx, { projectId: id });
+    const restricted = (await deleteRestrictions(tx, [id])).length > 0;
+    await recordAudit(tx, {
+      actor,
+      at: now,
+      action: "project.deleted",
+      targets: [auditTarget("Project", id), auditTarget("Space", space.id)],
+      details: {
+        name: project.name,
+        removed_role_binding_ids: bindings.map((b) => encodeId("RoleBinding", b.id)),
+        was_restricted: restricted,
+      },
+    });
+  });
+}
