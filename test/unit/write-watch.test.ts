@@ -46,4 +46,32 @@ describe("affectsAuthentication", () => {
     expect(affectsAuthentication(db.updateTable("spaces").set({ name: "x" }).toOperationNode())).toBe(false);
     expect(affectsAuthentication(sql`select * from users`.toOperationNode())).toBe(false);
   });
+
+  it("flags every change of roles, role bindings, restrictions and projects, and new bindings and restrictions (docs/access-control.md)", () => {
+    const binding = {
+      user_id: 1,
+      role_id: 2,
+      resource_type: "SPACE" as const,
+      resource_id: 1,
+      space_id: 1,
+      organization_id: 1,
+      created_at: 1,
+      updated_at: 1,
+    };
+    expect(affectsAuthentication(db.insertInto("role_bindings").values(binding).toOperationNode())).toBe(true);
+    expect(affectsAuthentication(db.updateTable("role_bindings").set({ role_id: 3 }).toOperationNode())).toBe(true);
+    expect(affectsAuthentication(db.deleteFrom("role_bindings").where("id", "=", 1).toOperationNode())).toBe(true);
+    expect(affectsAuthentication(db.insertInto("resource_restrictions").values({ project_id: 1, created_at: 1 }).toOperationNode())).toBe(
+      true,
+    );
+    expect(affectsAuthentication(db.deleteFrom("resource_restrictions").toOperationNode())).toBe(true);
+    expect(affectsAuthentication(db.updateTable("roles").set({ permissions: "[]" }).toOperationNode())).toBe(true);
+    expect(affectsAuthentication(db.deleteFrom("roles").toOperationNode())).toBe(true);
+    expect(affectsAuthentication(db.updateTable("projects").set({ deleted_at: 1 }).toOperationNode())).toBe(true);
+    // A new role or project is bound to nobody yet.
+    const role = { account_id: 1, name: "r", name_key: "r", description: null, permissions: "[]", created_at: 1, updated_at: 1 };
+    expect(affectsAuthentication(db.insertInto("roles").values(role).toOperationNode())).toBe(false);
+    const project = { space_id: 1, name: "p", name_key: "p", created_at: 1, updated_at: 1 };
+    expect(affectsAuthentication(db.insertInto("projects").values(project).toOperationNode())).toBe(false);
+  });
 });
