@@ -81,3 +81,19 @@ export function resolveUser(client: ApiClient, reference: string): Promise<strin
     noun: "user",
   });
 }
+
+/** A project id from an id or a name (exact, case-insensitive), optionally among one space's projects. */
+export function resolveProject(client: ApiClient, reference: string, spaceId?: string): Promise<string> {
+  return resolveBy(client, reference, {
+    path: "/v2/projects",
+    listKey: "projects",
+    query: { name: reference.trim(), space_id: spaceId },
+    field: "name",
+    noun: "project",
+  });
+}
+
+/** A role id from an id or a name (exact, case-insensitive): predefined (admin, member, read-only, annotator) or custom. */
+export function resolveRole(client: ApiClient, reference: string): Promise<string> {
+  return resolveBy(client, reference, { path: "/v2/roles", listKey: "roles", query: {}, field: "name", noun: "role" });
+}
