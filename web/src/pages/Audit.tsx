@@ -27,6 +27,17 @@ const ACTIONS = [
   "space.deleted",
   "membership.upserted",
   "membership.removed",
+  "project.created",
+  "project.updated",
+  "project.deleted",
+  "role.created",
+  "role.updated",
+  "role.deleted",
+  "role_binding.created",
+  "role_binding.updated",
+  "role_binding.deleted",
+  "resource_restriction.created",
+  "resource_restriction.deleted",
   "keyhouse.initialized",
 ];
 

@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PERMISSIONS, PREDEFINED_ROLES, predefinedGrants } from "../../src/auth/catalog.js";
+
+const WIRE = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "..", "shared", "arize-wire", "sdk-8.31.0.json"), "utf8"));
+
+describe("the permission catalog", () => {
+  it("is Arize's 2026-06 Permission enum plus API_KEY_VERIFY", () => {
+    const arize: string[] = WIRE.schemas.Role.$defs.Permission.enum;
+    expect([...PERMISSIONS]).toEqual([...arize, "API_KEY_VERIFY"]);
+  });
+
+  it("gives the predefined roles SPEC §8's service key rights", () => {
+    const table = {
+      admin: [true, true, true],
+      member: [true, true, false],
+      "read-only": [true, false, false],
+      annotator: [false, false, false],
+    };
+    for (const [role, [read, create, remove]] of Object.entries(table)) {
+      const grants = (p: "SERVICE_KEY_READ" | "SERVICE_KEY_CREATE" | "SERVICE_KEY_DELETE") =>
+        predefinedGrants(role as keyof typeof table, p);
+      expect([grants("SERVICE_KEY_READ"), grants("SERVICE_KEY_CREATE"), grants("SERVICE_KEY_DELETE")], role).toEqual([
+        read,
+        create,
+        remove,
+      ]);
+    }
+  });
+
+  it("is documented in docs/access-control.md, row for row", () => {
+    const doc = readFileSync(join(import.meta.dirname, "..", "..", "docs", "access-control.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| `([A-Z_]+)` \|((?: [a-z]* \|){4})$/gm)].map((m) => [
+      m[1],
+      (m[2] ?? "")
+        .split("|")
+        .slice(0, 4)
+        .map((c) => c.trim() === "yes"),
+    ]);
+    const expected = PERMISSIONS.map((p) => [p, PREDEFINED_ROLES.map((role) => role.permissions.includes(p))]);
+    expect(rows).toEqual(expected);
+  });
+});
