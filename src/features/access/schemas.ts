@@ -17,7 +17,7 @@ import {
 
 /** The permission values Arize's client knows (2026-06): the catalog without keyhouse's own API_KEY_VERIFY. */
 export const WIRE_PERMISSIONS = PERMISSIONS.filter((p) => p !== "API_KEY_VERIFY");
-export const RESOURCE_TYPES = ["SPACE", "PROJECT"] as const;
+const RESOURCE_TYPES = ["SPACE", "PROJECT"] as const;
 
 const ProjectSchema = Type.Object(
   {

@@ -4,7 +4,7 @@ import type { Db } from "../store.js";
 
 export type RestrictionRow = Selectable<ResourceRestrictionsTable>;
 
-export async function findRestriction(db: Db, projectId: number): Promise<RestrictionRow | undefined> {
+async function findRestriction(db: Db, projectId: number): Promise<RestrictionRow | undefined> {
   return db.selectFrom("resource_restrictions").selectAll().where("project_id", "=", projectId).executeTakeFirst();
 }
 
