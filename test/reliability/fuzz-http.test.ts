@@ -43,6 +43,16 @@ describe("fuzzing headers, bodies, paths and methods of every route through HTTP
       const space = encodeURIComponent(t.spaceId);
       const member = encodeURIComponent(f.member.id);
       const fresh = () => fc.sample(freshName, 1)[0];
+      const made = async (path: string, body: unknown) => (await t.call(path, { method: "POST", body })).body.id as string;
+      const project = await made("/v2/projects", { name: "fuzzed project", space_id: t.spaceId });
+      const role = await made("/v2/roles", { name: "fuzzed role", permissions: ["PROJECT_READ"] });
+      const binding = await made("/v2/role-bindings", {
+        role_id: role,
+        user_id: f.member.id,
+        resource_type: "PROJECT",
+        resource_id: project,
+      });
+      const [projectPath, rolePath, bindingPath] = [project, role, binding].map(encodeURIComponent);
       routes = [
         { method: "GET", path: "/v2/api-keys" },
         { method: "POST", path: "/v2/api-keys", body: () => ({ name: fresh() }) },
@@ -70,6 +80,18 @@ describe("fuzzing headers, bodies, paths and methods of every route through HTTP
         { method: "GET", path: `/v2/users/${member}` },
         { method: "PATCH", path: `/v2/users/${member}`, body: () => ({ name: "Member" }) },
         { method: "POST", path: `/v2/users/${member}/api-keys`, body: () => ({ name: fresh() }) },
+        { method: "GET", path: "/v2/projects" },
+        { method: "POST", path: "/v2/projects", body: () => ({ name: fresh(), space_id: t.spaceId }) },
+        { method: "GET", path: `/v2/projects/${projectPath}` },
+        { method: "PATCH", path: `/v2/projects/${projectPath}`, body: () => ({ name: fresh() }) },
+        { method: "GET", path: "/v2/roles" },
+        { method: "POST", path: "/v2/roles", body: () => ({ name: fresh(), permissions: ["DATASET_READ"] }) },
+        { method: "GET", path: `/v2/roles/${rolePath}` },
+        { method: "PATCH", path: `/v2/roles/${rolePath}`, body: () => ({ description: "fuzzed" }) },
+        { method: "GET", path: "/v2/role-bindings" },
+        { method: "GET", path: `/v2/role-bindings/${bindingPath}` },
+        { method: "PATCH", path: `/v2/role-bindings/${bindingPath}`, body: () => ({ role_id: role }) },
+        { method: "POST", path: "/v2/resource-restrictions", body: () => ({ resource_id: project }) },
         { method: "GET", path: "/v2/audit-events" },
         { method: "GET", path: "/v2/openapi.json" },
         { method: "GET", path: "/healthz" },
