@@ -167,6 +167,28 @@ forEachStore((store) => {
     });
   });
 
+  describe("races", () => {
+    it("eight concurrent bindings of one user on one space: exactly one 201, the others 409", async () => {
+      const { space, user } = await world();
+      const body = { role_id: predefined.member ?? "", user_id: user.id, resource_type: "SPACE", resource_id: space.id };
+      const statuses = (await Promise.all(Array.from({ length: 8 }, () => bind(body)))).map((res) => res.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(7);
+    });
+
+    it("deleting a role while it is being bound: never both (a binding to a deleted role)", async () => {
+      for (let round = 0; round < 5; round++) {
+        const { space, user } = await world();
+        const role = await newRole();
+        const [bound, deleted] = await Promise.all([
+          bind({ role_id: role.id, user_id: user.id, resource_type: "SPACE", resource_id: space.id }),
+          t.call(`/v2/roles/${role.id}`, { method: "DELETE" }),
+        ]);
+        expect([`${bound.status}/${deleted.status}`]).toContainEqual(expect.stringMatching(/^(201\/422|404\/204)$/));
+      }
+    });
+  });
+
   describe("resource restrictions", () => {
     it("restrict a project (200, exactly Arize's body), idempotently, and lift it (204); lifting again is 404", async () => {
       const { project } = await world();
