@@ -39,7 +39,7 @@ forEachStore((store) => {
       expect(events[0]).toMatchObject({ action: "project.created", target_ids: expect.arrayContaining([project.id, space.id]) });
     });
 
-    it("lets space members create projects (PROJECT_CREATE) and refuses read-only members (403) and outsiders (404)", async () => {
+    it("lets space members create projects (PROJECT_CREATE) and refuses read-only members (403) and outsiders (422)", async () => {
       const { space, as } = await world();
       const member = await as("member");
       await newProject(space.id, { key: member.key });
@@ -47,8 +47,13 @@ forEachStore((store) => {
       const refused = await t.call("/v2/projects", { method: "POST", body: { name: "x", space_id: space.id }, key: reader.key });
       expectProblem(refused, 403, "FORBIDDEN");
       expect(refused.body.detail).toContain("PROJECT_CREATE");
+      // Arize's create has no 404: an unseen space is 422, worded as for one that does not exist.
       const outsider = await person(t);
-      expectProblem(await t.call("/v2/projects", { method: "POST", body: { name: "x", space_id: space.id }, key: outsider.key }), 404);
+      const unseen = await t.call("/v2/projects", { method: "POST", body: { name: "x", space_id: space.id }, key: outsider.key });
+      expectProblem(unseen, 422, "INVALID_STATE");
+      const missing = await t.call("/v2/projects", { method: "POST", body: { name: "x", space_id: encodeId("Space", 987654321) } });
+      expectProblem(missing, 422, "INVALID_STATE");
+      expect(unseen.body.detail).toBe(missing.body.detail.replace(encodeId("Space", 987654321), space.id));
     });
 
     it("keeps names unique in a space, case-insensitively (409), and allows the same name in another space", async () => {
@@ -97,7 +102,8 @@ forEachStore((store) => {
       expect(bySpace.projects.map((p: { id: string }) => p.id)).toEqual([b.id]);
       const byName = expectStatus(await t.call(`/v2/projects?space_name=${encodeURIComponent(other.name.toUpperCase())}`), 200);
       expect(byName.projects.map((p: { id: string }) => p.id)).toEqual([b.id]);
-      expectProblem(await t.call(`/v2/projects?space_id=${other.id}`, { key: member.key }), 404);
+      // A filter: a space the caller cannot see selects nothing (Arize's list has no 404).
+      expect(expectStatus(await t.call(`/v2/projects?space_id=${other.id}`, { key: member.key }), 200).projects).toEqual([]);
     });
 
     it("pages with a signed keyset cursor bound to the filters", async () => {

@@ -1,17 +1,11 @@
 import type { Actor } from "../../auth/actor.js";
 import type { FeatureDeps } from "../../auth/deps.js";
-import {
-  projectNotFound,
-  requireApiAccess,
-  spaceScope,
-  requireSpacePermission,
-  spaceNotFound,
-  visibleProject,
-  visibleSpace,
-} from "../../auth/access.js";
+import { projectNotFound, requireApiAccess, spaceScope, requireSpacePermission, spaceNotFound, visibleProject } from "../../auth/access.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
+import { spaceRole, type Principal } from "../../auth/permissions.js";
 import { readPage, type Page } from "../../store/page.js";
+import { findSpace, type SpaceRow } from "../../store/queries/identity.js";
 import {
   findProjectByName,
   insertProject,
@@ -49,8 +43,8 @@ export async function listVisibleProjects(
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const db = deps.store.db;
-  // A space id the caller cannot see is 404, as on every route that takes one.
-  if (filters.spaceId !== undefined) await visibleSpace(db, principal, filters.spaceId);
+  // A filter, not a lookup: a space the caller cannot see (or that does not
+  // exist) selects nothing, which tells nothing (Arize's list has no 404).
   let spaceIds = filters.spaceId === undefined ? undefined : [filters.spaceId];
   if (filters.spaceName !== undefined) {
     const named = await spaceIdsNamed(db, filters.spaceName);
@@ -72,12 +66,25 @@ export async function getProject(deps: FeatureDeps, actor: Actor, id: number): P
   return (await visibleProject(deps.store.db, actor.caller.principal, id)).project;
 }
 
+/**
+ * The space a project is created in. One the caller cannot see answers like
+ * one that does not exist, with 422 and not 404: Arize's create lists no 404
+ * (its space is a body member, not the resource of the route).
+ */
+async function spaceForCreate(deps: FeatureDeps, principal: Principal, spaceId: number): Promise<SpaceRow> {
+  const space = await findSpace(deps.store.db, spaceId);
+  if (!space || spaceRole(principal, space) === undefined) {
+    throw new ProblemError("INVALID_STATE", { detail: `body "space_id" names no space you can see (${encodeId("Space", spaceId)})` });
+  }
+  return space;
+}
+
 /** POST /v2/projects: a role in the space that grants PROJECT_CREATE (admin, member); names unique in the space (409). */
 export async function createProject(deps: FeatureDeps, actor: Actor, input: { name: string; spaceId: number }): Promise<ProjectRow> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   requireNotBlank(input.name);
-  const space = await visibleSpace(deps.store.db, principal, input.spaceId);
+  const space = await spaceForCreate(deps, principal, input.spaceId);
   requireSpacePermission(principal, space, "PROJECT_CREATE", "create projects in it");
   if (await findProjectByName(deps.store.db, space.id, input.name)) throw nameTaken(input.name);
   const now = deps.now();

@@ -45,12 +45,12 @@ function projectRoutes(app: App, deps: FeatureDeps): void {
         tags,
         summary: "List projects",
         description:
-          "Projects of the spaces the caller sees. `space_id` keeps one space (404 when the caller cannot see it), `space_name` the spaces " +
+          "Projects of the spaces the caller sees. `space_id` keeps one space (none when the caller cannot see it), `space_name` the spaces " +
           "with that name (exact, case-insensitive), `name` is a case-insensitive substring of the project name.",
         operationId: "listProjects",
         security: SECURITY,
         querystring: ProjectListQuery,
-        response: { 200: ProjectList, ...problemResponses(400, 401, 403, 404, 429) },
+        response: { 200: ProjectList, ...problemResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -75,7 +75,7 @@ function projectRoutes(app: App, deps: FeatureDeps): void {
         operationId: "createProject",
         security: SECURITY,
         body: ProjectCreateBody,
-        response: { 201: PROJECT, ...problemResponses(400, 401, 403, 404, 409, 429) },
+        response: { 201: PROJECT, ...problemResponses(400, 401, 403, 409, 422, 429) },
       },
     },
     async (request, reply) => {
