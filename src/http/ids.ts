@@ -63,6 +63,9 @@ const ID_NOUNS: Record<IdType, string> = {
   Space: "a space",
   Membership: "a membership",
   AuditEvent: "an audit event",
+  Project: "a project",
+  Role: "a role",
+  RoleBinding: "a role binding",
 };
 
 /** Decodes a wire id at the edge, or throws a 400 naming the field. */

@@ -73,6 +73,7 @@ forEachStore((store) => {
         body: { role_id: predefined.member, user_id: stranger.id, resource_type: "SPACE", resource_id: space.id },
       });
       expectProblem(res, 422, "INVALID_STATE");
+      expectWire(res.body, "Problem");
       expect(res.body.detail).toContain(`is not a member of the organization "${org.name}"`);
       expect(events).toEqual([]);
     });
@@ -87,7 +88,7 @@ forEachStore((store) => {
       expectProblem(await bind({ role_id: predefined.member ?? "", user_id: gone.id, resource_type: "SPACE", resource_id: space.id }), 404);
       const wrong = await bind({ role_id: predefined.member ?? "", user_id: user.id, resource_type: "SPACE", resource_id: project.id });
       expectProblem(wrong, 400, "INVALID_ID");
-      expect(wrong.body.detail).toContain('body "resource_id" (resource_type SPACE) is not a Space id');
+      expect(wrong.body.detail).toContain('body "resource_id" (resource_type SPACE) is not a space id');
       expectProblem(await bind({ role_id: predefined.member ?? "", user_id: user.id, resource_type: "ORG", resource_id: space.id }), 400);
     });
 
@@ -161,7 +162,7 @@ forEachStore((store) => {
       const binding = expectStatus(await bind({ role_id: role.id, user_id: user.id, resource_type: "SPACE", resource_id: space.id }), 201);
       const refused = await t.call(`/v2/roles/${role.id}`, { method: "DELETE" });
       expectProblem(refused, 422, "INVALID_STATE");
-      expect(refused.body.detail).toContain(`role "${role.name}" is still granted by 1 role binding(s)`);
+      expect(refused.body.detail).toContain(`the role "${role.name}" is still granted by 1 role binding;`);
       expectStatus(await t.call(`/v2/role-bindings/${binding.id}`, { method: "DELETE" }), 204);
       expectStatus(await t.call(`/v2/roles/${role.id}`, { method: "DELETE" }), 204);
     });

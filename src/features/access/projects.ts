@@ -74,7 +74,7 @@ export async function getProject(deps: FeatureDeps, actor: Actor, id: number): P
 async function spaceForCreate(deps: FeatureDeps, principal: Principal, spaceId: number): Promise<SpaceRow> {
   const space = await findSpace(deps.store.db, spaceId);
   if (!space || spaceRole(principal, space) === undefined) {
-    throw new ProblemError("INVALID_STATE", { detail: `body "space_id" names no space you can see (${encodeId("Space", spaceId)})` });
+    throw new ProblemError("INVALID_STATE", { detail: 'body "space_id" names no space you can see' });
   }
   return space;
 }

@@ -18,7 +18,7 @@ import {
 } from "../../store/queries/roles.js";
 import type { Db } from "../../store/store.js";
 import { auditTarget, recordAudit } from "../audit/index.js";
-import { requireChange, requireNotBlank, writeUnique } from "../identity/index.js";
+import { countOf, requireChange, requireNotBlank, writeUnique } from "../identity/index.js";
 import { customRecord, predefinedRecord, type RoleRecord } from "./views.js";
 
 export function roleNotFound(id: number): ProblemError {
@@ -212,7 +212,7 @@ export async function removeRole(deps: FeatureDeps, actor: Actor, id: number): P
     const bound = await countBindingsOfRole(tx, id);
     if (bound > 0) {
       throw new ProblemError("INVALID_STATE", {
-        detail: `role "${row.name}" is still granted by ${bound} role binding(s); delete them or bind another role first`,
+        detail: `the role "${row.name}" is still granted by ${countOf(bound, "role binding")}; delete them or bind another role first`,
       });
     }
     await recordAudit(tx, { actor, at: now, action: "role.deleted", targets: [auditTarget("Role", id)], details: { name: row.name } });

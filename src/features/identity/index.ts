@@ -16,6 +16,7 @@ export function identityRoutes(app: App, deps: FeatureDeps): void {
 
 export { bootstrap, DEFAULT_ADMIN, type BootstrapResult } from "./bootstrap.js";
 export {
+  countOf,
   NO_CONTENT,
   pageOf,
   pathId,

@@ -1,6 +1,7 @@
 import type { FeatureDeps } from "../../../auth/deps.js";
 import type { Actor } from "../../../auth/actor.js";
 import { auditTarget, recordAudit } from "../../audit/index.js";
+import { encodeId } from "../../../http/ids.js";
 import { readPage, type Page } from "../../../store/page.js";
 import { ProblemError } from "../../../http/problem.js";
 import { insertSpace, type SpaceRow } from "../../../store/queries/identity.js";
