@@ -17,7 +17,6 @@ import { ProblemError } from "../../http/problem.js";
 import { readPage, type Page } from "../../store/page.js";
 import { findOrganization, type SpaceRow } from "../../store/queries/identity.js";
 import { lockMembership } from "../../store/queries/memberships.js";
-import { lockLiveProject } from "../../store/queries/projects.js";
 import {
   deleteRoleBinding,
   findBindingOn,
@@ -121,7 +120,7 @@ export async function createBinding(deps: FeatureDeps, actor: Actor, input: Bind
         detail: `"${user.name}" is not a member of the organization "${organization?.name ?? "?"}", which holds ${resource.noun}; add them to the organization first`,
       });
     }
-    const live = resource.type === "SPACE" ? await lockLive(tx, "spaces", resource.id) : await lockLiveProject(tx, resource.id);
+    const live = await lockLive(tx, resource.type === "SPACE" ? "spaces" : "projects", resource.id);
     if (!live) throw resource.type === "SPACE" ? spaceNotFound(resource.id) : projectNotFound(resource.id);
     await lockBoundRole(tx, role);
     const row = await insertRoleBinding(tx, {

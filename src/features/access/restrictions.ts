@@ -3,7 +3,7 @@ import type { FeatureDeps } from "../../auth/deps.js";
 import { projectNotFound, requireApiAccess, requireSpaceAdmin, visibleProject } from "../../auth/access.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
-import { lockLiveProject } from "../../store/queries/projects.js";
+import { lockLive } from "../../store/queries/soft-delete.js";
 import { deleteRestrictions, insertRestriction, type RestrictionRow } from "../../store/queries/restrictions.js";
 import { auditTarget, recordAudit } from "../audit/index.js";
 
@@ -25,7 +25,7 @@ export async function restrictProject(deps: FeatureDeps, actor: Actor, projectId
   const { space } = await restrictable(deps, actor, projectId, "restrict its projects");
   const now = deps.now();
   return deps.store.transaction(async (tx) => {
-    if (!(await lockLiveProject(tx, projectId))) throw projectNotFound(projectId);
+    if (!(await lockLive(tx, "projects", projectId))) throw projectNotFound(projectId);
     const { row, created } = await insertRestriction(tx, projectId, now);
     if (created) {
       await recordAudit(tx, {

@@ -28,3 +28,22 @@ export function containsLowerCased(keyColumn: string, needle: string): RawBuilde
 export function tombstoneNameKey(id: number): RawBuilder<string> {
   return sql<string>`${`${id}\u001f`} || ${sql.ref("name_key")}`;
 }
+
+/** The spaces a caller sees, as list filters: those of these organizations, and these spaces. */
+export interface SpaceScope {
+  organizationIds: number[];
+  spaceIds: number[];
+}
+
+/**
+ * The condition that a row lies in `scope`: its organization column is one of
+ * the scope's organizations, or its space column one of the scope's spaces.
+ * False for an empty scope.
+ */
+export function inScope(scope: SpaceScope, organizationColumn: string, spaceColumn: string): RawBuilder<SqlBool> {
+  const parts = [
+    ...(scope.organizationIds.length > 0 ? [sql`${sql.ref(organizationColumn)} in (${sql.join(scope.organizationIds)})`] : []),
+    ...(scope.spaceIds.length > 0 ? [sql`${sql.ref(spaceColumn)} in (${sql.join(scope.spaceIds)})`] : []),
+  ];
+  return parts.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}

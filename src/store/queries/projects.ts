@@ -2,7 +2,7 @@ import { sql, type Insertable, type Selectable } from "kysely";
 import type { Position } from "../page.js";
 import type { ProjectsTable } from "../schema.js";
 import type { Db } from "../store.js";
-import { after, containsLowerCased } from "./keyset.js";
+import { after, containsLowerCased, inScope, type SpaceScope } from "./keyset.js";
 
 export type ProjectRow = Selectable<ProjectsTable>;
 
@@ -41,21 +41,6 @@ export async function renameProject(db: Db, id: number, name: string, now: numbe
     .executeTakeFirst();
 }
 
-/**
- * Locks a live project for the rest of the transaction (a no-op update), so a
- * binding or restriction cannot be added to a project being deleted. False
- * when it is deleted or missing.
- */
-export async function lockLiveProject(db: Db, id: number): Promise<boolean> {
-  const result = await db
-    .updateTable("projects")
-    .set((eb) => ({ updated_at: eb.ref("updated_at") }))
-    .where("id", "=", id)
-    .where("deleted_at", "is", null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
 /** Marks live projects deleted and frees their names; returns the ids it deleted. */
 export async function softDeleteProjects(db: Db, where: { id: number } | { spaceId: number }, now: number): Promise<number[]> {
   let query = db
@@ -77,7 +62,7 @@ export interface ProjectListQuery {
   /** Case-insensitive substring of the name. */
   name?: string;
   /** Restrict to projects of spaces of these organizations or with these ids; undefined means no restriction. */
-  visible?: { organizationIds: number[]; spaceIds: number[] };
+  visible?: SpaceScope;
   after?: Position;
   limit: number;
 }
@@ -89,18 +74,8 @@ export async function listProjects(db: Db, q: ProjectListQuery): Promise<Project
     .selectAll("projects")
     .where("projects.deleted_at", "is", null)
     .where("space_id", "in", (eb) => {
-      let spaces = eb.selectFrom("spaces").select("spaces.id").where("spaces.deleted_at", "is", null);
-      const visible = q.visible;
-      if (visible !== undefined) {
-        spaces = spaces.where((s) =>
-          s.or([
-            ...(visible.organizationIds.length > 0 ? [s("spaces.organization_id", "in", visible.organizationIds)] : []),
-            ...(visible.spaceIds.length > 0 ? [s("spaces.id", "in", visible.spaceIds)] : []),
-            ...(visible.organizationIds.length === 0 && visible.spaceIds.length === 0 ? [s.lit(false)] : []),
-          ]),
-        );
-      }
-      return spaces;
+      const spaces = eb.selectFrom("spaces").select("spaces.id").where("spaces.deleted_at", "is", null);
+      return q.visible === undefined ? spaces : spaces.where(inScope(q.visible, "spaces.organization_id", "spaces.id"));
     });
   if (q.spaceIds !== undefined) {
     if (q.spaceIds.length === 0) return [];

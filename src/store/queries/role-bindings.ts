@@ -2,7 +2,7 @@ import type { Insertable, Selectable } from "kysely";
 import type { Position } from "../page.js";
 import type { BindingResourceType, RoleBindingsTable } from "../schema.js";
 import type { Db } from "../store.js";
-import { after } from "./keyset.js";
+import { after, inScope, type SpaceScope } from "./keyset.js";
 
 export type RoleBindingRow = Selectable<RoleBindingsTable>;
 
@@ -74,7 +74,7 @@ export interface BindingListQuery {
   userId?: number;
   resourceType?: BindingResourceType;
   /** Restrict to bindings in spaces of these organizations or in these spaces; undefined means no restriction. */
-  visible?: { organizationIds: number[]; spaceIds: number[] };
+  visible?: SpaceScope;
   after?: Position;
   limit: number;
 }
@@ -82,16 +82,7 @@ export interface BindingListQuery {
 /** One page (limit + 1 rows) of role bindings, newest first. */
 export async function listRoleBindings(db: Db, q: BindingListQuery): Promise<RoleBindingRow[]> {
   let query = db.selectFrom("role_bindings").selectAll();
-  const visible = q.visible;
-  if (visible !== undefined) {
-    if (visible.organizationIds.length === 0 && visible.spaceIds.length === 0) return [];
-    query = query.where((eb) =>
-      eb.or([
-        ...(visible.organizationIds.length > 0 ? [eb("organization_id", "in", visible.organizationIds)] : []),
-        ...(visible.spaceIds.length > 0 ? [eb("space_id", "in", visible.spaceIds)] : []),
-      ]),
-    );
-  }
+  if (q.visible !== undefined) query = query.where(inScope(q.visible, "organization_id", "space_id"));
   if (q.userId !== undefined) query = query.where("user_id", "=", q.userId);
   if (q.resourceType !== undefined) query = query.where("resource_type", "=", q.resourceType);
   if (q.after) query = query.where(after(q.after));

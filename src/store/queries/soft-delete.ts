@@ -10,8 +10,9 @@ export type SoftDeletedTable = "organizations" | "spaces";
  * Locks a live row for the rest of the transaction (a no-op update), so a
  * concurrent delete and a change that needs the row alive cannot both commit:
  * whichever comes second sees the other's outcome. False when deleted or missing.
+ * Projects too: a binding or restriction cannot be added to one being deleted.
  */
-export async function lockLive(db: Db, table: SoftDeletedTable, id: number): Promise<boolean> {
+export async function lockLive(db: Db, table: SoftDeletedTable | "projects", id: number): Promise<boolean> {
   const result = await db
     .updateTable(table)
     .set((eb) => ({ deleted_at: eb.ref("deleted_at") }))

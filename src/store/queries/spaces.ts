@@ -1,14 +1,14 @@
 import type { Position } from "../page.js";
 import type { Db } from "../store.js";
 import type { SpaceRow } from "./identity.js";
-import { after, containsLowerCased } from "./keyset.js";
+import { after, containsLowerCased, inScope, type SpaceScope } from "./keyset.js";
 
 export interface SpaceListQuery {
   organizationId?: number;
   /** Case-insensitive substring of the name. */
   name?: string;
   /** Restrict to spaces of these organizations or with these ids; undefined means no restriction. */
-  visible?: { organizationIds: number[]; spaceIds: number[] };
+  visible?: SpaceScope;
   after?: Position;
   limit: number;
 }
@@ -16,16 +16,7 @@ export interface SpaceListQuery {
 /** One page (limit + 1 rows) of live spaces, newest first. */
 export async function listSpaces(db: Db, q: SpaceListQuery): Promise<SpaceRow[]> {
   let query = db.selectFrom("spaces").selectAll().where("deleted_at", "is", null);
-  const visible = q.visible;
-  if (visible !== undefined) {
-    if (visible.organizationIds.length === 0 && visible.spaceIds.length === 0) return [];
-    query = query.where((eb) =>
-      eb.or([
-        ...(visible.organizationIds.length > 0 ? [eb("organization_id", "in", visible.organizationIds)] : []),
-        ...(visible.spaceIds.length > 0 ? [eb("id", "in", visible.spaceIds)] : []),
-      ]),
-    );
-  }
+  if (q.visible !== undefined) query = query.where(inScope(q.visible, "organization_id", "id"));
   if (q.organizationId !== undefined) query = query.where("organization_id", "=", q.organizationId);
   if (q.name !== undefined) query = query.where(containsLowerCased("name_key", q.name));
   if (q.after) query = query.where(after(q.after));
