@@ -2,6 +2,10 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { markKeyDeleted, touchLastUsed } from "../../src/store/queries/api-keys.js";
 import { insertOrganization, upsertMembership } from "../../src/store/queries/identity.js";
+import { insertProject } from "../../src/store/queries/projects.js";
+import { insertRestriction } from "../../src/store/queries/restrictions.js";
+import { insertRoleBinding } from "../../src/store/queries/role-bindings.js";
+import { insertRole, updateRole } from "../../src/store/queries/roles.js";
 import { deactivateUser, updateUser } from "../../src/store/queries/users.js";
 import type { Db, Store } from "../../src/store/store.js";
 import { forEachStore } from "../support/stores.js";
@@ -53,6 +57,10 @@ forEachStore((kind) => {
   type Write = () => Promise<(db: Db) => Promise<unknown>>;
   const newUser = () => seedUser(store.db, world.accountId);
   const newKey = async () => seedKey(store.db, await newUser());
+  const newProject = (db: Db = store.db) =>
+    insertProject(db, { space_id: world.spaceId, name: uniqueName("project"), created_at: 1, updated_at: 1 });
+  const newRole = (db: Db = store.db) =>
+    insertRole(db, { account_id: world.accountId, name: uniqueName("role"), description: null, permissions: "[]", created_at: 1 });
 
   /** Writes that can change who a key authenticates as, or whether it does. */
   const authWrites: Array<[string, Write]> = [
@@ -92,6 +100,37 @@ forEachStore((kind) => {
         return (db) => upsertMembership(db, membership);
       },
     ],
+    [
+      "a role binding granted",
+      async () => {
+        const id = await newUser();
+        const binding = {
+          user_id: id,
+          role_id: 2,
+          resource_type: "SPACE",
+          resource_id: world.spaceId,
+          space_id: world.spaceId,
+          organization_id: world.organizationId,
+          created_at: 1,
+          updated_at: 1,
+        } as const;
+        return (db) => insertRoleBinding(db, binding);
+      },
+    ],
+    [
+      "a project restricted",
+      async () => {
+        const project = await newProject();
+        return (db) => insertRestriction(db, project.id, Date.now());
+      },
+    ],
+    [
+      "a custom role's permissions changed",
+      async () => {
+        const role = await newRole();
+        return (db) => updateRole(db, role.id, { permissions: '["DATASET_READ"]' }, Date.now());
+      },
+    ],
   ];
 
   /** Writes that cannot: new keys and users, last-use bookkeeping, audit events, names. */
@@ -127,6 +166,8 @@ forEachStore((kind) => {
           })
           .execute(),
     ],
+    ["a project created", async () => (db) => newProject(db)],
+    ["a custom role created", async () => (db) => newRole(db)],
     [
       "an organization created",
       async () => (db) => insertOrganization(db, { account_id: world.accountId, name: uniqueName("org"), description: "", created_at: 1 }),
