@@ -179,4 +179,36 @@ forEachStore((store) => {
       await newProject(space.id, { name: project.name });
     });
   });
+
+  describe("no existence oracle", () => {
+    it("a project in a space the caller does not see answers 404 on every route taking it, worded as for a deleted one", async () => {
+      const { org, space } = await world();
+      const hidden = await newProject(space.id);
+      const gone = await newProject(space.id);
+      expectStatus(await t.call(`/v2/projects/${gone.id}`, { method: "DELETE" }), 204);
+      const outsider = await person(t, { org: { id: org.id, role: "admin" } });
+      const otherOrg = await newOrganization(t);
+      const elsewhere = await newSpace(t, otherOrg.id);
+      // An admin of another organization's space: it administers something, just not this.
+      const key = (await person(t, { org: { id: otherOrg.id, role: "member" }, space: { id: elsewhere.id, role: "admin" } })).key;
+      const routes = (id: string): [string, string, unknown?][] => [
+        ["GET", `/v2/projects/${id}`],
+        ["PATCH", `/v2/projects/${id}`, { name: "x" }],
+        ["DELETE", `/v2/projects/${id}`],
+        ["POST", "/v2/resource-restrictions", { resource_id: id }],
+        ["DELETE", `/v2/resource-restrictions/${id}`],
+        ["POST", "/v2/role-bindings", { role_id: encodeId("Role", 2), user_id: outsider.id, resource_type: "PROJECT", resource_id: id }],
+      ];
+      const [forHidden, forGone] = [routes(hidden.id), routes(gone.id)];
+      for (const [i, [method, path, body]] of forHidden.entries()) {
+        const [, gonePath, goneBody] = forGone[i] ?? [];
+        const a = await t.call(path, { method, body, key });
+        const b = await t.call(gonePath ?? "", { method, body: goneBody, key });
+        expectProblem(a, 404, "NOT_FOUND");
+        expect(String(a.body.detail).replaceAll(hidden.id, "<id>"), `${method} ${path}`).toBe(
+          String(b.body.detail).replaceAll(gone.id, "<id>"),
+        );
+      }
+    });
+  });
 });
