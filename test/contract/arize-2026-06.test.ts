@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { forEachStore } from "../support/stores.js";
+import { accessCases } from "./cases/access.js";
 import { apiKeyCases } from "./cases/api-keys.js";
 import { coverageCases, sharedFailureCases, summaryCase } from "./cases/common.js";
 import { organizationCases } from "./cases/organizations.js";
@@ -22,6 +23,7 @@ forEachStore((store) => {
   userCases(suite);
   organizationCases(suite);
   spaceCases(suite);
+  accessCases(suite);
   // These read which operations have cases, so they register after them.
   coverageCases(suite);
   sharedFailureCases(suite);

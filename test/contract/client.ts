@@ -20,6 +20,10 @@ const SPEC_STATUSES: Record<string, { status: number; why: string }[]> = {
   "GET /v2/organizations/{org_id}": [
     { status: 403, why: "SPEC §4: a key whose user lacks developer access is 403 (docs/identity.md: on every route)" },
   ],
+  "DELETE /v2/roles/{role_id}": [{ status: 422, why: "SPEC §12: a role still bound cannot be deleted (422)" }],
+  "GET /v2/roles/{role_id}": [
+    { status: 403, why: "SPEC §4: a key whose user lacks developer access is 403 (docs/identity.md: on every route)" },
+  ],
 };
 
 export interface CallOptions {

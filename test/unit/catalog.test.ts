@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PERMISSIONS, PREDEFINED_ROLES, predefinedGrants } from "../../src/auth/catalog.js";
+import { loadWire } from "../contract/wire.js";
 
-const WIRE = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "..", "shared", "arize-wire", "sdk-8.31.0.json"), "utf8"));
+/** The Permission enum of Arize's Role model (2026-06). */
+const role = loadWire("sdk-8.31.0.json").schemas.Role as { $defs: { Permission: { enum: string[] } } };
 
 describe("the permission catalog", () => {
   it("is Arize's 2026-06 Permission enum plus API_KEY_VERIFY", () => {
-    const arize: string[] = WIRE.schemas.Role.$defs.Permission.enum;
+    const arize = role.$defs.Permission.enum;
     expect([...PERMISSIONS]).toEqual([...arize, "API_KEY_VERIFY"]);
   });
 

@@ -7,7 +7,16 @@ import { idOfNothing, type ContractSuite } from "../suite.js";
 import { opKey, successStatus, type WireOperation } from "../wire.js";
 
 /** What each path parameter names. */
-const PARAM_TYPES: Record<string, IdType> = { api_key_id: "ApiKey", user_id: "User", org_id: "Organization", space_id: "Space" };
+const PARAM_TYPES: Record<string, IdType> = {
+  api_key_id: "ApiKey",
+  user_id: "User",
+  org_id: "Organization",
+  space_id: "Space",
+  project_id: "Project",
+  role_id: "Role",
+  binding_id: "RoleBinding",
+  resource_id: "Project",
+};
 
 const predefined = (name: string) => ({ type: "predefined", name });
 
@@ -24,6 +33,18 @@ function sampleBody(op: WireOperation): unknown {
     "POST /v2/spaces": { name: unique("sample"), organization_id: idOfNothing("Organization") },
     "PATCH /v2/spaces/{space_id}": { description: "sample" },
     "POST /v2/spaces/{space_id}/users": { user_id: idOfNothing("User"), role: predefined("member") },
+    "POST /v2/projects": { name: unique("sample"), space_id: idOfNothing("Space") },
+    "PATCH /v2/projects/{project_id}": { name: unique("sample") },
+    "POST /v2/roles": { name: unique("sample"), permissions: ["PROJECT_READ"] },
+    "PATCH /v2/roles/{role_id}": { description: "sample" },
+    "POST /v2/role-bindings": {
+      role_id: idOfNothing("Role"),
+      user_id: idOfNothing("User"),
+      resource_type: "SPACE",
+      resource_id: idOfNothing("Space"),
+    },
+    "PATCH /v2/role-bindings/{binding_id}": { role_id: idOfNothing("Role") },
+    "POST /v2/resource-restrictions": { resource_id: idOfNothing("Project") },
   };
   if (op.body === null) return undefined;
   if (!(opKey(op) in samples)) throw new Error(`no sample body for ${opKey(op)}: add one to test/contract/cases/common.ts`);
