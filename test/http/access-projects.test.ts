@@ -86,6 +86,18 @@ forEachStore((store) => {
     });
   });
 
+  describe("races", () => {
+    it("eight concurrent creations of one project name in a space: exactly one 201, the others 409", async () => {
+      const { space } = await world();
+      const body = { name: unique("Racers"), space_id: space.id };
+      const statuses = (await Promise.all(Array.from({ length: 8 }, () => t.call("/v2/projects", { method: "POST", body })))).map(
+        (res) => res.status,
+      );
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(7);
+    });
+  });
+
   describe("GET /v2/projects", () => {
     it("lists the projects of visible spaces, filtered by space_id, space_name and name, as Arize's ProjectListResponse", async () => {
       const { org, space, as } = await world();

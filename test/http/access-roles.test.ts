@@ -153,6 +153,18 @@ forEachStore((store) => {
     });
   });
 
+  describe("races", () => {
+    it("eight concurrent creations of one role name: exactly one 201, the others 409", async () => {
+      const name = unique("Racers");
+      const body = { name, permissions: ["PROJECT_READ"] };
+      const statuses = (await Promise.all(Array.from({ length: 8 }, () => t.call("/v2/roles", { method: "POST", body })))).map(
+        (res) => res.status,
+      );
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(7);
+    });
+  });
+
   describe("GET /v2/roles paging", () => {
     it("walks custom and predefined roles once each, newest first, with cursors bound to the filter", async () => {
       for (let i = 0; i < 3; i++) await newRole();
