@@ -5,7 +5,15 @@ import { ProblemError } from "./problem.js";
 export type IdType = "ApiKey" | "User" | "Organization" | "Space" | "Membership" | "AuditEvent" | "Project" | "Role" | "RoleBinding";
 
 const SUFFIX_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const DECODED_PATTERN = /^([A-Za-z]+):([1-9][0-9]{0,15}):([0-9A-Za-z]{4})$/;
+const DECODED_PATTERN = /^([A-Za-z]+):([1-9][0-9]{0,15})(?::([0-9A-Za-z]{4}))?$/;
+
+/**
+ * The row a suffix-less id (`Type:number`, the form Arize's own ids and its
+ * client's tests use) decodes to. keyhouse never issues that form, so it names
+ * nothing: no table holds row 0, lookups answer 404 and filters match nothing,
+ * as SPEC §2 says for "a well-formed id of nothing".
+ */
+export const UNISSUED_ROW = 0;
 
 /**
  * Suffixes already computed. Every request decodes one id and encodes two or
@@ -51,6 +59,7 @@ export function decodeId(type: IdType, id: string): DecodedId {
   const n = Number(digits);
   if (!Number.isSafeInteger(n)) return { ok: false, reason: "malformed" };
   if (decodedType !== type) return { ok: false, reason: "wrong_type" };
+  if (suffix === undefined) return { ok: true, n: UNISSUED_ROW };
   if (suffix !== suffixOf(type, n)) return { ok: false, reason: "malformed" };
   return { ok: true, n };
 }
