@@ -4,8 +4,9 @@ import { findOrganization, findSpace, type OrganizationRow, type SpaceRow, type 
 import { findProject, type ProjectRow } from "../store/queries/projects.js";
 import { findHumanUser, sharesOrganization } from "../store/queries/users.js";
 import type { Db } from "../store/store.js";
-import { predefinedGrants, type Permission } from "./catalog.js";
-import { isAccountAdmin, mayUseApi, organizationRole, spaceRole, type Principal } from "./permissions.js";
+import type { Permission } from "./catalog.js";
+import { holds, holdsAny, isAccountAdmin, mayUseApi, organizationResource, projectResource, spaceResource, spacesWhere, type Resource } from "./engine.js";
+import type { Principal } from "./permissions.js";
 
 /**
  * The access gates of every feature (docs/identity.md). Something the caller
@@ -22,21 +23,30 @@ export function requireApiAccess(principal: Principal): void {
   }
 }
 
+/** For what no permission names (roles, audit, links, keys for others): account admins only. */
 export function requireAccountAdmin(principal: Principal, what: string): void {
   if (!isAccountAdmin(principal)) throw new ProblemError("FORBIDDEN", { detail: `only account admins may ${what}` });
+}
+
+const WHERE: Record<Resource["type"], string> = {
+  account: "your account role does",
+  organization: "your role in this organization does",
+  space: "your roles in this space do",
+  project: "your roles on this project do",
+};
+
+/** Refuses (403) a principal that does not hold `permission` on `resource` (the permission engine, engine.ts). */
+export function requirePermission(principal: Principal, permission: Permission, resource: Resource, what: string): void {
+  if (!holds(principal, permission, resource)) {
+    throw new ProblemError("FORBIDDEN", { detail: `${WHERE[resource.type]} not allow you to ${what} (it needs ${permission})` });
+  }
 }
 
 /** A live organization the principal holds a role in (account admins: any). */
 export async function visibleOrganization(db: Db, principal: Principal, id: number): Promise<OrganizationRow> {
   const organization = await findOrganization(db, id);
-  if (!organization || organizationRole(principal, id) === undefined) throw organizationNotFound(id);
+  if (!organization || !holdsAny(principal, organizationResource(id))) throw organizationNotFound(id);
   return organization;
-}
-
-export function requireOrganizationAdmin(principal: Principal, organizationId: number, what: string): void {
-  if (organizationRole(principal, organizationId) !== "admin") {
-    throw new ProblemError("FORBIDDEN", { detail: `only admins of the organization may ${what}` });
-  }
 }
 
 /**
@@ -47,47 +57,28 @@ export function requireOrganizationAdmin(principal: Principal, organizationId: n
  */
 export async function visibleSpace(db: Db, principal: Principal, id: number): Promise<SpaceRow> {
   const space = await findSpace(db, id);
-  if (!space || spaceRole(principal, space) === undefined) throw spaceNotFound(id);
+  if (!space || !holdsAny(principal, spaceResource(space))) throw spaceNotFound(id);
   return space;
 }
 
-export function requireSpaceAdmin(principal: Principal, space: SpaceRow, what: string): void {
-  if (spaceRole(principal, space) !== "admin") throw new ProblemError("FORBIDDEN", { detail: `only admins of the space may ${what}` });
-}
-
 /**
- * A live project in a space the principal sees (visibleSpace), or 404 worded
- * exactly as for a project that does not exist. Returns the project and its space.
+ * A live project the principal holds any permission on (a restricted one: only
+ * space admins and those bound on it), or 404 worded exactly as for a project
+ * that does not exist. Returns the project and its space.
  */
 export async function visibleProject(db: Db, principal: Principal, id: number): Promise<{ project: ProjectRow; space: SpaceRow }> {
   const project = await findProject(db, id);
   const space = project && (await findSpace(db, project.space_id));
-  if (!project || !space || spaceRole(principal, space) === undefined) throw projectNotFound(id);
+  if (!project || !space || !holdsAny(principal, projectResource(project, space))) throw projectNotFound(id);
   return { project, space };
 }
 
 /**
- * Refuses (403) a principal whose role in the space does not grant `permission`
- * (the predefined roles' sets, src/auth/catalog.ts). Bindings and restrictions
- * do not count yet: the permission engine will read them (docs/access-control.md).
+ * Which spaces a principal sees (visibleSpace's rule, as list filters), or with
+ * `permission` those where it holds it. Undefined for account admins: every space.
  */
-export function requireSpacePermission(principal: Principal, space: SpaceRow, permission: Permission, what: string): void {
-  if (!predefinedGrants(spaceRole(principal, space), permission)) {
-    throw new ProblemError("FORBIDDEN", { detail: `your role in this space does not allow you to ${what} (it needs ${permission})` });
-  }
-}
-
-/**
- * Which spaces a principal sees (visibleSpace's rule, as list filters): those of
- * the organizations it administers, and those it holds a role in (with
- * `adminOnly`: an admin role). Undefined for account admins: every space.
- */
-export function spaceScope(principal: Principal, adminOnly = false): { organizationIds: number[]; spaceIds: number[] } | undefined {
-  if (isAccountAdmin(principal)) return undefined;
-  return {
-    organizationIds: organizationsAdministeredBy(principal),
-    spaceIds: [...principal.spaceRoles].filter(([, role]) => !adminOnly || role === "admin").map(([id]) => id),
-  };
+export function spaceScope(principal: Principal, permission?: Permission): { organizationIds: number[]; spaceIds: number[] } | undefined {
+  return spacesWhere(principal, permission);
 }
 
 export function projectNotFound(id: number): ProblemError {

@@ -1,6 +1,45 @@
 import type { AccountRole, MemberRole, UserKind } from "../store/schema.js";
+import type { Permission } from "./catalog.js";
 
-/** Who a request acts as, with every role it holds, loaded once per request. */
+/** A set of permissions bound somewhere, and whether it is the predefined `admin` role. */
+export interface BoundGrant {
+  permissions: ReadonlySet<Permission>;
+  /** The predefined admin role: counts as a space admin (passes restrictions). */
+  admin: boolean;
+}
+
+/** A role bound on a project, with where the project lies. */
+export interface ProjectGrant extends BoundGrant {
+  spaceId: number;
+  organizationId: number;
+}
+
+/** Where a restricted project lies. */
+export interface ProjectPlace {
+  spaceId: number;
+  organizationId: number;
+}
+
+/**
+ * What the permission engine (engine.ts) reads, resolved once per principal
+ * when it is loaded (and cached with it): no check reads the store.
+ */
+export interface Grants {
+  /** Organizations the principal administers through a membership (their spaces and projects: everything). */
+  adminOrganizations: ReadonlySet<number>;
+  /** Space id → the union of the space membership's set and the set of the role bound on the space. */
+  spaces: ReadonlyMap<number, ReadonlySet<Permission>>;
+  /** Space id → its organization, for every space in `spaces`. */
+  spaceOrganizations: ReadonlyMap<number, number>;
+  /** Spaces the principal is an admin of through a membership or a binding of the predefined admin role. */
+  adminSpaces: ReadonlySet<number>;
+  /** Project id → the role bound on it. */
+  projects: ReadonlyMap<number, ProjectGrant>;
+  /** Every restricted live project of the account. */
+  restrictedProjects: ReadonlyMap<number, ProjectPlace>;
+}
+
+/** Who a request acts as, with every role it holds, loaded once per request (or from the authentication cache). */
 export interface Principal {
   userId: number;
   kind: UserKind;
@@ -11,51 +50,11 @@ export interface Principal {
   organizationRoles: ReadonlyMap<number, MemberRole>;
   /** Space id → role. */
   spaceRoles: ReadonlyMap<number, MemberRole>;
+  grants: Grants;
 }
 
 const MEMBER_RANK: Record<MemberRole, number> = { annotator: 0, "read-only": 1, member: 2, admin: 3 };
 const ACCOUNT_RANK: Record<AccountRole, number> = { annotator: 0, member: 1, admin: 2 };
-
-export function isAccountAdmin(principal: Principal): boolean {
-  return principal.accountRole === "admin";
-}
-
-/** May use the API keys resource at all: developers and account admins. */
-export function mayUseApi(principal: Principal): boolean {
-  return principal.isDeveloper || isAccountAdmin(principal);
-}
-
-/** The role a principal holds in an organization: account admins are admins of every one. */
-export function organizationRole(principal: Principal, organizationId: number): MemberRole | undefined {
-  if (isAccountAdmin(principal)) return "admin";
-  return principal.organizationRoles.get(organizationId);
-}
-
-/**
- * The role a principal holds in a space. Account admins, and admins of the
- * space's organization, are admins of the space; everyone else holds the role of
- * their space membership, if any.
- */
-export function spaceRole(principal: Principal, space: { id: number; organization_id: number }): MemberRole | undefined {
-  if (organizationRole(principal, space.organization_id) === "admin") return "admin";
-  return principal.spaceRoles.get(space.id);
-}
-
-export type ServiceKeyAction = "read" | "create" | "manage-own" | "manage-any";
-
-/** SPEC §8: what each space role may do with service keys. */
-export function allowsServiceKeyAction(role: MemberRole | undefined, action: ServiceKeyAction): boolean {
-  if (role === undefined) return false;
-  switch (action) {
-    case "read":
-      return role !== "annotator";
-    case "create":
-    case "manage-own":
-      return role === "admin" || role === "member";
-    case "manage-any":
-      return role === "admin";
-  }
-}
 
 /** True when `wanted` is at or below `held` (member roles). */
 export function memberRoleWithin(wanted: MemberRole, held: MemberRole | undefined): boolean {

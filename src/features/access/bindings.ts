@@ -3,7 +3,7 @@ import type { FeatureDeps } from "../../auth/deps.js";
 import {
   spaceScope,
   requireApiAccess,
-  requireSpaceAdmin,
+  requirePermission,
   spaceNotFound,
   projectNotFound,
   userNotFound,
@@ -11,7 +11,9 @@ import {
   visibleSpace,
   visibleUser,
 } from "../../auth/access.js";
-import { spaceRole, type Principal } from "../../auth/permissions.js";
+import { holds, projectResource, spaceResource, type Resource } from "../../auth/engine.js";
+import type { Principal } from "../../auth/permissions.js";
+import type { Permission } from "../../auth/catalog.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
 import { readPage, type Page } from "../../store/page.js";
@@ -37,22 +39,27 @@ import { findAnyRole, roleNotFound } from "./roles.js";
 import type { RoleRecord } from "./views.js";
 
 /**
- * Role bindings are read and managed by the admins of the space that is or
- * holds their resource (its organization's admins and account admins
- * included). Anyone else gets 404 for a binding and an empty list: Arize's
- * binding routes have no 403 but on create (docs/access-control.md).
+ * Role bindings are read (ROLE_BINDING_READ), changed (ROLE_BINDING_CREATE) and
+ * deleted (ROLE_BINDING_DELETE) by who holds that permission on their resource:
+ * admins of the space that is or holds it, and anyone a role bound there grants
+ * it. Anyone else gets 404 for a binding and an empty list: Arize's binding
+ * routes have no 403 but on create (docs/access-control.md).
  */
-function mayManage(principal: Principal, row: { space_id: number; organization_id: number }): boolean {
-  return spaceRole(principal, { id: row.space_id, organization_id: row.organization_id }) === "admin";
+function mayManage(principal: Principal, row: RoleBindingRow, permission: Permission): boolean {
+  const resource: Resource =
+    row.resource_type === "SPACE"
+      ? { type: "space", id: row.resource_id, organizationId: row.organization_id }
+      : { type: "project", id: row.resource_id, spaceId: row.space_id, organizationId: row.organization_id };
+  return holds(principal, permission, resource);
 }
 
 function bindingNotFound(id: number): ProblemError {
   return new ProblemError("NOT_FOUND", { detail: `role binding ${encodeId("RoleBinding", id)} does not exist` });
 }
 
-async function visibleBinding(db: Db, principal: Principal, id: number): Promise<RoleBindingRow> {
+async function visibleBinding(db: Db, principal: Principal, id: number, permission: Permission): Promise<RoleBindingRow> {
   const row = await findRoleBinding(db, id);
-  if (!row || !mayManage(principal, row)) throw bindingNotFound(id);
+  if (!row || !mayManage(principal, row, permission)) throw bindingNotFound(id);
   return row;
 }
 
@@ -68,11 +75,11 @@ interface BindingResource {
 async function resolveResource(db: Db, principal: Principal, type: BindingResourceType, id: number): Promise<BindingResource> {
   if (type === "SPACE") {
     const space = await visibleSpace(db, principal, id);
-    requireSpaceAdmin(principal, space, "grant roles on it");
+    requirePermission(principal, "ROLE_BINDING_CREATE", spaceResource(space), "grant roles on it");
     return { type, id, space, target: auditTarget("Space", id), noun: `space "${space.name}"` };
   }
   const { project, space } = await visibleProject(db, principal, id);
-  requireSpaceAdmin(principal, space, "grant roles on its projects");
+  requirePermission(principal, "ROLE_BINDING_CREATE", projectResource(project, space), "grant roles on it");
   return { type, id, space, target: auditTarget("Project", id), noun: `project "${project.name}"` };
 }
 
@@ -146,7 +153,7 @@ export async function createBinding(deps: FeatureDeps, actor: Actor, input: Bind
 
 export async function getBinding(deps: FeatureDeps, actor: Actor, id: number): Promise<RoleBindingRow> {
   requireApiAccess(actor.caller.principal);
-  return visibleBinding(deps.store.db, actor.caller.principal, id);
+  return visibleBinding(deps.store.db, actor.caller.principal, id, "ROLE_BINDING_READ");
 }
 
 /** PATCH /v2/role-bindings/{id}: points the binding at another role. */
@@ -154,7 +161,7 @@ export async function changeBindingRole(deps: FeatureDeps, actor: Actor, id: num
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const db = deps.store.db;
-  const current = await visibleBinding(db, principal, id);
+  const current = await visibleBinding(db, principal, id, "ROLE_BINDING_CREATE");
   const role = await resolveRole(db, roleId);
   const previous = await findAnyRole(db, current.role_id);
   const now = deps.now();
@@ -178,7 +185,7 @@ export async function deleteBinding(deps: FeatureDeps, actor: Actor, id: number)
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const db = deps.store.db;
-  await visibleBinding(db, principal, id);
+  await visibleBinding(db, principal, id, "ROLE_BINDING_DELETE");
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
     const row = await deleteRoleBinding(tx, id);
@@ -206,7 +213,7 @@ export async function listBindings(
   return readPage(
     deps.cursors,
     { ...page, filters: { list: "role-bindings", caller: principal.userId, user_id: filters.userId, resource_type: filters.resourceType } },
-    (after) => listRoleBindings(deps.store.db, { ...filters, visible: spaceScope(principal, true), after, limit: page.limit }),
+    (after) => listRoleBindings(deps.store.db, { ...filters, visible: spaceScope(principal, "ROLE_BINDING_READ"), after, limit: page.limit }),
     (row) => row.created_at,
   );
 }

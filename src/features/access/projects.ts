@@ -1,9 +1,10 @@
 import type { Actor } from "../../auth/actor.js";
 import type { FeatureDeps } from "../../auth/deps.js";
-import { projectNotFound, requireApiAccess, spaceScope, requireSpacePermission, spaceNotFound, visibleProject } from "../../auth/access.js";
+import { projectNotFound, requireApiAccess, requirePermission, spaceNotFound, visibleProject } from "../../auth/access.js";
+import { holdsAny, projectResource, projectScope, spaceResource } from "../../auth/engine.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
-import { spaceRole, type Principal } from "../../auth/permissions.js";
+import type { Principal } from "../../auth/permissions.js";
 import { readPage, type Page } from "../../store/page.js";
 import { findSpace, type SpaceRow } from "../../store/queries/identity.js";
 import {
@@ -56,7 +57,7 @@ export async function listVisibleProjects(
       ...page,
       filters: { list: "projects", caller: principal.userId, space_id: filters.spaceId, space_name: filters.spaceName, name: filters.name },
     },
-    (after) => listProjects(db, { spaceIds, name: filters.name, visible: spaceScope(principal), after, limit: page.limit }),
+    (after) => listProjects(db, { spaceIds, name: filters.name, visible: projectScope(principal), after, limit: page.limit }),
     (row) => row.created_at,
   );
 }
@@ -73,19 +74,19 @@ export async function getProject(deps: FeatureDeps, actor: Actor, id: number): P
  */
 async function spaceForCreate(deps: FeatureDeps, principal: Principal, spaceId: number): Promise<SpaceRow> {
   const space = await findSpace(deps.store.db, spaceId);
-  if (!space || spaceRole(principal, space) === undefined) {
+  if (!space || !holdsAny(principal, spaceResource(space))) {
     throw new ProblemError("INVALID_STATE", { detail: 'body "space_id" names no space you can see' });
   }
   return space;
 }
 
-/** POST /v2/projects: a role in the space that grants PROJECT_CREATE (admin, member); names unique in the space (409). */
+/** POST /v2/projects: PROJECT_CREATE on the space (admin, member, or a role bound there); names unique in the space (409). */
 export async function createProject(deps: FeatureDeps, actor: Actor, input: { name: string; spaceId: number }): Promise<ProjectRow> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   requireNotBlank(input.name);
   const space = await spaceForCreate(deps, principal, input.spaceId);
-  requireSpacePermission(principal, space, "PROJECT_CREATE", "create projects in it");
+  requirePermission(principal, "PROJECT_CREATE", spaceResource(space), "create projects in it");
   if (await findProjectByName(deps.store.db, space.id, input.name)) throw nameTaken(input.name);
   const now = deps.now();
   return writeUnique(
@@ -107,7 +108,7 @@ export async function createProject(deps: FeatureDeps, actor: Actor, input: { na
 }
 
 /**
- * PATCH /v2/projects/{id}: renames; PROJECT_UPDATE in the space. A name another
+ * PATCH /v2/projects/{id}: renames; PROJECT_UPDATE on the project. A name another
  * project of the space holds is 422 here (Arize's update has no 409; create's is 409).
  */
 export async function updateProject(deps: FeatureDeps, actor: Actor, id: number, name: string): Promise<ProjectRow> {
@@ -115,7 +116,7 @@ export async function updateProject(deps: FeatureDeps, actor: Actor, id: number,
   requireApiAccess(principal);
   requireNotBlank(name);
   const { project, space } = await visibleProject(deps.store.db, principal, id);
-  requireSpacePermission(principal, space, "PROJECT_UPDATE", "rename its projects");
+  requirePermission(principal, "PROJECT_UPDATE", projectResource(project, space), "rename it");
   const holder = await findProjectByName(deps.store.db, space.id, name);
   if (holder && holder.id !== id) throw nameTaken(name, "INVALID_STATE");
   const now = deps.now();
@@ -137,12 +138,12 @@ export async function updateProject(deps: FeatureDeps, actor: Actor, id: number,
   );
 }
 
-/** DELETE /v2/projects/{id}: PROJECT_DELETE in the space; its role bindings and its restriction go with it. */
+/** DELETE /v2/projects/{id}: PROJECT_DELETE on the project; its role bindings and its restriction go with it. */
 export async function deleteProject(deps: FeatureDeps, actor: Actor, id: number): Promise<void> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const { project, space } = await visibleProject(deps.store.db, principal, id);
-  requireSpacePermission(principal, space, "PROJECT_DELETE", "delete its projects");
+  requirePermission(principal, "PROJECT_DELETE", projectResource(project, space), "delete it");
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
     if ((await softDeleteProjects(tx, { id }, now)).length === 0) throw projectNotFound(id);

@@ -1,18 +1,19 @@
 import type { Actor } from "../../auth/actor.js";
 import type { FeatureDeps } from "../../auth/deps.js";
-import { projectNotFound, requireApiAccess, requireSpaceAdmin, visibleProject } from "../../auth/access.js";
+import { projectNotFound, requireApiAccess, requirePermission, visibleProject } from "../../auth/access.js";
+import { projectResource } from "../../auth/engine.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
 import { lockLive } from "../../store/queries/soft-delete.js";
 import { deleteRestrictions, insertRestriction, type RestrictionRow } from "../../store/queries/restrictions.js";
 import { auditTarget, recordAudit } from "../audit/index.js";
 
-/** The project of a restriction route, checked for the caller: 404 unseen, 403 not an admin of its space. */
+/** The project of a restriction route, checked for the caller: 404 unseen, 403 without PROJECT_RESTRICT on it (admins of its space). */
 async function restrictable(deps: FeatureDeps, actor: Actor, projectId: number, what: string) {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const found = await visibleProject(deps.store.db, principal, projectId);
-  requireSpaceAdmin(principal, found.space, what);
+  requirePermission(principal, "PROJECT_RESTRICT", projectResource(found.project, found.space), what);
   return found;
 }
 

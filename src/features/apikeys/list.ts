@@ -1,6 +1,7 @@
 import { requireApiAccess, visibleSpace } from "../../auth/access.js";
 import type { Caller } from "../../auth/actor.js";
-import { allowsServiceKeyAction, isAccountAdmin, spaceRole, type Principal } from "../../auth/permissions.js";
+import { holds, isAccountAdmin, spaceResource, spacesWhere } from "../../auth/engine.js";
+import type { Principal } from "../../auth/permissions.js";
 import type { CursorFilters } from "../../http/cursor.js";
 import { ProblemError } from "../../http/problem.js";
 import { listApiKeys, type ApiKeyViewRow, type StatusFilter } from "../../store/queries/api-keys.js";
@@ -19,14 +20,11 @@ export interface ListInput {
   cursor: string | undefined;
 }
 
-/** Spaces whose service keys the principal may read; undefined means every space. */
+/** Spaces where the principal holds SERVICE_KEY_READ; undefined means every space. */
 async function readableSpaceIds(db: Db, principal: Principal): Promise<number[] | undefined> {
-  if (isAccountAdmin(principal)) return undefined;
-  const adminOf = [...principal.organizationRoles].filter(([, role]) => role === "admin").map(([id]) => id);
-  const ids = new Set(await spaceIdsIn(db, adminOf));
-  for (const [spaceId, role] of principal.spaceRoles) {
-    if (allowsServiceKeyAction(role, "read")) ids.add(spaceId);
-  }
+  const scope = spacesWhere(principal, "SERVICE_KEY_READ");
+  if (scope === undefined) return undefined;
+  const ids = new Set([...(await spaceIdsIn(db, scope.organizationIds)), ...scope.spaceIds]);
   return [...ids].sort((a, b) => a - b);
 }
 
@@ -44,7 +42,7 @@ export async function listKeys(deps: FeatureDeps, caller: Caller, input: ListInp
     keyType = "service";
     // A space the caller may not see is 404 like a missing one; one it sees but whose keys it may not read is 403.
     const space = await visibleSpace(deps.store.db, principal, input.spaceId);
-    if (!allowsServiceKeyAction(spaceRole(principal, space), "read")) {
+    if (!holds(principal, "SERVICE_KEY_READ", spaceResource(space))) {
       throw new ProblemError("FORBIDDEN", { detail: "you may not read the service keys of this space" });
     }
     spaceIds = [space.id];

@@ -1,15 +1,9 @@
 import { requireApiAccess, visibleSpace } from "../../auth/access.js";
 import type { Actor, Caller } from "../../auth/actor.js";
 import { auditTarget, recordAudit } from "../audit/index.js";
-import {
-  accountRoleWithin,
-  allowsServiceKeyAction,
-  isAccountAdmin,
-  memberRoleWithin,
-  organizationRole,
-  spaceRole,
-  type Principal,
-} from "../../auth/permissions.js";
+import { accountRoleWithin, memberRoleWithin, type Principal } from "../../auth/permissions.js";
+import { holds, isAccountAdmin, organizationRole, spaceResource, spaceRole } from "../../auth/engine.js";
+import type { Permission } from "../../auth/catalog.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
 import { findApiKey, insertApiKey, markKeyDeleted, readKeyStateLocked, type ApiKeyRecord } from "../../store/queries/api-keys.js";
@@ -104,7 +98,7 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
   if (input.spaceId === null) throw new ProblemError("VALIDATION_FAILED", { detail: "space_id is required for service keys" });
   // A space the caller may not see is 404 like a missing one; one it sees but may not create keys in is 403.
   const space = await visibleSpace(deps.store.db, caller.principal, input.spaceId);
-  if (!allowsServiceKeyAction(spaceRole(caller.principal, space), "create")) {
+  if (!holds(caller.principal, "SERVICE_KEY_CREATE", spaceResource(space))) {
     throw new ProblemError("FORBIDDEN", { detail: "you may not create service keys in this space" });
   }
   checkRolesWithin(caller.principal, space, input.roles);
@@ -237,11 +231,13 @@ export async function requireKeyAccess(deps: FeatureDeps, caller: Caller, keyId:
     return key;
   }
   const space = key.space_id === null ? undefined : await findSpace(deps.store.db, key.space_id);
-  const role = space ? spaceRole(principal, space) : isAccountAdmin(principal) ? "admin" : undefined;
-  if (!allowsServiceKeyAction(role, "read")) throw missing();
+  // A service key whose space is gone: account admins only (they hold everything everywhere).
+  const may = (permission: Permission) => (space ? holds(principal, permission, spaceResource(space)) : isAccountAdmin(principal));
+  if (!may("SERVICE_KEY_READ")) throw missing();
   if (access === "read") return key;
   const own = key.created_by_user_id === principal.userId;
-  if (allowsServiceKeyAction(role, "manage-any") || (own && allowsServiceKeyAction(role, "manage-own"))) return key;
+  // SPEC §8: SERVICE_KEY_DELETE manages any key of the space; who may create keys there manages their own.
+  if (may("SERVICE_KEY_DELETE") || (own && may("SERVICE_KEY_CREATE"))) return key;
   throw new ProblemError("FORBIDDEN", {
     detail: own ? "your role in this space may not manage service keys" : "only space admins may manage service keys created by others",
   });

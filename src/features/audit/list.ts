@@ -3,7 +3,7 @@ import { decodeId, encodeId, type IdType } from "../../http/ids.js";
 import { readPage, type Page } from "../../store/page.js";
 import { ProblemError } from "../../http/problem.js";
 import { parseTimestamp, rfc3339 } from "../../http/time.js";
-import { isAccountAdmin } from "../../auth/permissions.js";
+import { isAccountAdmin } from "../../auth/engine.js";
 import { listAuditEvents, targetsOf, type AuditEventRecord } from "../../store/queries/audit.js";
 import type { Actor } from "../../auth/actor.js";
 import type { AuditEvent, AuditListQuery } from "./schemas.js";

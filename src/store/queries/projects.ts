@@ -57,12 +57,21 @@ export async function softDeleteProjects(db: Db, where: { id: number } | { space
   return rows.map((r) => r.id);
 }
 
+export interface ProjectScope {
+  spaces: SpaceScope;
+  projectIds: number[];
+  hiddenProjectIds: number[];
+}
+
 export interface ProjectListQuery {
   spaceIds?: number[];
   /** Case-insensitive substring of the name. */
   name?: string;
-  /** Restrict to projects of spaces of these organizations or with these ids; undefined means no restriction. */
-  visible?: SpaceScope;
+  /**
+   * What the caller sees (undefined: everything): the projects of `spaces`,
+   * and `projectIds`, but never `hiddenProjectIds` (restricted projects it does not pass).
+   */
+  visible?: ProjectScope;
   after?: Position;
   limit: number;
 }
@@ -73,10 +82,19 @@ export async function listProjects(db: Db, q: ProjectListQuery): Promise<Project
     .selectFrom("projects")
     .selectAll("projects")
     .where("projects.deleted_at", "is", null)
-    .where("space_id", "in", (eb) => {
-      const spaces = eb.selectFrom("spaces").select("spaces.id").where("spaces.deleted_at", "is", null);
-      return q.visible === undefined ? spaces : spaces.where(inScope(q.visible, "spaces.organization_id", "spaces.id"));
+    .where("space_id", "in", (eb) => eb.selectFrom("spaces").select("spaces.id").where("spaces.deleted_at", "is", null));
+  const visible = q.visible;
+  if (visible !== undefined) {
+    query = query.where((eb) => {
+      const inSpaces = eb(
+        "space_id",
+        "in",
+        eb.selectFrom("spaces").select("spaces.id").where(inScope(visible.spaces, "spaces.organization_id", "spaces.id")),
+      );
+      return visible.projectIds.length > 0 ? eb.or([inSpaces, eb("projects.id", "in", visible.projectIds)]) : inSpaces;
     });
+    if (visible.hiddenProjectIds.length > 0) query = query.where("projects.id", "not in", visible.hiddenProjectIds);
+  }
   if (q.spaceIds !== undefined) {
     if (q.spaceIds.length === 0) return [];
     query = query.where("space_id", "in", q.spaceIds);

@@ -28,3 +28,21 @@ export async function deleteRestrictions(db: Db, projectIds: number[]): Promise<
   const rows = await db.deleteFrom("resource_restrictions").where("project_id", "in", projectIds).returning("project_id").execute();
   return rows.map((r) => r.project_id);
 }
+
+/** A restricted live project and where it lies. */
+export interface RestrictedProjectRow {
+  project_id: number;
+  space_id: number;
+  organization_id: number;
+}
+
+/** Every restricted live project of the account (restrictions are few: one row per restricted project). */
+export async function restrictedProjects(db: Db): Promise<RestrictedProjectRow[]> {
+  return db
+    .selectFrom("resource_restrictions")
+    .innerJoin("projects", "projects.id", "resource_restrictions.project_id")
+    .innerJoin("spaces", "spaces.id", "projects.space_id")
+    .select(["resource_restrictions.project_id", "projects.space_id", "spaces.organization_id"])
+    .where("projects.deleted_at", "is", null)
+    .execute();
+}

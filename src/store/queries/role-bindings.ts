@@ -92,3 +92,31 @@ export async function listRoleBindings(db: Db, q: BindingListQuery): Promise<Rol
     .limit(q.limit + 1)
     .execute();
 }
+
+/** A binding of a user as the permission engine reads it: where, and which role (with a custom role's permissions). */
+export interface BindingGrantRow {
+  resource_type: BindingResourceType;
+  resource_id: number;
+  space_id: number;
+  organization_id: number;
+  role_id: number;
+  /** The custom role's JSON permission list; null for a predefined role (not a row). */
+  permissions: string | null;
+}
+
+/** Every binding of a user with its custom role's permissions: one indexed read by user_id. */
+export async function bindingGrantsOf(db: Db, userId: number): Promise<BindingGrantRow[]> {
+  return db
+    .selectFrom("role_bindings")
+    .leftJoin("roles", "roles.id", "role_bindings.role_id")
+    .select([
+      "role_bindings.resource_type",
+      "role_bindings.resource_id",
+      "role_bindings.space_id",
+      "role_bindings.organization_id",
+      "role_bindings.role_id",
+      "roles.permissions",
+    ])
+    .where("role_bindings.user_id", "=", userId)
+    .execute();
+}

@@ -17,11 +17,11 @@ import { lockLive } from "../../../store/queries/soft-delete.js";
 import { findHumanUser, lockHumanUser } from "../../../store/queries/users.js";
 import type { MemberRole, MembershipScope } from "../../../store/schema.js";
 import type { Db } from "../../../store/store.js";
+import { organizationResource, spaceResource } from "../../../auth/engine.js";
 import {
   organizationNotFound,
   requireAdministeredUser,
-  requireOrganizationAdmin,
-  requireSpaceAdmin,
+  requirePermission,
   spaceNotFound,
   userNotFound,
   visibleOrganization,
@@ -54,12 +54,12 @@ async function resolveScope(deps: FeatureDeps, actor: Actor, scope: MembershipSc
   const db = deps.store.db;
   if (scope === "organization") {
     const organization = await visibleOrganization(db, principal, id);
-    if (manage) requireOrganizationAdmin(principal, id, "manage its members");
+    if (manage) requirePermission(principal, "USER_PERMISSION_UPDATE", organizationResource(id), "manage its members");
     const names = { name: organization.name, organizationName: organization.name };
     return { scope, id, ...names, organizationId: organization.id, target: auditTarget("Organization", id) };
   }
   const space = await visibleSpace(db, principal, id);
-  if (manage) requireSpaceAdmin(principal, space, "manage its members");
+  if (manage) requirePermission(principal, "USER_PERMISSION_UPDATE", spaceResource(space), "manage its members");
   // Whoever sees a space belongs to its organization (or administers the account): its name is theirs to read.
   const organizationName = (await findOrganization(db, space.organization_id))?.name ?? "";
   return { scope, id, name: space.name, organizationName, organizationId: space.organization_id, target: auditTarget("Space", id) };

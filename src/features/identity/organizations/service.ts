@@ -10,13 +10,12 @@ import { softDelete } from "../../../store/queries/soft-delete.js";
 import { countLiveSpaces } from "../../../store/queries/spaces.js";
 import {
   organizationNotFound,
-  requireAccountAdmin,
-  requireOrganizationAdmin,
+  requirePermission,
   visibleOrganization,
   requireApiAccess,
 } from "../../../auth/access.js";
 import { countOf, patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
-import { isAccountAdmin } from "../../../auth/permissions.js";
+import { ACCOUNT, isAccountAdmin, organizationResource } from "../../../auth/engine.js";
 
 function nameTaken(name: string): ProblemError {
   return new ProblemError("CONFLICT", { detail: `an organization named "${name}" already exists (names are compared case-insensitively)` });
@@ -56,7 +55,7 @@ export async function createOrganization(
 ): Promise<OrganizationRow> {
   const { principal, user } = actor.caller;
   requireApiAccess(principal);
-  requireAccountAdmin(principal, "create organizations");
+  requirePermission(principal, "ORGANIZATION_CREATE", ACCOUNT, "create organizations");
   requireNotBlank(input.name);
   const accountId = user.account_id;
   if (await findOrganizationByName(deps.store.db, accountId, input.name)) throw nameTaken(input.name);
@@ -89,7 +88,7 @@ export async function updateOrganization(deps: FeatureDeps, actor: Actor, id: nu
   requireApiAccess(principal);
   requireChange(patch);
   const current = await visibleOrganization(deps.store.db, principal, id);
-  requireOrganizationAdmin(principal, id, "change it");
+  requirePermission(principal, "ORGANIZATION_UPDATE", organizationResource(id), "change it");
   return patchNamed(
     deps,
     actor,
@@ -114,7 +113,7 @@ export async function deleteOrganization(deps: FeatureDeps, actor: Actor, id: nu
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const organization = await visibleOrganization(deps.store.db, principal, id);
-  requireAccountAdmin(principal, "delete organizations");
+  requirePermission(principal, "ORGANIZATION_DELETE", ACCOUNT, "delete organizations");
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
     // The delete locks the row first, so a space created concurrently is either

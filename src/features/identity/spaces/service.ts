@@ -13,14 +13,16 @@ import { lockLive, softDelete } from "../../../store/queries/soft-delete.js";
 import { countWorkingKeysInSpace, findSpaceByName, listSpaces } from "../../../store/queries/spaces.js";
 import {
   organizationNotFound,
-  requireOrganizationAdmin,
+  requirePermission,
+  spaceScope,
   spaceNotFound,
   visibleOrganization,
   visibleSpace,
   requireApiAccess,
 } from "../../../auth/access.js";
 import { countOf, patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
-import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
+import { organizationResource } from "../../../auth/engine.js";
+import type { Principal } from "../../../auth/permissions.js";
 
 function nameTaken(name: string): ProblemError {
   return new ProblemError("CONFLICT", {
@@ -33,13 +35,9 @@ export interface SpaceFilters {
   name: string | undefined;
 }
 
-/** The spaces a principal sees: every space of an organization it administers, and those it is a member of. */
+/** The spaces a principal sees: those it holds any permission on or in (the permission engine). */
 function visibility(principal: Principal): { organizationIds: number[]; spaceIds: number[] } | undefined {
-  if (isAccountAdmin(principal)) return undefined;
-  return {
-    organizationIds: [...principal.organizationRoles].filter(([, role]) => role === "admin").map(([id]) => id),
-    spaceIds: [...principal.spaceRoles.keys()],
-  };
+  return spaceScope(principal);
 }
 
 /** GET /v2/spaces: visible spaces, filtered by organization and by a case-insensitive substring of the name. */
@@ -81,7 +79,7 @@ export async function createSpace(
   requireApiAccess(principal);
   requireNotBlank(input.name);
   const organization = await visibleOrganization(deps.store.db, principal, input.organizationId);
-  requireOrganizationAdmin(principal, organization.id, "create spaces in it");
+  requirePermission(principal, "SPACE_CREATE", organizationResource(organization.id), "create spaces in it");
   if (await findSpaceByName(deps.store.db, organization.id, input.name)) throw nameTaken(input.name);
   const now = deps.now();
   return writeUnique(
@@ -113,7 +111,7 @@ export async function updateSpace(deps: FeatureDeps, actor: Actor, id: number, p
   requireApiAccess(principal);
   requireChange(patch);
   const current = await visibleSpace(deps.store.db, principal, id);
-  requireOrganizationAdmin(principal, current.organization_id, "change its spaces");
+  requirePermission(principal, "SPACE_UPDATE", organizationResource(current.organization_id), "change its spaces");
   return patchNamed(
     deps,
     actor,
@@ -139,7 +137,7 @@ export async function deleteSpace(deps: FeatureDeps, actor: Actor, id: number): 
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   const space = await visibleSpace(deps.store.db, principal, id);
-  requireOrganizationAdmin(principal, space.organization_id, "delete its spaces");
+  requirePermission(principal, "SPACE_DELETE", organizationResource(space.organization_id), "delete its spaces");
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
     if (!(await softDelete(tx, "spaces", id, now))) throw spaceNotFound(id);

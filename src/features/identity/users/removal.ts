@@ -8,7 +8,8 @@ import { deleteMembershipsOfUser } from "../../../store/queries/memberships.js";
 import { deleteBindingsWhere } from "../../../store/queries/role-bindings.js";
 import { deactivateUser, lockHumanUser } from "../../../store/queries/users.js";
 import { lockAdminSet, refuseLastAdmin } from "./last-admin.js";
-import { requireAccountAdmin, requireHumanUser, requireApiAccess, userNotFound } from "../../../auth/access.js";
+import { requirePermission, requireHumanUser, requireApiAccess, userNotFound } from "../../../auth/access.js";
+import { ACCOUNT } from "../../../auth/engine.js";
 import { revokeClaimLinks } from "../../../store/queries/claim-links.js";
 
 /**
@@ -27,7 +28,7 @@ import { revokeClaimLinks } from "../../../store/queries/claim-links.js";
 export async function removeUser(deps: FeatureDeps, actor: Actor, id: number): Promise<void> {
   const principal = actor.caller.principal;
   requireApiAccess(principal);
-  requireAccountAdmin(principal, "delete users");
+  requirePermission(principal, "USER_DELETE", ACCOUNT, "delete users");
   if (id === principal.userId) {
     throw new ProblemError("INVALID_STATE", { detail: "you cannot delete yourself; ask another account admin" });
   }

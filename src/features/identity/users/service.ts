@@ -18,9 +18,10 @@ import {
 import type { AccountRole, UserStatus } from "../../../store/schema.js";
 import { issueClaimLink, type IssuedLink } from "../../invitations/index.js";
 import type { Db } from "../../../store/store.js";
-import { requireAccountAdmin, requireHumanUser, userNotFound, requireApiAccess } from "../../../auth/access.js";
+import { requirePermission, requireHumanUser, userNotFound, requireApiAccess } from "../../../auth/access.js";
+import { ACCOUNT, isAccountAdmin } from "../../../auth/engine.js";
 import { changesOf, requireChange, requireNotBlank, writeUnique, type INVITE_MODES } from "../common/index.js";
-import { isAccountAdmin, type Principal } from "../../../auth/permissions.js";
+import type { Principal } from "../../../auth/permissions.js";
 import { keepsAccountAdministrable, lockAdminSet, refuseLastAdmin } from "./last-admin.js";
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -102,7 +103,7 @@ export interface CreatedUser {
 export async function createUser(deps: FeatureDeps, actor: Actor, input: NewUserInput): Promise<CreatedUser> {
   const { principal, user: caller } = actor.caller;
   requireApiAccess(principal);
-  requireAccountAdmin(principal, "create users");
+  requirePermission(principal, "USER_CREATE", ACCOUNT, "create users");
   const inviteMode = input.inviteMode;
   if (inviteMode === "temporary_password") {
     throw new ProblemError("INVALID_STATE", {
@@ -180,7 +181,7 @@ export async function changeUser(deps: FeatureDeps, actor: Actor, id: number, ch
   const principal = actor.caller.principal;
   requireApiAccess(principal);
   requireChange(change, "name, role, is_developer");
-  requireAccountAdmin(principal, "change users");
+  requirePermission(principal, "USER_UPDATE", ACCOUNT, "change users");
   if (change.name !== undefined) requireNotBlank(change.name);
   await requireHumanUser(deps.store.db, id);
   const now = deps.now();
