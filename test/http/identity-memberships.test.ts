@@ -95,7 +95,7 @@ forEachStore((store) => {
       [{ user_id: "nope!", role: "member" }, 'body "user_id" is not a valid id'],
       [{ user_id: "T3JnYW5pemF0aW9uOjE6eGd1Zw==", role: "member" }, 'body "user_id" is not a user id'],
       [{ user_id: "VXNlcjoxOk9ZQTA=", role: "owner" }, 'body "role" must be one of'],
-      [{ user_id: "VXNlcjoxOk9ZQTA=", role: { type: "custom", id: "abc" } }, "custom role assignments are not supported yet"],
+      [{ user_id: "VXNlcjoxOk9ZQTA=", role: { type: "custom", id: "abc" } }, "custom role assignments are not accepted here"],
       [
         { user_id: "VXNlcjoxOk9ZQTA=", role: { type: "predefined", name: "owner" } },
         "must name one of the roles: admin, member, read-only, annotator",

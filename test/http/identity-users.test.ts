@@ -97,7 +97,7 @@ forEachStore((store) => {
         'body "role" must name one of the roles: admin, member, annotator',
       ],
       [{ name: "x", email: "a@b.c", role: { type: "predefined" } }, 'body "role".name is required'],
-      [{ name: "x", email: "a@b.c", role: { type: "custom", id: "Um9sZToxOmFiY2Q=" } }, "custom role assignments are not supported yet"],
+      [{ name: "x", email: "a@b.c", role: { type: "custom", id: "Um9sZToxOmFiY2Q=" } }, "account roles are predefined only"],
       [{ name: "x", email: "a@b.c", role: { type: "builtin", name: "member" } }, 'body "role".type must be "predefined"'],
       [{ name: "x", email: "a@b.c", role: "member", invite_mode: "carrier_pigeon" }, 'body "invite_mode" must be one of'],
       [{ name: "x", email: "a@b.c", role: "member", is_developer: "yes" }, 'body "is_developer" must be a boolean'],

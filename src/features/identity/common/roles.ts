@@ -2,13 +2,27 @@ import { ProblemError } from "../../../http/problem.js";
 import type { AccountRole, MemberRole } from "../../../store/schema.js";
 import { ACCOUNT_ROLES, MEMBER_ROLES, type RoleInput } from "./schemas.js";
 
-function parseRole<R extends string>(input: RoleInput, allowed: readonly R[], field: string): R {
+/**
+ * Why a custom role assignment is refused here (docs/access-control.md,
+ * "Custom roles in memberships"): a membership holds one predefined role; a
+ * custom role is granted with a role binding.
+ */
+const CUSTOM_REFUSALS = {
+  account: "account roles are predefined only (admin, member, annotator)",
+  organization: "custom roles bind to spaces and projects, not organizations; grant one in a space with POST /v2/role-bindings",
+  space:
+    'a custom role is granted with a role binding, not a membership: POST /v2/role-bindings with "resource_type": "SPACE" (the user keeps or gets a predefined membership role here)',
+} as const;
+
+export type RoleLevel = keyof typeof CUSTOM_REFUSALS;
+
+function parseRole<R extends string>(input: RoleInput, allowed: readonly R[], field: string, level: RoleLevel): R {
   const isAllowed = (name: string): name is R => (allowed as readonly string[]).includes(name);
   if (typeof input === "string") {
     if (isAllowed(input)) return input;
   } else if (input.type === "custom") {
     throw new ProblemError("VALIDATION_FAILED", {
-      detail: `${field}: custom role assignments are not supported yet; use {"type": "predefined", "name": "<role>"}`,
+      detail: `${field}: custom role assignments are not accepted here: ${CUSTOM_REFUSALS[level]}`,
     });
   } else if (input.type !== "predefined") {
     throw new ProblemError("VALIDATION_FAILED", { detail: `${field}.type must be "predefined"` });
@@ -23,13 +37,13 @@ function parseRole<R extends string>(input: RoleInput, allowed: readonly R[], fi
 }
 
 /** Parses a membership role: `"member"` or `{"type": "predefined", "name": "member"}`. */
-export function parseMemberRole(input: RoleInput, field = 'body "role"'): MemberRole {
-  return parseRole(input, MEMBER_ROLES, field);
+export function parseMemberRole(input: RoleInput, level: "organization" | "space", field = 'body "role"'): MemberRole {
+  return parseRole(input, MEMBER_ROLES, field, level);
 }
 
 /** Parses an account role, in the same two forms. */
 export function parseAccountRole(input: RoleInput, field = 'body "role"'): AccountRole {
-  return parseRole(input, ACCOUNT_ROLES, field);
+  return parseRole(input, ACCOUNT_ROLES, field, "account");
 }
 
 /**

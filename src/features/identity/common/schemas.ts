@@ -38,9 +38,9 @@ function RoleInput(names: readonly string[]) {
     StringEnum(names, { description: 'Shorthand for {"type": "predefined", "name": <this>}' }),
     Type.Object(
       {
-        type: Type.String({ maxLength: 32, description: "predefined (custom role assignments are not supported yet: 400)" }),
+        type: Type.String({ maxLength: 32, description: "predefined (custom: 400; custom roles are granted with role bindings)" }),
         name: Type.Optional(Type.String({ maxLength: 64, description: `One of: ${names.join(", ")}` })),
-        id: Type.Optional(Type.String({ maxLength: 64, description: "Custom roles only (not supported yet)" })),
+        id: Type.Optional(Type.String({ maxLength: 64, description: "Custom roles only (400 here: use a role binding)" })),
       },
       { additionalProperties: false },
     ),

@@ -108,7 +108,7 @@ function scopeMemberRoutes(app: App, deps: FeatureDeps, s: ScopeRoutes): void {
         summary: `Add a user to a ${s.scope}, or set their role`,
         description:
           `${s.who}${s.upsertRule} An upsert: 200 with the membership, whether the user is added or their role is set. ` +
-          '`role` is {"type": "predefined", "name": "<role>"} or the role name alone; custom roles are 400. ' +
+          '`role` is {"type": "predefined", "name": "<role>"} or the role name alone; custom roles are 400 (a custom role is granted with POST /v2/role-bindings). ' +
           "Annotator rules of SPEC §7: 422.",
         operationId: `add${s.noun}User`,
         security: SECURITY,
@@ -119,7 +119,7 @@ function scopeMemberRoutes(app: App, deps: FeatureDeps, s: ScopeRoutes): void {
     },
     async (request, reply) => {
       const body = request.body;
-      const role = parseMemberRole(body.role);
+      const role = parseMemberRole(body.role, s.scope);
       const user = requireId("User", body.user_id, 'body "user_id"');
       const membership = await upsertMember(deps, request.actor, s.scope, scopeId(request.params), { userId: user, role });
       // Arize's client expects 200 for a new membership and a changed one alike.
