@@ -6,7 +6,7 @@
 // writes it into docs/benchmarks.md.
 //
 //   node bench/run.js [--smoke] [--keys N] [--seconds S] [--runs R] [--only refs,peer,sqlite,postgres]
-//                     [--no-docs] [--keep] [--env KEY=VALUE ...] [--profile DIR] [--figures hot,list10,walk,page,create,rss]
+//                     [--no-docs] [--keep] [--env KEY=VALUE ...] [--profile DIR] [--figures hot,list10,perm,walk,page,create,rss]
 //                     [--json FILE]
 //
 // --smoke: 2,000 keys, 1 s runs, one run each, 1 s warm-up; checks that every row
@@ -60,8 +60,8 @@ const ctx = {
   keyhouseEnv: Object.fromEntries(flags.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
   walkDeadlineSeconds: smoke ? 60 : 180,
   profileDir: flags.profile,
-  // Which keyhouse figures to measure (default all): hot,list10,walk,page,create,rss.
-  figures: new Set((flags.figures ?? "hot,list10,walk,page,create,rss").split(",")),
+  // Which keyhouse figures to measure (default all): hot,list10,perm,walk,page,create,rss.
+  figures: new Set((flags.figures ?? "hot,list10,perm,walk,page,create,rss").split(",")),
   info: {},
 };
 
@@ -200,7 +200,7 @@ async function main() {
     const figure = id.slice(prefix.length + 1).split(".")[0];
     return only.has(group) && (group === "refs" || group === "peer" || ctx.figures.has(figure)) && !results[id]?.ok;
   });
-  if (!smoke && !flags["no-docs"] && only.size === 4 && ctx.figures.size === 6) {
+  if (!smoke && !flags["no-docs"] && only.size === 4 && ctx.figures.size === 7) {
     writeDocs(section);
     log("wrote the table into docs/benchmarks.md");
   }

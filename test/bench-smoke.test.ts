@@ -30,7 +30,7 @@ describe("npm run bench -- --smoke", () => {
     const report = JSON.parse(readFileSync(jsonFile, "utf8")) as BenchReport;
     const failed = report.rows.filter((id) => report.results[id]?.ok !== true).map((id) => `${id}: ${JSON.stringify(report.results[id])}`);
     expect(failed).toEqual([]);
-    expect(report.rows.length).toBeGreaterThanOrEqual(21);
+    expect(report.rows.length).toBeGreaterThanOrEqual(25);
     expect(stdout).toContain("| bare Fastify, fixed JSON (the limit) |");
     expect(stdout).toContain("SMOKE OK");
   }, 600_000);

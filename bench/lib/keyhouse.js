@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeId } from "../../dist/http/ids.js";
 import { freePort, lastJsonLine, LOAD_CPU, run, SERVER_CPU, startProcess, waitForHttp } from "./proc.js";
+import { permissionPaths } from "./permission-paths.js";
 import { readSamples, requestsFor } from "./samples.js";
 import { measure } from "./wrk.js";
 
@@ -83,9 +84,13 @@ async function mintCursor({ store, database, secret, userId, depth }) {
  * Measures every keyhouse figure on one store. Row ids are `<store>.<figure>`.
  * The order is fixed: hot path and list load first, then the walk (over exactly
  * the seeded keys), the page-depth figures, creates, and last the server's RSS.
+ * The permission figures (a list authorised through a membership, then through
+ * a custom role's binding) come right after the list load.
  */
 export async function measureKeyhouse(ctx, store, record) {
-  const ids = ["hot", "list10", "walk", "page.first", "page.deep", "create", "rss"].map((f) => `${store}.${f}`);
+  const ids = ["hot", "list10", "walk", "page.first", "page.deep", "create", "rss", "perm.membership", "perm.binding"].map(
+    (f) => `${store}.${f}`,
+  );
   let database;
   let cleanup = async () => {};
   try {
@@ -151,6 +156,17 @@ export async function measureKeyhouse(ctx, store, record) {
         const page = await check("/v2/api-keys?limit=10");
         if (page.api_keys.length !== 10) throw new Error(`expected 10 keys, got ${page.api_keys.length}`);
         return load("list10", requestsFor(samples, { path: "/v2/api-keys?limit=10" }));
+      });
+    }
+    if (wanted("perm")) {
+      let paths;
+      await record(ids[7], async () => {
+        paths = await permissionPaths(baseUrl, samples[0].key, init);
+        return load("perm-membership", paths.membership);
+      });
+      await record(ids[8], async () => {
+        if (!paths) throw new Error("the callers could not be set up (see the membership row)");
+        return load("perm-binding", paths.binding);
       });
     }
     let cursorAtDepth;

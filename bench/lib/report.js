@@ -8,7 +8,8 @@ const times = (n) => `${n.toFixed(1)}×`;
 
 /** Every row the suite must produce, in table order. The smoke test checks each id. */
 export function rowIds() {
-  const keyhouse = (s) => ["hot", "list10", "create", "page.first", "page.deep", "walk", "rss"].map((f) => `${s}.${f}`);
+  const keyhouse = (s) =>
+    ["hot", "list10", "perm.membership", "perm.binding", "create", "page.first", "page.deep", "walk", "rss"].map((f) => `${s}.${f}`);
   return [
     "ref.node",
     "ref.fastify",
@@ -37,6 +38,8 @@ function describe(id, keys, depth) {
     hot: `keyhouse ${store}: GET /v2/api-keys/{id} (hot path)`,
     list10: `keyhouse ${store}: GET /v2/api-keys?limit=10`,
     create: `keyhouse ${store}: POST /v2/api-keys (creates)`,
+    "perm.membership": `keyhouse ${store}: GET /v2/api-keys?space_id=…&limit=10, SERVICE_KEY_READ from a membership`,
+    "perm.binding": `keyhouse ${store}: the same, SERVICE_KEY_READ from a custom role's binding`,
     "page.first": `keyhouse ${store}: list page limit=100, first`,
     "page.deep": `keyhouse ${store}: list page limit=100, at depth ${d}`,
     walk: `keyhouse ${store}: walk all keys, limit=100`,
@@ -128,6 +131,14 @@ export function buildRows(results, { keys, depth }) {
     if (figure === "rss" && sqlite) {
       row.target = "≤ 150 MB";
       row.met = v.rssBytes <= 150 * 1048576;
+    }
+    if (figure === "perm.binding") {
+      const membership = ok(`${store}.perm.membership`);
+      if (membership) {
+        const ratio = v.rps / membership.rps;
+        row.target = `≥ 90 % of the membership row (is ${pct(ratio)}; p50 ${(v.p50Ms / membership.p50Ms).toFixed(2)}×)`;
+        row.met = ratio >= 0.9;
+      }
     }
     if (id === "peer.verify" || id === "peer.create") row.vsPeer = "1.0×";
   }
