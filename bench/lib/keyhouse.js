@@ -7,7 +7,7 @@ import { decodeId } from "../../dist/http/ids.js";
 import { freePort, lastJsonLine, LOAD_CPU, run, SERVER_CPU, startProcess, waitForHttp } from "./proc.js";
 import { permissionPaths } from "./permission-paths.js";
 import { readSamples, requestsFor } from "./samples.js";
-import { measure } from "./wrk.js";
+import { measure, measurePair } from "./wrk.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CLI = join(ROOT, "bin", "keyhouse.js");
@@ -159,14 +159,17 @@ export async function measureKeyhouse(ctx, store, record) {
       });
     }
     if (wanted("perm")) {
-      let paths;
+      // Measured as a pair, runs alternating, so the ratio is not the machine's drift between two rows.
+      let pair;
       await record(ids[7], async () => {
-        paths = await permissionPaths(baseUrl, samples[0].key, init);
-        return load("perm-membership", paths.membership);
+        const paths = await permissionPaths(baseUrl, samples[0].key, init);
+        const options = (name, requests) => ({ baseUrl, requests, connections: ctx.connections, dir: ctx.dir, name: `${store}-${name}` });
+        pair = await measurePair(options("perm-membership", paths.membership), options("perm-binding", paths.binding), ctx.timing);
+        return pair.a;
       });
       await record(ids[8], async () => {
-        if (!paths) throw new Error("the callers could not be set up (see the membership row)");
-        return load("perm-binding", paths.binding);
+        if (!pair) throw new Error("not measured (see the membership row)");
+        return pair.b;
       });
     }
     let cursorAtDepth;

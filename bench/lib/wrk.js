@@ -108,3 +108,26 @@ export async function measure(options, { runs, seconds, warmupSeconds }) {
     runs: results,
   };
 }
+
+/**
+ * Two request lists measured against each other: both warmed up, then their
+ * runs alternate (a, b, a, b, …), so drift on a shared machine falls on both
+ * alike; every figure is the median of its runs. Returns { a, b }.
+ */
+export async function measurePair(a, b, { runs, seconds, warmupSeconds }) {
+  for (const options of [a, b]) {
+    if (warmupSeconds > 0) await runWrk({ ...options, seconds: warmupSeconds, name: `${options.name}-warmup` }).catch(() => undefined);
+  }
+  const results = { a: [], b: [] };
+  for (let i = 0; i < runs; i++) {
+    results.a.push(await runWrk({ ...a, seconds, name: `${a.name}-${i + 1}` }));
+    results.b.push(await runWrk({ ...b, seconds, name: `${b.name}-${i + 1}` }));
+  }
+  const summary = (list) => ({
+    rps: median(list.map((r) => r.rps)),
+    p50Ms: median(list.map((r) => r.p50Ms)),
+    p99Ms: median(list.map((r) => r.p99Ms)),
+    runs: list,
+  });
+  return { a: summary(results.a), b: summary(results.b) };
+}

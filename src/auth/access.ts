@@ -102,9 +102,9 @@ function organizationsOf(principal: Principal): number[] {
   return [...principal.organizationRoles.keys()];
 }
 
-/** The organizations the principal is an admin of (through a membership; account admins are handled apart). */
+/** The organizations whose members the principal manages (USER_PERMISSION_UPDATE there; account admins are handled apart). */
 function organizationsAdministeredBy(principal: Principal): number[] {
-  return [...principal.organizationRoles].filter(([, role]) => role === "admin").map(([id]) => id);
+  return organizationsOf(principal).filter((id) => holds(principal, "USER_PERMISSION_UPDATE", organizationResource(id)));
 }
 
 /**
