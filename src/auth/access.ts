@@ -5,7 +5,17 @@ import { findProject, type ProjectRow } from "../store/queries/projects.js";
 import { findHumanUser, sharesOrganization } from "../store/queries/users.js";
 import type { Db } from "../store/store.js";
 import type { Permission } from "./catalog.js";
-import { holds, holdsAny, isAccountAdmin, mayUseApi, organizationResource, projectResource, spaceResource, spacesWhere, type Resource } from "./engine.js";
+import {
+  holds,
+  holdsAny,
+  isAccountAdmin,
+  mayUseApi,
+  organizationResource,
+  projectResource,
+  spaceResource,
+  spacesWhere,
+  type Resource,
+} from "./engine.js";
 import type { Principal } from "./permissions.js";
 
 /**

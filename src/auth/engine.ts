@@ -1,4 +1,5 @@
 import type { SpaceScope } from "../store/queries/keyset.js";
+import type { ProjectScope } from "../store/queries/projects.js";
 import type { AccountRole, MemberRole } from "../store/schema.js";
 import { predefinedRoleById, type Permission } from "./catalog.js";
 import type { BoundGrant, Grants, Principal, ProjectGrant, ProjectPlace } from "./permissions.js";
@@ -55,7 +56,7 @@ export function mayUseApi(principal: Principal): boolean {
 }
 
 /** An admin of the space: account admins, admins of its organization, its admin members, and those bound to it as `admin`. */
-export function isSpaceAdmin(principal: Principal, spaceId: number, organizationId: number): boolean {
+function isSpaceAdmin(principal: Principal, spaceId: number, organizationId: number): boolean {
   const g = principal.grants;
   return isAccountAdmin(principal) || g.adminOrganizations.has(organizationId) || g.adminSpaces.has(spaceId);
 }
@@ -128,7 +129,7 @@ export function spacesWhere(principal: Principal, permission?: Permission): Spac
  * spaces), plus the projects bound to it, minus the restricted projects it
  * does not pass. Undefined for account admins.
  */
-export function projectScope(principal: Principal): { spaces: SpaceScope; projectIds: number[]; hiddenProjectIds: number[] } | undefined {
+export function projectScope(principal: Principal): ProjectScope | undefined {
   if (isAccountAdmin(principal)) return undefined;
   const g = principal.grants;
   const hidden: number[] = [];

@@ -42,7 +42,9 @@ export async function loadPrincipal(db: Db, user: UserRow): Promise<Principal> {
       permissions: predefined ? predefinedSet(predefined.name) : customSet(b.permissions),
     };
   });
-  const places = new Map<number, ProjectPlace>(restricted.map((r) => [r.project_id, { spaceId: r.space_id, organizationId: r.organization_id }]));
+  const places = new Map<number, ProjectPlace>(
+    restricted.map((r) => [r.project_id, { spaceId: r.space_id, organizationId: r.organization_id }]),
+  );
   return {
     userId: user.id,
     kind: user.kind,

@@ -213,7 +213,8 @@ export async function listBindings(
   return readPage(
     deps.cursors,
     { ...page, filters: { list: "role-bindings", caller: principal.userId, user_id: filters.userId, resource_type: filters.resourceType } },
-    (after) => listRoleBindings(deps.store.db, { ...filters, visible: spaceScope(principal, "ROLE_BINDING_READ"), after, limit: page.limit }),
+    (after) =>
+      listRoleBindings(deps.store.db, { ...filters, visible: spaceScope(principal, "ROLE_BINDING_READ"), after, limit: page.limit }),
     (row) => row.created_at,
   );
 }

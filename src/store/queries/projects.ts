@@ -89,7 +89,10 @@ export async function listProjects(db: Db, q: ProjectListQuery): Promise<Project
       const inSpaces = eb(
         "space_id",
         "in",
-        eb.selectFrom("spaces").select("spaces.id").where(inScope(visible.spaces, "spaces.organization_id", "spaces.id")),
+        eb
+          .selectFrom("spaces")
+          .select("spaces.id")
+          .where(inScope(visible.spaces, "spaces.organization_id", "spaces.id")),
       );
       return visible.projectIds.length > 0 ? eb.or([inSpaces, eb("projects.id", "in", visible.projectIds)]) : inSpaces;
     });

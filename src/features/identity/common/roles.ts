@@ -14,7 +14,7 @@ const CUSTOM_REFUSALS = {
     'a custom role is granted with a role binding, not a membership: POST /v2/role-bindings with "resource_type": "SPACE" (the user keeps or gets a predefined membership role here)',
 } as const;
 
-export type RoleLevel = keyof typeof CUSTOM_REFUSALS;
+type RoleLevel = keyof typeof CUSTOM_REFUSALS;
 
 function parseRole<R extends string>(input: RoleInput, allowed: readonly R[], field: string, level: RoleLevel): R {
   const isAllowed = (name: string): name is R => (allowed as readonly string[]).includes(name);

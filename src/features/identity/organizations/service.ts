@@ -8,12 +8,7 @@ import { deleteMembershipsOf } from "../../../store/queries/memberships.js";
 import { findOrganizationByName, listOrganizations } from "../../../store/queries/organizations.js";
 import { softDelete } from "../../../store/queries/soft-delete.js";
 import { countLiveSpaces } from "../../../store/queries/spaces.js";
-import {
-  organizationNotFound,
-  requirePermission,
-  visibleOrganization,
-  requireApiAccess,
-} from "../../../auth/access.js";
+import { organizationNotFound, requirePermission, visibleOrganization, requireApiAccess } from "../../../auth/access.js";
 import { countOf, patchNamed, requireChange, requireNotBlank, writeUnique, type NamedPatch } from "../common/index.js";
 import { ACCOUNT, isAccountAdmin, organizationResource } from "../../../auth/engine.js";
 
