@@ -28,7 +28,8 @@ export function accessCases(s: ContractSuite): void {
     const roles = (await s.call(ROLE_LIST, { query: { is_predefined: "true" } }, 200)).roles as { id: string; name: string }[];
     return roles.find((r) => r.name === name)?.id ?? "";
   };
-  // Bindings go to a user of their own, so no other case's caller gains a role (once the permission engine reads them).
+  // Bindings go to a user of their own, so no other case's caller gains a role (the permission engine reads them);
+  // the one exception is a binding of the member on a project made for it alone.
   let bindable: string | undefined;
   const bindableUser = async (): Promise<string> => {
     if (bindable === undefined) {
@@ -269,9 +270,14 @@ export function accessCases(s: ContractSuite): void {
     },
   );
 
-  s.case(UNRESTRICT, "204 with an empty body; lifting again is 404; 403 for a space member", async () => {
+  s.case(UNRESTRICT, "204 with an empty body; lifting again is 404; 404 for a space member, 403 for one bound on the project", async () => {
     const project = await newProject();
     await s.call(RESTRICT, { body: { resource_id: project.id } }, 200);
+    // The restricted project is hidden from a space member (SPEC §12)...
+    await s.call(UNRESTRICT, { params: { resource_id: project.id }, key: s.fx.member.key }, 404);
+    // ...but not from one bound on it, whose role (member) does not hold PROJECT_RESTRICT.
+    const body = { role_id: await predefinedId("member"), user_id: s.fx.member.id, resource_type: "PROJECT", resource_id: project.id };
+    await s.call(BINDING_CREATE, { body }, 201);
     await s.call(UNRESTRICT, { params: { resource_id: project.id }, key: s.fx.member.key }, 403);
     await s.call(UNRESTRICT, { params: { resource_id: project.id } }, 204);
     await s.call(UNRESTRICT, { params: { resource_id: project.id } }, 404);
