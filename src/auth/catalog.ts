@@ -219,7 +219,6 @@ export const PREDEFINED_ROLES: readonly PredefinedRole[] = Object.freeze([
 
 const BY_ID = new Map(PREDEFINED_ROLES.map((role) => [role.id, role]));
 const BY_NAME = new Map<string, PredefinedRole>(PREDEFINED_ROLES.map((role) => [role.name, role]));
-const GRANTS = new Map(PREDEFINED_ROLES.map((role) => [role.name, new Set<Permission>(role.permissions)]));
 
 export function predefinedRoleById(id: number): PredefinedRole | undefined {
   return BY_ID.get(id);
@@ -228,9 +227,4 @@ export function predefinedRoleById(id: number): PredefinedRole | undefined {
 /** The predefined role with this name (compared case-insensitively), if any. */
 export function predefinedRoleByName(name: string): PredefinedRole | undefined {
   return BY_NAME.get(name.toLowerCase());
-}
-
-/** True when the predefined role grants the permission. */
-export function predefinedGrants(role: MemberRole | undefined, permission: Permission): boolean {
-  return role !== undefined && (GRANTS.get(role)?.has(permission) ?? false);
 }

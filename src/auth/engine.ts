@@ -1,7 +1,7 @@
 import type { SpaceScope } from "../store/queries/keyset.js";
 import type { ProjectScope } from "../store/queries/projects.js";
 import type { AccountRole, MemberRole } from "../store/schema.js";
-import { predefinedRoleById, type Permission } from "./catalog.js";
+import { predefinedRoleByName, type Permission } from "./catalog.js";
 import type { BoundGrant, Grants, Principal, ProjectGrant, ProjectPlace } from "./permissions.js";
 
 /**
@@ -32,16 +32,15 @@ export function projectResource(project: { id: number }, space: { id: number; or
 }
 
 const NONE: ReadonlySet<Permission> = new Set();
-const SETS = new Map<number, ReadonlySet<Permission>>();
+const SETS = new Map<string, ReadonlySet<Permission>>();
 
-/** The permission set of a predefined role, shared by every principal. */
+/** The permission set of a predefined role (an account role: the predefined role of that name), shared by every principal. */
 export function predefinedSet(role: MemberRole | AccountRole | undefined): ReadonlySet<Permission> {
   if (role === undefined) return NONE;
-  const id = { admin: 1, member: 2, "read-only": 3, annotator: 4 }[role];
-  let set = SETS.get(id);
+  let set = SETS.get(role);
   if (!set) {
-    set = new Set(predefinedRoleById(id)?.permissions ?? []);
-    SETS.set(id, set);
+    set = new Set(predefinedRoleByName(role)?.permissions ?? []);
+    SETS.set(role, set);
   }
   return set;
 }

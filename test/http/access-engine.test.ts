@@ -81,6 +81,34 @@ forEachStore((store) => {
     });
   });
 
+  describe("permissions a bound role grants beyond service keys", () => {
+    it("SERVICE_KEY_DELETE manages anyone's service key in the space; without it, only one's own", async () => {
+      const { org, space } = await world();
+      const creator = await person(t, { org: { id: org.id, role: "member" }, space: { id: space.id, role: "member" } });
+      const other = await person(t, { org: { id: org.id, role: "member" }, space: { id: space.id, role: "member" } });
+      const key = expectStatus(await serviceKey(space.id, creator.key), 201);
+      expectProblem(await t.call(`/v2/api-keys/${key.id}`, { method: "DELETE", key: other.key }), 403, "FORBIDDEN");
+      await bind(other, (await customRole(["SERVICE_KEY_DELETE"])).id, "SPACE", space.id);
+      expect((await t.call(`/v2/api-keys/${key.id}`, { method: "DELETE", key: other.key })).status).toBe(204);
+    });
+
+    it("ROLE_BINDING_READ lets its holder list and get the bindings of the space, and nothing more", async () => {
+      const { org, space } = await world();
+      const auditor = await person(t, { org: { id: org.id, role: "member" }, space: { id: space.id, role: "read-only" } });
+      const bound = await person(t, { org: { id: org.id, role: "member" } });
+      const binding = await bind(bound, predefined["read-only"] ?? "", "SPACE", space.id);
+      const listed = async () =>
+        expectStatus(await t.call("/v2/role-bindings?limit=100", { key: auditor.key }), 200).role_bindings.map((b: { id: string }) => b.id);
+      expect(await listed()).not.toContain(binding.id);
+      expectProblem(await t.call(`/v2/role-bindings/${binding.id}`, { key: auditor.key }), 404, "NOT_FOUND");
+      await bind(auditor, (await customRole(["ROLE_BINDING_READ"])).id, "SPACE", space.id);
+      expect(await listed()).toContain(binding.id);
+      expect((await t.call(`/v2/role-bindings/${binding.id}`, { key: auditor.key })).status).toBe(200);
+      // Reading is not deleting: still 404 (Arize's delete has no 403).
+      expectProblem(await t.call(`/v2/role-bindings/${binding.id}`, { method: "DELETE", key: auditor.key }), 404, "NOT_FOUND");
+    });
+  });
+
   describe("a restricted project", () => {
     async function restrictedWorld() {
       const w = await world();
@@ -140,6 +168,17 @@ forEachStore((store) => {
       await bind(editor, (await customRole(["PROJECT_READ", "PROJECT_UPDATE"])).id, "SPACE", space.id);
       expect((await t.call(`/v2/projects/${open.id}`, { method: "PATCH", key: editor.key, body: { name: unique("o") } })).status).toBe(200);
       expectProblem(await t.call(`/v2/projects/${project.id}`, { key: editor.key }), 404, "NOT_FOUND");
+    });
+
+    it("lets in whoever is bound to its space with the predefined admin role (a space admin), not a custom role listing every permission", async () => {
+      const { org, space, project } = await restrictedWorld();
+      const boundAdmin = await person(t, { org: { id: org.id, role: "member" } });
+      await bind(boundAdmin, predefined.admin ?? "", "SPACE", space.id);
+      expect((await t.call(`/v2/projects/${project.id}`, { key: boundAdmin.key })).status).toBe(200);
+      const everything = expectStatus(await t.call(`/v2/roles/${predefined.admin}`), 200).permissions;
+      const lookalike = await person(t, { org: { id: org.id, role: "member" } });
+      await bind(lookalike, (await customRole(everything)).id, "SPACE", space.id);
+      expectProblem(await t.call(`/v2/projects/${project.id}`, { key: lookalike.key }), 404, "NOT_FOUND");
     });
 
     it("keeps space admins (organization admins included) and account admins in", async () => {
