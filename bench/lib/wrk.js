@@ -101,6 +101,11 @@ export async function measure(options, { runs, seconds, warmupSeconds }) {
   if (warmupSeconds > 0) await runWrk({ ...options, seconds: warmupSeconds, name: `${options.name}-warmup` }).catch(() => undefined);
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await runWrk({ ...options, seconds, name: `${options.name}-${i + 1}` }));
+  return summary(results);
+}
+
+/** The medians of a row's runs, and the runs. */
+function summary(results) {
   return {
     rps: median(results.map((r) => r.rps)),
     p50Ms: median(results.map((r) => r.p50Ms)),
@@ -123,11 +128,5 @@ export async function measurePair(a, b, { runs, seconds, warmupSeconds }) {
     results.a.push(await runWrk({ ...a, seconds, name: `${a.name}-${i + 1}` }));
     results.b.push(await runWrk({ ...b, seconds, name: `${b.name}-${i + 1}` }));
   }
-  const summary = (list) => ({
-    rps: median(list.map((r) => r.rps)),
-    p50Ms: median(list.map((r) => r.p50Ms)),
-    p99Ms: median(list.map((r) => r.p99Ms)),
-    runs: list,
-  });
   return { a: summary(results.a), b: summary(results.b) };
 }
