@@ -20,6 +20,7 @@ import { consoleRoutes } from "./http/console.js";
 import { installErrorHandling, sendProblem } from "./http/errors.js";
 import { healthRoutes } from "./http/health.js";
 import { installJsonParser } from "./http/json.js";
+import { installDialects, isDialect, openApiFor2026_07, RESHAPES_2026_07, type Dialect } from "./http/dialect.js";
 import { CursorCodec } from "./http/cursor.js";
 import { refuseRepeatedQuery } from "./http/query.js";
 import { maskKeys } from "./http/redact.js";
@@ -65,6 +66,8 @@ export interface AppOptions {
   requestTimeoutSeconds: number;
   maxConcurrentWork: number;
   maxQueuedWork: number;
+  /** KEYHOUSE_DIALECT: the Arize wire of a response when the request does not choose one (SPEC §11). */
+  dialect: Dialect;
 }
 
 /** Everything the app needs from outside: its store, secret, logger and throttle, and its settings. */
@@ -165,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installJsonParser(app);
   securityHeaders(app);
+  installDialects(app, deps.dialect, RESHAPES_2026_07);
   let closing = false;
   app.addHook("preClose", async () => {
     closing = true;
@@ -223,7 +227,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
 
   healthRoutes(app, deps.store);
-  app.get("/v2/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/v2/openapi.json", { schema: { hide: true } }, async (request, reply) => {
+    const asked = (request.query as Record<string, unknown>).dialect ?? deps.dialect;
+    if (!isDialect(asked)) {
+      return sendProblem(request, reply, "VALIDATION_FAILED", 'query parameter "dialect" must be 2026-06 or 2026-07');
+    }
+    const document = asked === "2026-07" ? openApiFor2026_07(app.swagger()) : app.swagger();
+    // A string: the dialect layer leaves the document as it is whatever the request's dialect.
+    return reply.type("application/json; charset=utf-8").send(JSON.stringify(document));
+  });
   await consoleRoutes(app, deps.consoleDir);
   const workLimiter = new WorkLimiter(deps.maxConcurrentWork, deps.maxQueuedWork);
   // Claim links are redeemed without an API key (the token in the body is the credential): outside the /v2 auth scope.

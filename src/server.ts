@@ -66,6 +66,7 @@ export function appOptionsFrom(config: Config): AppOptions {
     requestTimeoutSeconds: config.requestTimeoutSeconds,
     maxConcurrentWork: config.maxConcurrentWork,
     maxQueuedWork: config.maxQueuedWork,
+    dialect: config.dialect,
   };
 }
 

@@ -39,6 +39,8 @@ export interface Config {
   /** Expensive requests (writes, list pages) running at once, and waiting beyond those. */
   maxConcurrentWork: number;
   maxQueuedWork: number;
+  /** The Arize dialect of a response when the request names none (SPEC §11). */
+  dialect: "2026-06" | "2026-07";
 }
 
 /** One invalid variable and what is wrong with it, worded for the person who set it. */
@@ -350,6 +352,18 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
       const from = raw ?? "keyhouse <keyhouse@localhost>";
       if (!/^[^\r\n]*@[^\r\n]*$/.test(from)) throw new Invalid('must be an address such as "keyhouse <keys@example.com>"');
       return from;
+    },
+  },
+  dialect: {
+    variable: "KEYHOUSE_DIALECT",
+    default: code("2026-06"),
+    doc:
+      "The Arize wire a response is in when the request does not say (no `Keyhouse-Dialect` or `sdk-version` header, no enum value " +
+      "in either casing): `2026-06` (client 8.31–8.33) or `2026-07` (client 8.41 and later). See docs/arize-compatibility.md.",
+    parse(raw) {
+      const dialect = raw ?? "2026-06";
+      if (dialect !== "2026-06" && dialect !== "2026-07") throw new Invalid(`must be 2026-06 or 2026-07, got "${dialect}"`);
+      return dialect;
     },
   },
 };

@@ -1,3 +1,5 @@
+import type { FastifyReply } from "fastify";
+import type { Actor } from "../../auth/actor.js";
 import type { FeatureDeps } from "../../auth/deps.js";
 import { requireId } from "../../http/ids.js";
 import { problemResponses } from "../../http/schemas.js";
@@ -112,24 +114,22 @@ export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
     },
   );
 
-  app.delete(
-    "/v2/api-keys/:api_key_id",
-    {
-      schema: {
-        tags: TAGS,
-        summary: "Delete an API key",
-        operationId: "deleteApiKey",
-        security: SECURITY,
-        params: KeyIdParams,
-        response: { 204: { type: "null", description: "Deleted" }, ...problemResponses(400, 401, 403, 404, 429) },
-      },
-    },
-    async (request, reply) => {
-      const id = requireId("ApiKey", request.params.api_key_id, "path parameter api_key_id");
-      await deleteKey(deps, request.actor, id);
-      return reply.code(204).send(null);
-    },
-  );
+  // 2026-06 revokes with DELETE, 2026-07 with PUT .../revoke (SPEC §11): one handler, both routes, either dialect.
+  const revoke = async (request: { params: KeyIdParams; actor: Actor }, reply: FastifyReply) => {
+    const id = requireId("ApiKey", request.params.api_key_id, "path parameter api_key_id");
+    await deleteKey(deps, request.actor, id);
+    return reply.code(204).send(null);
+  };
+  const revokeSchema = (summary: string, operationId: string) => ({
+    tags: TAGS,
+    summary,
+    operationId,
+    security: SECURITY,
+    params: KeyIdParams,
+    response: { 204: { type: "null", description: "Revoked (also when it already was)" }, ...problemResponses(400, 401, 403, 404, 429) },
+  });
+  app.delete("/v2/api-keys/:api_key_id", { schema: revokeSchema("Delete (revoke) an API key", "deleteApiKey") }, revoke);
+  app.put("/v2/api-keys/:api_key_id/revoke", { schema: revokeSchema("Revoke an API key (2026-07)", "revokeApiKey") }, revoke);
 
   app.post(
     "/v2/api-keys/:api_key_id/refresh",

@@ -1,0 +1,187 @@
+import { compileErrors, validate } from "@readme/openapi-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKey, expectProblem } from "../support/keys.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+import { forEachStore } from "../support/stores.js";
+
+const PIN_07 = { "keyhouse-dialect": "2026-07" };
+const PIN_06 = { "keyhouse-dialect": "2026-06" };
+
+forEachStore((store) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ store });
+  });
+  afterAll(async () => t.close());
+
+  describe("choosing the dialect (SPEC §11)", () => {
+    it("answers in the default 2026-06 and says so when the request names none", async () => {
+      const res = await t.call("/v2/api-keys");
+      expect(res.status).toBe(200);
+      expect(res.headers["keyhouse-dialect"]).toBe("2026-06");
+      expect(res.body.api_keys[0].status).toBe("active");
+    });
+
+    it("follows the Keyhouse-Dialect header first, over sdk-version and casing", async () => {
+      const res = await t.call("/v2/api-keys?status=active", { headers: { ...PIN_07, "sdk-version": "8.31.0" } });
+      expect(res.status).toBe(200);
+      expect(res.headers["keyhouse-dialect"]).toBe("2026-07");
+      expect(res.body.api_keys[0]).toMatchObject({ status: "ACTIVE", key_type: "USER" });
+      const back = await t.call("/v2/api-keys?status=ACTIVE", { headers: { ...PIN_06, "sdk-version": "8.42.0" } });
+      expect(back.headers["keyhouse-dialect"]).toBe("2026-06");
+      expect(back.body.api_keys[0]).toMatchObject({ status: "active", key_type: "user" });
+    });
+
+    it("refuses any other Keyhouse-Dialect with a 400 that names the two", async () => {
+      for (const value of ["2026-08", "2026-7", "", "latest"]) {
+        const res = await t.call("/v2/api-keys", { headers: { "keyhouse-dialect": value } });
+        expectProblem(res, 400, "VALIDATION_FAILED");
+        expect(res.body.detail).toContain("2026-06 or 2026-07");
+        expect(res.headers["keyhouse-dialect"]).toBe("2026-06");
+      }
+    });
+
+    it("reads the official client's sdk-version: 8.31-8.33 speak 2026-06, 8.41 and later 2026-07, 8.34-8.40 get a 400", async () => {
+      for (const [version, dialect] of [
+        ["8.31.0", "2026-06"],
+        ["8.33.2", "2026-06"],
+        ["8.41.0", "2026-07"],
+        ["8.42.0", "2026-07"],
+        ["9.0.0", "2026-07"],
+      ]) {
+        const res = await t.call("/v2/api-keys", { headers: { "sdk-version": version as string } });
+        expect(res.status, version).toBe(200);
+        expect(res.headers["keyhouse-dialect"], version).toBe(dialect);
+      }
+      for (const version of ["8.34.0", "8.40.1"]) {
+        const res = await t.call("/v2/api-keys", { headers: { "sdk-version": version } });
+        expectProblem(res, 400, "VALIDATION_FAILED");
+        expect(res.body.detail).toContain("8.41");
+      }
+      // Not a version: the client's own header is ignored, the default applies.
+      expect((await t.call("/v2/api-keys", { headers: { "sdk-version": "banana" } })).headers["keyhouse-dialect"]).toBe("2026-06");
+    });
+
+    it("falls back on the casing of the request's own enum values, in the query and in the body", async () => {
+      const upper = await t.call("/v2/api-keys?key_type=USER");
+      expect(upper.headers["keyhouse-dialect"]).toBe("2026-07");
+      expect(upper.body.api_keys.every((k: { key_type: string }) => k.key_type === "USER")).toBe(true);
+      const lower = await t.call("/v2/api-keys?key_type=user");
+      expect(lower.headers["keyhouse-dialect"]).toBe("2026-06");
+      const created = await t.call("/v2/api-keys", { method: "POST", body: { name: "upper", key_type: "USER" } });
+      expect(created.status, created.text).toBe(201);
+      expect(created.headers["keyhouse-dialect"]).toBe("2026-07");
+      expect(created.body).toMatchObject({ key_type: "USER", status: "ACTIVE" });
+    });
+
+    it("uses KEYHOUSE_DIALECT when the request says nothing", async () => {
+      const other = await startTestServer({ store, env: { KEYHOUSE_DIALECT: "2026-07" } });
+      try {
+        const res = await other.call("/v2/api-keys");
+        expect(res.headers["keyhouse-dialect"]).toBe("2026-07");
+        expect(res.body.api_keys[0].status).toBe("ACTIVE");
+        expect((await other.call("/v2/api-keys?status=active")).headers["keyhouse-dialect"]).toBe("2026-06");
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe("one internal model, two wires", () => {
+    it("accepts either casing in either dialect and shows a deleted key as REVOKED in 2026-07", async () => {
+      const { id } = await createKey(t, { name: "casing", key_type: "USER" });
+      expect((await t.call(`/v2/api-keys/${id}/revoke`, { method: "PUT", headers: PIN_06 })).status).toBe(204);
+      const listed07 = await t.call("/v2/api-keys?status=deleted", { headers: PIN_07 });
+      expect(listed07.body.api_keys.find((k: { id: string }) => k.id === id)?.status).toBe("REVOKED");
+      const listed06 = await t.call("/v2/api-keys?status=REVOKED", { headers: PIN_06 });
+      expect(listed06.body.api_keys.find((k: { id: string }) => k.id === id)?.status).toBe("deleted");
+    });
+
+    it("still refuses an unknown enum value with a 400 worded for a person", async () => {
+      const res = await t.call("/v2/api-keys?status=GONE", { headers: PIN_07 });
+      expectProblem(res, 400, "VALIDATION_FAILED");
+      expect(res.body.detail).toContain("status");
+    });
+
+    it("re-cases users' roles and statuses in 2026-07, never a custom role's name", async () => {
+      const res = await t.call(`/v2/users/${encodeURIComponent(t.adminUserId)}`, { headers: PIN_07 });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.status).toBe("ACTIVE");
+      expect(res.body.role).toMatchObject({ type: "PREDEFINED", name: "ADMIN" });
+    });
+  });
+
+  describe("permissions", () => {
+    it("names SERVICE_KEY_DELETE SERVICE_KEY_REVOKE in 2026-07, and takes either name in either dialect", async () => {
+      const created = await t.call("/v2/roles", {
+        method: "POST",
+        body: { name: "revokers", permissions: ["SERVICE_KEY_REVOKE", "SERVICE_KEY_READ"] },
+        headers: PIN_06,
+      });
+      expect(created.status, created.text).toBe(201);
+      expect(created.body.permissions).toContain("SERVICE_KEY_DELETE");
+      const read07 = await t.call(`/v2/roles/${created.body.id}`, { headers: PIN_07 });
+      expect(read07.body.permissions).toContain("SERVICE_KEY_REVOKE");
+      expect(read07.body.permissions).not.toContain("SERVICE_KEY_DELETE");
+      const patched = await t.call(`/v2/roles/${created.body.id}`, {
+        method: "PATCH",
+        body: { permissions: ["SERVICE_KEY_DELETE"] },
+        headers: PIN_07,
+      });
+      expect(patched.status, patched.text).toBe(200);
+      expect(patched.body.permissions).toEqual(["SERVICE_KEY_REVOKE"]);
+    });
+  });
+
+  describe("revoking with PUT /v2/api-keys/{id}/revoke", () => {
+    it("answers 204 with no body, stops the key at once and is idempotent, beside DELETE", async () => {
+      const { id, key } = await createKey(t, { name: "put-revoked" });
+      const res = await t.call(`/v2/api-keys/${id}/revoke`, { method: "PUT", headers: PIN_07 });
+      expect(res.status).toBe(204);
+      expect(res.text).toBe("");
+      expectProblem(await t.call("/v2/api-keys", { key }), 401);
+      expect((await t.call(`/v2/api-keys/${id}/revoke`, { method: "PUT" })).status).toBe(204);
+      expect((await t.call(`/v2/api-keys/${id}`, { method: "DELETE" })).status).toBe(204);
+      expectProblem(await t.call("/v2/api-keys/not-an-id/revoke", { method: "PUT" }), 400, "INVALID_ID");
+    });
+  });
+
+  describe("resource restrictions", () => {
+    it("answers the create with the bare ResourceRestriction in 2026-07, wrapped in 2026-06", async () => {
+      const project = await t.call("/v2/projects", { method: "POST", body: { name: "dialect-restricted", space_id: t.spaceId } });
+      expect(project.status, project.text).toBe(201);
+      const bare = await t.call("/v2/resource-restrictions", { method: "POST", body: { resource_id: project.body.id }, headers: PIN_07 });
+      expect(bare.status, bare.text).toBe(200);
+      expect(Object.keys(bare.body).sort()).toEqual(["created_at", "resource_id", "resource_type"]);
+      expect(bare.body).toMatchObject({ resource_type: "PROJECT", resource_id: project.body.id });
+      const wrapped = await t.call("/v2/resource-restrictions", {
+        method: "POST",
+        body: { resource_id: project.body.id },
+        headers: PIN_06,
+      });
+      expect(wrapped.status, wrapped.text).toBe(200);
+      expect(wrapped.body.resource_restriction).toEqual(bare.body);
+    });
+  });
+
+  describe("GET /v2/openapi.json?dialect=2026-07", () => {
+    it("is a valid OpenAPI 3.1 document with 2026-07's enum values and shapes; 2026-06 stays the default", async () => {
+      const res = await t.call("/v2/openapi.json?dialect=2026-07", { key: null });
+      expect(res.status).toBe(200);
+      const doc = res.body;
+      const result = await validate(structuredClone(doc));
+      expect(result.valid, result.valid ? "" : compileErrors(result)).toBe(true);
+      expect(doc.components.schemas.ApiKey.properties.status.enum).toEqual(["ACTIVE", "REVOKED"]);
+      expect(doc.components.schemas.ApiKey.properties.key_type.enum).toEqual(["USER", "SERVICE"]);
+      expect(Object.keys(doc.paths["/v2/api-keys/{api_key_id}/revoke"])).toEqual(["put"]);
+      const permissions = doc.components.schemas.Role.properties.permissions.items.enum;
+      expect(permissions).toContain("SERVICE_KEY_REVOKE");
+      expect(permissions).not.toContain("SERVICE_KEY_DELETE");
+      const restriction = doc.paths["/v2/resource-restrictions"].post.responses["200"].content["application/json"].schema;
+      expect(restriction.$ref).toBe("#/components/schemas/ResourceRestriction");
+      const seed = (await t.call("/v2/openapi.json", { key: null, headers: PIN_07 })).body;
+      expect(seed.components.schemas.ApiKey.properties.status.enum).toEqual(["active", "deleted"]);
+      expectProblem(await t.call("/v2/openapi.json?dialect=2026-08", { key: null }), 400, "VALIDATION_FAILED");
+    });
+  });
+});
