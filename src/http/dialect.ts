@@ -8,8 +8,7 @@ import { sendProblem } from "./errors.js";
  * negotiates the dialect of each request, normalizes its input to the internal
  * model before validation, and re-cases and re-shapes its output.
  */
-const DIALECTS = ["2026-06", "2026-07"] as const;
-export type Dialect = (typeof DIALECTS)[number];
+export type Dialect = "2026-06" | "2026-07";
 
 const DIALECT_HEADER = "keyhouse-dialect";
 
