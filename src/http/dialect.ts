@@ -271,6 +271,14 @@ function decideByCasing(request: FastifyRequest, seen: Casing): void {
  * enum casing), by `METHOD /url`: the declaration the preSerialization hook reads.
  */
 export const RESHAPES_2026_07: ReadonlyMap<string, Reshape> = new Map<string, Reshape>([
+  // 8.42's create_api_key answers a user key as ApiKeyCreated, a service key with its bot_user (which 2026-06 leaves out).
+  [
+    "POST /v2/api-keys",
+    {
+      body: (body) => body,
+      schema: (schema) => ({ oneOf: [{ $ref: "#/components/schemas/ServiceApiKeyCreated" }, schema] }),
+    },
+  ],
   // 8.42's create_resource_restriction answers the bare ResourceRestriction, 8.31's wraps it.
   [
     "POST /v2/resource-restrictions",

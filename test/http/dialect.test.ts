@@ -1,6 +1,7 @@
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, expectProblem } from "../support/keys.js";
+import { seedSpace, seedUser } from "../support/seed.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { forEachStore } from "../support/stores.js";
 
@@ -108,6 +109,78 @@ forEachStore((store) => {
       expect(res.status, res.text).toBe(200);
       expect(res.body.status).toBe("ACTIVE");
       expect(res.body.role).toMatchObject({ type: "PREDEFINED", name: "ADMIN" });
+    });
+  });
+
+  describe("service keys in 2026-07's body", () => {
+    const body07 = (spaceRole: string, extra: Record<string, unknown> = {}) => ({
+      name: "bot-07",
+      key_type: "SERVICE",
+      account_role: { type: "PREDEFINED", name: "MEMBER" },
+      organizations: [
+        {
+          org_id: t.organizationId,
+          role: { type: "PREDEFINED", name: "READ_ONLY" },
+          spaces: [{ space_id: t.spaceId, role: { type: "PREDEFINED", name: spaceRole } }],
+        },
+      ],
+      ...extra,
+    });
+
+    it("creates the key with its bot_user in 2026-07; 2026-06 answers the same key without it; either dialect lists, refreshes and revokes it", async () => {
+      const res = await t.call("/v2/api-keys", { method: "POST", body: body07("MEMBER"), headers: PIN_07 });
+      expect(res.status, res.text).toBe(201);
+      expect(res.body).toMatchObject({ key_type: "SERVICE", status: "ACTIVE" });
+      expect(res.body.bot_user).toMatchObject({
+        account_role: { type: "PREDEFINED", name: "MEMBER" },
+        organizations: [
+          {
+            org_id: t.organizationId,
+            role: { type: "PREDEFINED", name: "READ_ONLY" },
+            spaces: [{ space_id: t.spaceId, role: { type: "PREDEFINED", name: "MEMBER" } }],
+          },
+        ],
+      });
+      const who = await t.call("/v2/whoami", { key: res.body.key });
+      expect(who.status, who.text).toBe(200);
+      const old = await t.call("/v2/api-keys", { method: "POST", body: body07("ADMIN"), headers: PIN_06 });
+      expect(old.status, old.text).toBe(201);
+      expect(old.body.bot_user).toBeUndefined();
+      expect(old.body.key_type).toBe("service");
+      const listed = await t.call(`/v2/api-keys?key_type=service&space_id=${encodeURIComponent(t.spaceId)}`, { headers: PIN_06 });
+      expect(listed.body.api_keys.map((k: { id: string }) => k.id)).toContain(res.body.id);
+      const refreshed = await t.call(`/v2/api-keys/${res.body.id}/refresh`, { method: "POST", body: {}, headers: PIN_06 });
+      expect(refreshed.status, refreshed.text).toBe(200);
+      expect(refreshed.body.key_type).toBe("service");
+      const refreshed07 = await t.call(`/v2/api-keys/${refreshed.body.id}/refresh`, { method: "POST", body: {}, headers: PIN_07 });
+      expect(refreshed07.body).toMatchObject({ key_type: "SERVICE", status: "ACTIVE" });
+      expect((await t.call(`/v2/api-keys/${refreshed07.body.id}`, { method: "DELETE", headers: PIN_06 })).status).toBe(204);
+      expect((await t.call(`/v2/api-keys/${old.body.id}/revoke`, { method: "PUT", headers: PIN_07 })).status).toBe(204);
+    });
+
+    it("refuses a role above the caller's own with a 400 naming where it was asked", async () => {
+      const space = await seedSpace(t, "dialect-roles");
+      const member = await seedUser(t, { orgRole: "member", spaceRole: "member", spaceWireId: space.wireId });
+      const body = body07("ADMIN");
+      (body.organizations[0] as { spaces: { space_id: string }[] }).spaces[0]!.space_id = space.wireId;
+      const res = await t.call("/v2/api-keys", { method: "POST", body, key: member.key });
+      expectProblem(res, 400, "VALIDATION_FAILED");
+      expect(res.body.detail).toContain("organizations[0].spaces[0].role");
+      expect(res.headers["keyhouse-dialect"]).toBe("2026-07");
+    });
+
+    it("refuses custom roles, mixed bodies, and (for now) more than one organization or space, each with a 400", async () => {
+      const custom = body07("MEMBER", { account_role: { type: "CUSTOM", id: "x" } });
+      expect((await t.call("/v2/api-keys", { method: "POST", body: custom })).body.detail).toContain("predefined roles only");
+      const mixed = body07("MEMBER", { space_id: t.spaceId });
+      expectProblem(await t.call("/v2/api-keys", { method: "POST", body: mixed }), 400, "VALIDATION_FAILED");
+      const two = body07("MEMBER");
+      (two.organizations[0] as { spaces: unknown[] }).spaces.push({ space_id: t.spaceId });
+      const res = await t.call("/v2/api-keys", { method: "POST", body: two });
+      expectProblem(res, 400, "VALIDATION_FAILED");
+      expect(res.body.detail).toContain("one space");
+      const user = await t.call("/v2/api-keys", { method: "POST", body: { name: "u", key_type: "USER", organizations: [] } });
+      expectProblem(user, 400, "VALIDATION_FAILED");
     });
   });
 

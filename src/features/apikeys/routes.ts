@@ -4,44 +4,17 @@ import type { FeatureDeps } from "../../auth/deps.js";
 import { requireId } from "../../http/ids.js";
 import { problemResponses } from "../../http/schemas.js";
 import { parseFutureTimestamp } from "../../http/time.js";
-import { ProblemError } from "../../http/problem.js";
 import type { App } from "../../http/route.js";
 import { paginationOf } from "../../http/cursor.js";
 import { listKeys } from "./list.js";
+import { toCreateInput } from "./create-input.js";
 import { ApiKeyCreatedRef, ApiKeyDetailRef, CreateBody, KeyIdParams, ListQuery, ListResponse, RefreshBody } from "./schemas.js";
 import { refreshKey } from "./refresh.js";
-import { createKey, deleteKey, requireKeyAccess, type CreateKeyInput } from "./service.js";
-import { toApiKeyDetailView, toApiKeyView } from "./view.js";
+import { createKey, deleteKey, requireKeyAccess } from "./service.js";
+import { toApiKeyDetailView, toApiKeyView, toBotUserView } from "./view.js";
 
 const TAGS = ["API keys"];
 const SECURITY = [{ bearerAuth: [] }];
-
-/** Parses the create body's cross-field rules into a service input. */
-export function toCreateInput(body: CreateBody, now: number): CreateKeyInput {
-  if (body.name.trim() === "") throw new ProblemError("VALIDATION_FAILED", { detail: 'body "name" must not be blank' });
-  const keyType = body.key_type ?? "user";
-  if (keyType === "user" && body.space_id !== undefined) {
-    throw new ProblemError("VALIDATION_FAILED", { detail: 'body "space_id" is only allowed for service keys' });
-  }
-  if (keyType === "user" && body.roles !== undefined) {
-    throw new ProblemError("VALIDATION_FAILED", { detail: 'body "roles" is only allowed for service keys' });
-  }
-  if (keyType === "service" && body.space_id === undefined) {
-    throw new ProblemError("VALIDATION_FAILED", { detail: 'body "space_id" is required for service keys' });
-  }
-  return {
-    name: body.name,
-    description: body.description ?? null,
-    keyType,
-    expiresAt: body.expires_at === undefined ? null : parseFutureTimestamp(body.expires_at, 'body "expires_at"', now),
-    spaceId: body.space_id === undefined ? null : requireId("Space", body.space_id, 'body "space_id"'),
-    roles: {
-      spaceRole: body.roles?.space_role ?? "member",
-      orgRole: body.roles?.org_role ?? "read-only",
-      accountRole: body.roles?.account_role ?? "member",
-    },
-  };
-}
 
 /** The five routes of the API keys resource (SPEC §6). */
 export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
@@ -86,10 +59,12 @@ export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
     async (request, reply) => {
       const input = toCreateInput(request.body, deps.now());
       const issued = await createKey(deps, request.actor, input);
+      // bot_user is 2026-07's; 2026-06's ApiKeyCreated serializer leaves it out.
+      const bot = issued.bot === undefined ? {} : { bot_user: toBotUserView(issued.bot) };
       return reply
         .code(201)
         .header("cache-control", "no-store")
-        .send({ ...toApiKeyView(issued.record), key: issued.rawKey });
+        .send({ ...toApiKeyView(issued.record), key: issued.rawKey, ...bot });
     },
   );
 

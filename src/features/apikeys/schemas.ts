@@ -15,6 +15,18 @@ const KeyType = StringEnum(["user", "service"], {
 });
 const MemberRole = StringEnum(["admin", "member", "read-only"]);
 
+/** A role as 2026-07 assigns it: a predefined role by name, or a custom role by id (which service keys cannot hold). */
+function RoleAssignment(description: string) {
+  return Type.Object(
+    {
+      type: StringEnum(["predefined", "custom"]),
+      name: Type.Optional(Type.String({ maxLength: 256 })),
+      id: Type.Optional(Type.String({ maxLength: 200 })),
+    },
+    { additionalProperties: false, description },
+  );
+}
+
 const ApiKeySchema = Type.Object(
   {
     id: IdString("API key id"),
@@ -64,6 +76,46 @@ const ApiKeyCreatedSchema = Type.Object(withSecret, {
   description: "Exactly Arize's ApiKeyCreated: ApiKey plus the raw key (create and refresh)",
 });
 
+const PredefinedRole = (names: readonly string[]) =>
+  Type.Object({ type: StringEnum(["predefined"]), name: StringEnum(names) }, { additionalProperties: false });
+
+const BotUserSchema = Type.Object(
+  {
+    id: IdString("The bot user's id"),
+    name: Type.String(),
+    account_role: PredefinedRole(["admin", "member"]),
+    organizations: Type.Array(
+      Type.Object(
+        {
+          org_id: IdString("Organization id"),
+          role: PredefinedRole(["admin", "member", "read-only"]),
+          spaces: Type.Array(
+            Type.Object(
+              { space_id: IdString("Space id"), role: PredefinedRole(["admin", "member", "read-only"]) },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+  },
+  { additionalProperties: false, description: "The bot user a service key acts as, with its roles" },
+);
+
+/** A service key's bot user as 2026-07's create response shows it (`ServiceKeyBotUser`). */
+export type BotUserView = Static<typeof BotUserSchema>;
+
+const ServiceApiKeyCreatedSchema = Type.Object(
+  { ...withSecret, bot_user: BotUserSchema },
+  {
+    $id: "ServiceApiKeyCreated",
+    additionalProperties: false,
+    description: "2026-07's create response for a service key: ApiKeyCreated plus its bot user",
+  },
+);
+
 /** The same members for the extension route POST /v2/users/{id}/api-keys. */
 export const ApiKeyWithSecretSchema = Type.Object(withSecret, { $id: "ApiKeyWithSecret", additionalProperties: false });
 
@@ -71,7 +123,7 @@ export const ApiKeyWithSecretSchema = Type.Object(withSecret, { $id: "ApiKeyWith
 export type ApiKeyWithSecret = Static<typeof ApiKeyWithSecretSchema>;
 
 /** The API keys' shared schemas, for app.addSchema (routes name them with Type.Ref). */
-export const API_KEY_SCHEMAS: TSchema[] = [ApiKeySchema, ApiKeyCreatedSchema, ApiKeyDetailSchema];
+export const API_KEY_SCHEMAS: TSchema[] = [ApiKeySchema, ApiKeyCreatedSchema, ApiKeyDetailSchema, ServiceApiKeyCreatedSchema];
 export const ApiKeyCreatedRef = Type.Ref("ApiKeyCreated");
 export const ApiKeyDetailRef = Type.Ref("ApiKeyDetail");
 
@@ -111,7 +163,30 @@ export const CreateBody = Type.Object(
           org_role: Type.Optional(MemberRole),
           account_role: Type.Optional(StringEnum(["admin", "member"])),
         },
-        { additionalProperties: false, description: "Service keys only" },
+        { additionalProperties: false, description: "Service keys only (2026-06 body)" },
+      ),
+    ),
+    account_role: Type.Optional(Type.Union([RoleAssignment("The bot user's account role (2026-07 body; default member)"), Type.Null()])),
+    organizations: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            org_id: IdString("Organization id"),
+            role: Type.Optional(Type.Union([RoleAssignment("The bot user's role in the organization (default read-only)"), Type.Null()])),
+            spaces: Type.Array(
+              Type.Object(
+                {
+                  space_id: IdString("Space id"),
+                  role: Type.Optional(Type.Union([RoleAssignment("The bot user's role in the space (default member)"), Type.Null()])),
+                },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: 100 },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 100, description: "Service keys only (2026-07 body): where the bot user holds roles" },
       ),
     ),
   },

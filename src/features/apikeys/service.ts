@@ -27,6 +27,19 @@ export interface CreateKeyInput {
   expiresAt: number | null;
   keyType: "user" | "service";
   spaceId: number | null;
+  /** The organization the request names for the space (2026-07 body); null: the space's own. */
+  organizationId: number | null;
+  roles: ServiceRoles;
+  /** How the request named each role, for the 400 that refuses one (`roles.space_role`, `organizations[0].spaces[0].role`). */
+  roleNames: { space: string; org: string; account: string };
+}
+
+/** The bot user a service key acts as, and the roles it was given. */
+export interface BotUser {
+  id: number;
+  name: string;
+  organizationId: number;
+  spaceId: number;
   roles: ServiceRoles;
 }
 
@@ -34,25 +47,28 @@ export interface IssuedKey {
   record: ApiKeyRecord;
   /** The raw key: returned to the client once, never stored or logged. */
   rawKey: string;
+  /** A service key's bot user (absent for user keys). */
+  bot?: BotUser;
 }
 
 /** Checks the requested service-key roles against the caller's own (SPEC §6). */
-function checkRolesWithin(principal: Principal, space: SpaceRow, roles: ServiceRoles): void {
+function checkRolesWithin(principal: Principal, space: SpaceRow, input: CreateKeyInput): void {
+  const { roles, roleNames } = input;
   const held = spaceRole(principal, space);
   if (!memberRoleWithin(roles.spaceRole, held)) {
     throw new ProblemError("VALIDATION_FAILED", {
-      detail: `roles.space_role "${roles.spaceRole}" is above your own role in the space "${space.name}" (${held ?? "none"})`,
+      detail: `${roleNames.space} "${roles.spaceRole}" is above your own role in the space "${space.name}" (${held ?? "none"})`,
     });
   }
   const heldOrg = organizationRole(principal, space.organization_id);
   if (!memberRoleWithin(roles.orgRole, heldOrg)) {
     throw new ProblemError("VALIDATION_FAILED", {
-      detail: `roles.org_role "${roles.orgRole}" is above your own role in the space's organization (${heldOrg ?? "none"})`,
+      detail: `${roleNames.org} "${roles.orgRole}" is above your own role in the space's organization (${heldOrg ?? "none"})`,
     });
   }
   if (!accountRoleWithin(roles.accountRole, principal.accountRole)) {
     throw new ProblemError("VALIDATION_FAILED", {
-      detail: `roles.account_role "${roles.accountRole}" is above your own account role (${principal.accountRole})`,
+      detail: `${roleNames.account} "${roles.accountRole}" is above your own account role (${principal.accountRole})`,
     });
   }
 }
@@ -101,16 +117,22 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
   if (!holds(caller.principal, "SERVICE_KEY_CREATE", spaceResource(space))) {
     throw new ProblemError("FORBIDDEN", { detail: "you may not create service keys in this space" });
   }
-  checkRolesWithin(caller.principal, space, input.roles);
+  if (input.organizationId !== null && input.organizationId !== space.organization_id) {
+    throw new ProblemError("VALIDATION_FAILED", {
+      detail: `the space "${space.name}" is not in organization ${encodeId("Organization", input.organizationId)}`,
+    });
+  }
+  checkRolesWithin(caller.principal, space, input);
   const now = deps.now();
   const material = keyMaterial(deps.random, deps.secret);
+  let bot: BotUser | undefined;
   const record = await deps.store.transaction(async (tx) => {
     await requireCallerStillValid(tx, caller, now);
     // The space must still exist when this commits: a concurrent deletion waits or wins.
     if (!(await lockLive(tx, "spaces", space.id))) {
       throw new ProblemError("NOT_FOUND", { detail: `the space "${space.name}" was deleted meanwhile; no key was issued` });
     }
-    const bot = await insertUser(tx, {
+    const botRow = await insertUser(tx, {
       account_id: caller.user.account_id,
       kind: "bot",
       name: `service key: ${input.name}`,
@@ -121,7 +143,8 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
       created_at: now,
       updated_at: now,
     });
-    const membership = { user_id: bot.id, organization_id: space.organization_id, created_at: now };
+    bot = { id: botRow.id, name: botRow.name, organizationId: space.organization_id, spaceId: space.id, roles: input.roles };
+    const membership = { user_id: botRow.id, organization_id: space.organization_id, created_at: now };
     await upsertMembership(tx, { ...membership, scope: "organization", scope_id: space.organization_id, role: input.roles.orgRole });
     await upsertMembership(tx, { ...membership, scope: "space", scope_id: space.id, role: input.roles.spaceRole });
     const key = await insertApiKey(
@@ -132,7 +155,7 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
           keyType: "service",
           name: input.name,
           description: input.description,
-          principalUserId: bot.id,
+          principalUserId: botRow.id,
           createdByUserId: caller.user.id,
           spaceId: space.id,
           expiresAt: input.expiresAt,
@@ -153,7 +176,7 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
     });
     return key;
   });
-  return { record, rawKey: material.rawKey };
+  return { record, rawKey: material.rawKey, bot };
 }
 
 /** Issues a user key acting as `ownerUserId`; used by create and by admins issuing a first key. */

@@ -1,7 +1,8 @@
 import { encodeId } from "../../http/ids.js";
 import { rfc3339 } from "../../http/time.js";
 import type { ApiKeyViewRow } from "../../store/queries/api-keys.js";
-import type { ApiKey, ApiKeyDetail } from "./schemas.js";
+import type { ApiKey, ApiKeyDetail, BotUserView } from "./schemas.js";
+import type { BotUser } from "./service.js";
 
 /** The wire form of an API key (SPEC §6); unset optional fields are omitted. */
 export function toApiKeyView(key: ApiKeyViewRow): ApiKey {
@@ -25,4 +26,21 @@ export function toApiKeyDetailView(key: ApiKeyViewRow): ApiKeyDetail {
   const view: ApiKeyDetail = toApiKeyView(key);
   if (key.space_id !== null) view.space_id = encodeId("Space", key.space_id);
   return view;
+}
+
+/** A service key's bot user, with the predefined roles it holds (2026-07's `bot_user`). */
+export function toBotUserView(bot: BotUser): BotUserView {
+  const role = <T extends string>(name: T) => ({ type: "predefined" as const, name });
+  return {
+    id: encodeId("User", bot.id),
+    name: bot.name,
+    account_role: role(bot.roles.accountRole),
+    organizations: [
+      {
+        org_id: encodeId("Organization", bot.organizationId),
+        role: role(bot.roles.orgRole),
+        spaces: [{ space_id: encodeId("Space", bot.spaceId), role: role(bot.roles.spaceRole) }],
+      },
+    ],
+  };
 }
