@@ -3,13 +3,35 @@ import { requireId } from "../../http/ids.js";
 import type { App } from "../../http/route.js";
 import { problemResponses } from "../../http/schemas.js";
 import { NO_CONTENT, pathId, SECURITY } from "../identity/index.js";
-import { restrictProject, unrestrictProject } from "./restrictions.js";
-import { RestrictionBody, RestrictionCreateBody, RestrictionParams } from "./schemas.js";
+import { paginationOf } from "../../http/cursor.js";
+import { listVisibleRestrictions, restrictProject, unrestrictProject } from "./restrictions.js";
+import { RestrictionBody, RestrictionCreateBody, RestrictionList, RestrictionListQuery, RestrictionParams } from "./schemas.js";
 import { toRestrictionView } from "./views.js";
 
-/** POST /v2/resource-restrictions and DELETE /v2/resource-restrictions/{resource_id} (SPEC §12). */
+/** GET and POST /v2/resource-restrictions and DELETE /v2/resource-restrictions/{resource_id} (SPEC §11, §12). */
 export function restrictionRoutes(app: App, deps: FeatureDeps): void {
   const tags = ["Resource restrictions"];
+  app.get(
+    "/v2/resource-restrictions",
+    {
+      schema: {
+        tags,
+        summary: "List resource restrictions",
+        description: "The restrictions of the projects the caller sees (as GET /v2/projects), newest first.",
+        operationId: "listResourceRestrictions",
+        security: SECURITY,
+        querystring: RestrictionListQuery,
+        response: { 200: RestrictionList, ...problemResponses(400, 401, 429) },
+      },
+    },
+    async (request) => {
+      const page = await listVisibleRestrictions(deps, request.actor, { limit: request.query.limit ?? 50, cursor: request.query.cursor });
+      return {
+        resource_restrictions: page.items.map((row) => toRestrictionView(row).resource_restriction),
+        pagination: paginationOf(page),
+      };
+    },
+  );
   app.post(
     "/v2/resource-restrictions",
     {

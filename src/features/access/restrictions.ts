@@ -1,11 +1,12 @@
 import type { Actor } from "../../auth/actor.js";
 import type { FeatureDeps } from "../../auth/deps.js";
-import { projectNotFound, requireApiAccess, requirePermission, visibleProject } from "../../auth/access.js";
+import { projectNotFound, requireApiAccess, requirePermission, spaceScope, visibleProject } from "../../auth/access.js";
 import { projectResource } from "../../auth/engine.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
 import { lockLive } from "../../store/queries/soft-delete.js";
-import { deleteRestrictions, insertRestriction, type RestrictionRow } from "../../store/queries/restrictions.js";
+import { readPage, type Page } from "../../store/page.js";
+import { deleteRestrictions, insertRestriction, listRestrictions, type RestrictionRow } from "../../store/queries/restrictions.js";
 import { auditTarget, recordAudit } from "../audit/index.js";
 
 /** The project of a restriction route, checked for the caller: 404 unseen, 403 without PROJECT_RESTRICT on it (admins of its space). */
@@ -57,4 +58,24 @@ export async function unrestrictProject(deps: FeatureDeps, actor: Actor, project
       details: { resource_type: "PROJECT" },
     });
   });
+}
+
+/**
+ * GET /v2/resource-restrictions: the restrictions of the projects the caller
+ * sees (those of the spaces it sees, as GET /v2/projects), newest first.
+ * `resource_type` has one value, PROJECT, so it filters nothing.
+ */
+export async function listVisibleRestrictions(
+  deps: FeatureDeps,
+  actor: Actor,
+  page: { limit: number; cursor: string | undefined },
+): Promise<Page<RestrictionRow>> {
+  const principal = actor.caller.principal;
+  requireApiAccess(principal);
+  return readPage(
+    deps.cursors,
+    { ...page, filters: { list: "resource-restrictions", caller: principal.userId } },
+    (after) => listRestrictions(deps.store.db, { visible: spaceScope(principal), after, limit: page.limit }),
+    (row) => row.created_at,
+  );
 }

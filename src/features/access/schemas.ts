@@ -77,9 +77,14 @@ const listOf = (key: string, ref: string) =>
 export const ProjectList = listOf("projects", "Project");
 export const RoleList = listOf("roles", "Role");
 export const RoleBindingList = listOf("role_bindings", "RoleBinding");
+const paging = { limit: Type.Optional(LimitQuery), cursor: Type.Optional(CursorQuery) };
+export const RestrictionList = listOf("resource_restrictions", "ResourceRestriction");
+export const RestrictionListQuery = Type.Object(
+  { resource_type: Type.Optional(StringEnum(["PROJECT"], { description: "Only restrictions of projects (the one kind)" })), ...paging },
+  { additionalProperties: false },
+);
 export const RestrictionBody = Type.Object({ resource_restriction: Type.Ref("ResourceRestriction") }, { additionalProperties: false });
 
-const paging = { limit: Type.Optional(LimitQuery), cursor: Type.Optional(CursorQuery) };
 const NameFilter = (description: string) => Type.String({ minLength: 1, maxLength: 256, pattern: LINE_PATTERN, description });
 
 export const ProjectListQuery = Type.Object(

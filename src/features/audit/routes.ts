@@ -3,9 +3,10 @@ import { paginationOf } from "../../http/cursor.js";
 import type { App } from "../../http/route.js";
 import { problemResponses } from "../../http/schemas.js";
 import { listAudit } from "./list.js";
-import { AuditListQuery, AuditListResponse } from "./schemas.js";
+import { listAuditLogs } from "./logs.js";
+import { AuditListQuery, AuditListResponse, AuditLogsQuery, AuditLogsResponse } from "./schemas.js";
 
-/** GET /v2/audit-events (SPEC §10). */
+/** GET /v2/audit-events (SPEC §10) and GET /v2/audit-logs (Arize's shape of the same trail, SPEC §11). */
 export function auditRoutes(app: App, deps: FeatureDeps): void {
   app.get(
     "/v2/audit-events",
@@ -25,6 +26,27 @@ export function auditRoutes(app: App, deps: FeatureDeps): void {
     async (request) => {
       const page = await listAudit(deps, request.actor, request.query);
       return { audit_events: page.items, pagination: paginationOf(page) };
+    },
+  );
+
+  app.get(
+    "/v2/audit-logs",
+    {
+      schema: {
+        tags: ["Audit"],
+        summary: "List audit logs (Arize's shape)",
+        description:
+          "Account admins only. The audit trail of /v2/audit-events as Arize's AuditLog, newest first: every entry a MUTATION named " +
+          "by the Arize operation that made it. Filters: start_time (inclusive), end_time (exclusive), user_id, operation_type.",
+        operationId: "listAuditLogs",
+        security: [{ bearerAuth: [] }],
+        querystring: AuditLogsQuery,
+        response: { 200: AuditLogsResponse, ...problemResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const page = await listAuditLogs(deps, request.actor, request.query);
+      return { logs: page.items, pagination: paginationOf(page) };
     },
   );
 }

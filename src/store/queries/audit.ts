@@ -51,6 +51,8 @@ export interface AuditListQuery {
   since?: number;
   /** Exclusive upper bound on occurred_at (ms). */
   until?: number;
+  /** Only events made by a user (leaves out keyhouse init's, which have no actor). */
+  withActor?: boolean;
   after?: Position;
   limit: number;
 }
@@ -60,6 +62,7 @@ export async function listAuditEvents(db: Db, q: AuditListQuery): Promise<AuditE
   let query = db.selectFrom("audit_events").selectAll();
   if (q.action !== undefined) query = query.where("action", "=", q.action);
   if (q.actorUserId !== undefined) query = query.where("actor_user_id", "=", q.actorUserId);
+  if (q.withActor === true) query = query.where("actor_user_id", "is not", null);
   const targetId = q.targetId;
   if (targetId !== undefined) {
     query = query.where("id", "in", (eb) =>

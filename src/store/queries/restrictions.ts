@@ -1,6 +1,8 @@
-import type { Selectable } from "kysely";
+import { sql, type Selectable, type SqlBool } from "kysely";
+import type { Position } from "../page.js";
 import type { ResourceRestrictionsTable } from "../schema.js";
 import type { Db } from "../store.js";
+import { inScope, type SpaceScope } from "./keyset.js";
 
 export type RestrictionRow = Selectable<ResourceRestrictionsTable>;
 
@@ -44,5 +46,35 @@ export async function restrictedProjects(db: Db): Promise<RestrictedProjectRow[]
     .innerJoin("spaces", "spaces.id", "projects.space_id")
     .select(["resource_restrictions.project_id", "projects.space_id", "spaces.organization_id"])
     .where("projects.deleted_at", "is", null)
+    .execute();
+}
+
+/**
+ * One page (limit + 1 rows) of the restrictions of live projects in live
+ * spaces, within `visible` (undefined: all), newest first; `id` is the
+ * project's, the key of the keyset.
+ */
+export async function listRestrictions(
+  db: Db,
+  q: { visible: SpaceScope | undefined; after?: Position; limit: number },
+): Promise<(RestrictionRow & { id: number })[]> {
+  let query = db
+    .selectFrom("resource_restrictions")
+    .innerJoin("projects", "projects.id", "resource_restrictions.project_id")
+    .innerJoin("spaces", "spaces.id", "projects.space_id")
+    .select(["resource_restrictions.project_id", "resource_restrictions.created_at", "resource_restrictions.project_id as id"])
+    .where("projects.deleted_at", "is", null)
+    .where("spaces.deleted_at", "is", null);
+  if (q.visible !== undefined) query = query.where(inScope(q.visible, "spaces.organization_id", "spaces.id"));
+  const position = q.after;
+  if (position !== undefined) {
+    query = query.where(
+      sql<SqlBool>`((resource_restrictions.created_at, resource_restrictions.project_id) < (${position.createdAt}, ${position.id}))`,
+    );
+  }
+  return query
+    .orderBy("resource_restrictions.created_at", "desc")
+    .orderBy("resource_restrictions.project_id", "desc")
+    .limit(q.limit + 1)
     .execute();
 }
