@@ -5,7 +5,8 @@ import { unique } from "../support/identity.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import type { StoreKind } from "../support/stores.js";
 import { ContractClient, type CallOptions } from "./client.js";
-import { loadWire } from "./wire.js";
+import { to2026_07 } from "./dialect.js";
+import { loadWire, opKey } from "./wire.js";
 
 /** A user the fixtures made, with a working user key. */
 export interface Caller {
@@ -40,9 +41,22 @@ export class ContractSuite {
   readonly exercised = new Set<string>();
   private running: TestServer | undefined;
   private built: Fixtures | undefined;
+  /** The fixtures' organization, known before the rest of them (2026-07 names it in a service key's body). */
+  private organization = "";
 
-  constructor(readonly store: StoreKind) {
-    this.api = new ContractClient(loadWire("sdk-8.31.0.json"), () => this.t, "8.31.0");
+  constructor(
+    readonly store: StoreKind,
+    readonly dialect: "2026-06" | "2026-07" = "2026-06",
+  ) {
+    this.api =
+      dialect === "2026-06"
+        ? new ContractClient(loadWire("sdk-8.31.0.json"), () => this.t, "8.31.0")
+        : new ContractClient(
+            loadWire("sdk-8.42.0.json"),
+            () => this.t,
+            "8.42.0",
+            to2026_07(() => this.organization),
+          );
   }
 
   get t(): TestServer {
@@ -61,8 +75,8 @@ export class ContractSuite {
   }
 
   /** Registers a case that exercises `op`; its name starts with the operation. */
-  case(op: string, name: string, body: () => Promise<void>): void {
-    this.api.operation(op);
+  case(casesOp: string, name: string, body: () => Promise<void>): void {
+    const op = opKey(this.api.operation(casesOp));
     this.exercised.add(op);
     it(`${op}: ${name}`, body);
   }
@@ -71,6 +85,7 @@ export class ContractSuite {
     this.running = await startTestServer({ store: this.store });
     this.api.setup = true;
     const orgId = (await this.call("POST /v2/organizations", { body: { name: unique("contract-org") } }, 201)).id;
+    this.organization = orgId;
     const spaceId = (await this.call("POST /v2/spaces", { body: { name: unique("contract-space"), organization_id: orgId } }, 201)).id;
     const member = await this.person("member", { orgId, spaceId, role: "member" });
     const reader = await this.person("member", { orgId, spaceId, role: "read-only" });
