@@ -111,6 +111,8 @@ export class ApiClient {
       authorization: `Bearer ${options.key ?? this.connection.apiKey}`,
       accept: "application/json, application/problem+json",
       "user-agent": `keyhouse-cli/${packageVersion()}`,
+      // The CLI reads the internal (2026-06) wire whatever the server's KEYHOUSE_DIALECT (SPEC §11).
+      "keyhouse-dialect": "2026-06",
     };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     let response: Response;

@@ -68,7 +68,8 @@ export class Client {
   constructor(private readonly key: string | null) {}
 
   async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    // The console reads the internal (2026-06) wire whatever the server's KEYHOUSE_DIALECT (SPEC §11).
+    const headers: Record<string, string> = { accept: "application/json", "keyhouse-dialect": "2026-06" };
     if (this.key !== null) headers.authorization = `Bearer ${this.key}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
