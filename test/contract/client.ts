@@ -74,7 +74,8 @@ export class ContractClient {
   constructor(
     readonly wire: Wire,
     private readonly server: () => TestServer,
-    private readonly sdkVersion: string,
+    /** The headers that choose the dialect: the client's own `sdk-version`, or keyhouse's `Keyhouse-Dialect` pin. */
+    private readonly dialectHeaders: Record<string, string>,
     /** For 2026-07: how 8.42 says what the cases write in 8.31's words (test/contract/dialect.ts). */
     readonly translation?: Translation,
   ) {
@@ -107,7 +108,7 @@ export class ContractClient {
       body,
       key: options.key,
       localAddress: options.from,
-      headers: { "sdk-version": this.sdkVersion },
+      headers: this.dialectHeaders,
     });
     const where = `${op.method} ${path}${body === undefined ? "" : ` with ${JSON.stringify(body)}`}`;
     const answer = `answered ${res.status} ${res.text === "" ? "(empty body)" : withoutSecrets(res.text)}`;

@@ -47,16 +47,13 @@ export class ContractSuite {
   constructor(
     readonly store: StoreKind,
     readonly dialect: "2026-06" | "2026-07" = "2026-06",
+    /** How requests choose the dialect: the official client's sdk-version header (alone), or the Keyhouse-Dialect pin (alone). */
+    readonly selector: "sdk-version" | "pin" = "sdk-version",
   ) {
-    this.api =
-      dialect === "2026-06"
-        ? new ContractClient(loadWire("sdk-8.31.0.json"), () => this.t, "8.31.0")
-        : new ContractClient(
-            loadWire("sdk-8.42.0.json"),
-            () => this.t,
-            "8.42.0",
-            to2026_07(() => this.organization),
-          );
+    const [file, version] = dialect === "2026-06" ? (["sdk-8.31.0.json", "8.31.0"] as const) : (["sdk-8.42.0.json", "8.42.0"] as const);
+    const headers: Record<string, string> = selector === "pin" ? { "keyhouse-dialect": dialect } : { "sdk-version": version };
+    const translation = dialect === "2026-07" ? to2026_07(() => this.organization) : undefined;
+    this.api = new ContractClient(loadWire(file), () => this.t, headers, translation);
   }
 
   get t(): TestServer {
