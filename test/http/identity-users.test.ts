@@ -183,12 +183,20 @@ forEachStore((store) => {
       expectProblem(await t.call(`/v2/users?limit=2&cursor=${first.pagination.next_cursor}`), 400, "INVALID_CURSOR");
     });
 
-    it.each(["status=gone", "status=inactive", "status=ACTIVE", "email=", "limit=500", "user_id=1"])(
+    it.each(["status=gone", "status=inactive", "status=Active", "email=", "limit=500", "user_id=1"])(
       "answers 400 for %s",
       async (query) => {
         expectProblem(await t.call(`/v2/users?${query}`), 400);
       },
     );
+
+    it("takes status=ACTIVE, 2026-07's spelling (SPEC §11), and answers in that dialect", async () => {
+      const res = await t.call("/v2/users?status=ACTIVE");
+      expect(res.status, res.text).toBe(200);
+      expect(res.headers["keyhouse-dialect"]).toBe("2026-07");
+      expect(res.body.users.length).toBeGreaterThan(0);
+      expect(res.body.users.every((u: { status: string }) => u.status === "ACTIVE")).toBe(true);
+    });
   });
 
   describe("GET /v2/users/{user_id}", () => {
