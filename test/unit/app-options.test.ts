@@ -19,6 +19,7 @@ describe("appOptionsFrom", () => {
       KEYHOUSE_MAX_QUEUED_WORK: "6",
       KEYHOUSE_SMTP_URL: "smtp://mail.example.com:2525",
       KEYHOUSE_MAIL_FROM: "keys <keys@example.com>",
+      KEYHOUSE_DIALECT: "2026-07",
     });
     const { now, random, ...settings } = appOptionsFrom(config);
     expect(settings).toEqual({
@@ -36,6 +37,7 @@ describe("appOptionsFrom", () => {
       requestTimeoutSeconds: 4,
       maxConcurrentWork: 5,
       maxQueuedWork: 6,
+      dialect: "2026-07",
     });
     expect(Math.abs(now() - Date.now())).toBeLessThan(1_000);
     expect(random(16)).toHaveLength(16);
