@@ -169,18 +169,112 @@ forEachStore((store) => {
       expect(res.headers["keyhouse-dialect"]).toBe("2026-07");
     });
 
-    it("refuses custom roles, mixed bodies, and (for now) more than one organization or space, each with a 400", async () => {
+    it("refuses custom roles and mixed bodies with a 400", async () => {
       const custom = body07("MEMBER", { account_role: { type: "CUSTOM", id: "x" } });
       expect((await t.call("/v2/api-keys", { method: "POST", body: custom })).body.detail).toContain("predefined roles only");
       const mixed = body07("MEMBER", { space_id: t.spaceId });
       expectProblem(await t.call("/v2/api-keys", { method: "POST", body: mixed }), 400, "VALIDATION_FAILED");
-      const two = body07("MEMBER");
-      (two.organizations[0] as { spaces: unknown[] }).spaces.push({ space_id: t.spaceId });
-      const res = await t.call("/v2/api-keys", { method: "POST", body: two });
-      expectProblem(res, 400, "VALIDATION_FAILED");
-      expect(res.body.detail).toContain("one space");
       const user = await t.call("/v2/api-keys", { method: "POST", body: { name: "u", key_type: "USER", organizations: [] } });
       expectProblem(user, 400, "VALIDATION_FAILED");
+      const elsewhere = await seedSpace(
+        t,
+        "not-in-that-org",
+        (await t.call("/v2/organizations", { method: "POST", body: { name: `o-${Date.now()}` } })).body.id,
+      );
+      const wrongOrg = body07("MEMBER");
+      (wrongOrg.organizations[0] as { spaces: { space_id: string }[] }).spaces.push({ space_id: elsewhere.wireId });
+      const res = await t.call("/v2/api-keys", { method: "POST", body: wrongOrg });
+      expectProblem(res, 400, "VALIDATION_FAILED");
+      expect(res.body.detail).toContain("is not in organization");
+    });
+
+    it("spans several organizations and spaces: its bot user holds a role in each, a 2026-06 listing finds it in each space, and either dialect refreshes and revokes it", async () => {
+      const orgB = (await t.call("/v2/organizations", { method: "POST", body: { name: `multi-${Date.now()}` } })).body.id as string;
+      const a2 = await seedSpace(t, "multi-a2");
+      const b1 = await seedSpace(t, "multi-b1", orgB);
+      const body = {
+        name: "multi",
+        key_type: "SERVICE",
+        organizations: [
+          {
+            org_id: t.organizationId,
+            spaces: [{ space_id: t.spaceId }, { space_id: a2.wireId, role: { type: "PREDEFINED", name: "READ_ONLY" } }],
+          },
+          {
+            org_id: orgB,
+            role: { type: "PREDEFINED", name: "MEMBER" },
+            spaces: [{ space_id: b1.wireId, role: { type: "PREDEFINED", name: "ADMIN" } }],
+          },
+        ],
+      };
+      const res = await t.call("/v2/api-keys", { method: "POST", body, headers: PIN_07 });
+      expect(res.status, res.text).toBe(201);
+      expect(res.body.bot_user.account_role).toEqual({ type: "PREDEFINED", name: "MEMBER" });
+      expect(res.body.bot_user.organizations).toEqual([
+        {
+          org_id: t.organizationId,
+          role: { type: "PREDEFINED", name: "READ_ONLY" },
+          spaces: [
+            { space_id: t.spaceId, role: { type: "PREDEFINED", name: "MEMBER" } },
+            { space_id: a2.wireId, role: { type: "PREDEFINED", name: "READ_ONLY" } },
+          ],
+        },
+        {
+          org_id: orgB,
+          role: { type: "PREDEFINED", name: "MEMBER" },
+          spaces: [{ space_id: b1.wireId, role: { type: "PREDEFINED", name: "ADMIN" } }],
+        },
+      ]);
+      // The key acts as its bot user, who holds a role in each space it was granted.
+      for (const space of [t.spaceId, a2.wireId, b1.wireId]) {
+        expect((await t.call(`/v2/spaces/${encodeURIComponent(space)}`, { key: res.body.key })).status, space).toBe(200);
+      }
+      for (const space of [t.spaceId, a2.wireId, b1.wireId]) {
+        const listed = await t.call(`/v2/api-keys?key_type=service&space_id=${encodeURIComponent(space)}`, { headers: PIN_06 });
+        expect(listed.status, listed.text).toBe(200);
+        expect(
+          listed.body.api_keys.map((k: { id: string }) => k.id),
+          space,
+        ).toContain(res.body.id);
+      }
+      const other = await seedSpace(t, "multi-not-granted");
+      const notThere = await t.call(`/v2/api-keys?key_type=service&space_id=${encodeURIComponent(other.wireId)}`);
+      expect(notThere.body.api_keys.map((k: { id: string }) => k.id)).not.toContain(res.body.id);
+      expectProblem(await t.call(`/v2/spaces/${encodeURIComponent(other.wireId)}`, { key: res.body.key }), 404);
+      const refreshed = await t.call(`/v2/api-keys/${res.body.id}/refresh`, { method: "POST", body: {}, headers: PIN_06 });
+      expect(refreshed.status, refreshed.text).toBe(200);
+      const inB = await t.call(`/v2/api-keys?key_type=service&space_id=${encodeURIComponent(b1.wireId)}`, { headers: PIN_07 });
+      expect(inB.body.api_keys.map((k: { id: string }) => k.id)).toContain(refreshed.body.id);
+      expect((await t.call(`/v2/api-keys/${refreshed.body.id}/revoke`, { method: "PUT", headers: PIN_06 })).status).toBe(204);
+    });
+
+    it("refuses a role above the caller's own in any space, naming the first such", async () => {
+      const space = await seedSpace(t, "multi-roles");
+      const member = await seedUser(t, { orgRole: "member", spaceRole: "member", spaceWireId: space.wireId });
+      const body = {
+        name: "too high",
+        key_type: "SERVICE",
+        organizations: [
+          {
+            org_id: t.organizationId,
+            spaces: [
+              { space_id: space.wireId, role: { type: "PREDEFINED", name: "MEMBER" } },
+              { space_id: space.wireId, role: { type: "PREDEFINED", name: "ADMIN" } },
+            ],
+          },
+        ],
+      };
+      const res = await t.call("/v2/api-keys", { method: "POST", body, key: member.key });
+      expectProblem(res, 400, "VALIDATION_FAILED");
+      expect(res.body.detail).toContain("organizations[0].spaces[1].role");
+    });
+
+    it("takes 1 to 100 organizations and spaces: none or 101 is a 400", async () => {
+      const none = { name: "none", key_type: "SERVICE", organizations: [] };
+      expectProblem(await t.call("/v2/api-keys", { method: "POST", body: none }), 400, "VALIDATION_FAILED");
+      const spaces = Array.from({ length: 101 }, () => ({ space_id: t.spaceId }));
+      const tooMany = { name: "many", key_type: "SERVICE", organizations: [{ org_id: t.organizationId, spaces }] };
+      expectProblem(await t.call("/v2/api-keys", { method: "POST", body: tooMany }), 400, "VALIDATION_FAILED");
     });
   });
 

@@ -22,45 +22,50 @@ function predefinedRole<T extends string>(assignment: Assignment, allowed: reado
   return name as T;
 }
 
+const SPACE_ROLES = ["admin", "member", "read-only"] as const;
+
 /** Where the service key's bot user acts, from the 2026-06 body (`space_id` + `roles`) or the 2026-07 one (`account_role` + `organizations`). */
-function serviceGrant(body: CreateBody): Pick<CreateKeyInput, "spaceId" | "organizationId" | "roles" | "roleNames"> {
+function serviceGrant(body: CreateBody): Pick<CreateKeyInput, "grants" | "accountRole"> {
   const organizations = body.organizations;
   if (organizations === undefined) {
     if (body.account_role !== undefined)
       throw invalid('body "account_role" goes with "organizations"; give both, or "space_id" and "roles"');
     if (body.space_id === undefined) throw invalid('body "space_id" is required for service keys (or, in 2026-07, "organizations")');
     return {
-      spaceId: requireId("Space", body.space_id, 'body "space_id"'),
-      organizationId: null,
-      roles: {
-        spaceRole: body.roles?.space_role ?? "member",
-        orgRole: body.roles?.org_role ?? "read-only",
-        accountRole: body.roles?.account_role ?? "member",
-      },
-      roleNames: { space: "roles.space_role", org: "roles.org_role", account: "roles.account_role" },
+      grants: [
+        {
+          organizationId: null,
+          orgRole: { role: body.roles?.org_role ?? "read-only", asked: "roles.org_role" },
+          spaces: [
+            {
+              spaceId: requireId("Space", body.space_id, 'body "space_id"'),
+              role: { role: body.roles?.space_role ?? "member", asked: "roles.space_role" },
+            },
+          ],
+        },
+      ],
+      accountRole: { role: body.roles?.account_role ?? "member", asked: "roles.account_role" },
     };
   }
   if (body.space_id !== undefined || body.roles !== undefined) {
     throw invalid('give either "space_id" and "roles" (2026-06) or "account_role" and "organizations" (2026-07), not both');
   }
-  const [organization] = organizations;
-  if (organization === undefined) throw invalid('body "organizations" must name at least one organization');
-  const [space] = organization.spaces;
-  if (organizations.length > 1 || space === undefined || organization.spaces.length > 1) {
-    throw invalid(
-      'body "organizations": keyhouse gives a service key one organization with one space for now; ' +
-        "create one key per space (docs/arize-compatibility.md)",
-    );
-  }
   return {
-    spaceId: requireId("Space", space.space_id, 'body "organizations[0].spaces[0].space_id"'),
-    organizationId: requireId("Organization", organization.org_id, 'body "organizations[0].org_id"'),
-    roles: {
-      spaceRole: predefinedRole(space.role, ["admin", "member", "read-only"], "organizations[0].spaces[0].role", "member"),
-      orgRole: predefinedRole(organization.role, ["admin", "member", "read-only"], "organizations[0].role", "read-only"),
-      accountRole: predefinedRole(body.account_role, ["admin", "member"], "account_role", "member"),
-    },
-    roleNames: { space: "organizations[0].spaces[0].role", org: "organizations[0].role", account: "account_role" },
+    grants: organizations.map((organization, o) => ({
+      organizationId: requireId("Organization", organization.org_id, `body "organizations[${o}].org_id"`),
+      orgRole: {
+        role: predefinedRole(organization.role, SPACE_ROLES, `organizations[${o}].role`, "read-only"),
+        asked: `organizations[${o}].role`,
+      },
+      spaces: organization.spaces.map((space, i) => ({
+        spaceId: requireId("Space", space.space_id, `body "organizations[${o}].spaces[${i}].space_id"`),
+        role: {
+          role: predefinedRole(space.role, SPACE_ROLES, `organizations[${o}].spaces[${i}].role`, "member"),
+          asked: `organizations[${o}].spaces[${i}].role`,
+        },
+      })),
+    })),
+    accountRole: { role: predefinedRole(body.account_role, ["admin", "member"], "account_role", "member"), asked: "account_role" },
   };
 }
 
@@ -78,11 +83,5 @@ export function toCreateInput(body: CreateBody, now: number): CreateKeyInput {
   for (const member of ["space_id", "roles", "account_role", "organizations"] as const) {
     if (body[member] !== undefined) throw invalid(`body "${member}" is only allowed for service keys`);
   }
-  return {
-    ...base,
-    spaceId: null,
-    organizationId: null,
-    roles: { spaceRole: "member", orgRole: "read-only", accountRole: "member" },
-    roleNames: { space: "roles.space_role", org: "roles.org_role", account: "roles.account_role" },
-  };
+  return { ...base, grants: [], accountRole: { role: "member", asked: "roles.account_role" } };
 }

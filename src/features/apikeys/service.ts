@@ -15,10 +15,18 @@ import { readUserStatusLocked } from "../../store/queries/users.js";
 import type { FeatureDeps } from "../../auth/deps.js";
 import { keyMaterial, newKeyRow } from "./rows.js";
 
-interface ServiceRoles {
-  spaceRole: MemberRole;
-  orgRole: MemberRole;
-  accountRole: AccountRole;
+/** A role the request asks for, and where it asked (`roles.space_role`, `organizations[0].spaces[1].role`) for the 400 that refuses it. */
+interface Asked<R> {
+  role: R;
+  asked: string;
+}
+
+/** An organization a service key's bot user is granted, with its role there and its spaces. */
+interface ServiceGrant {
+  /** The organization the request names; null: the space's own (2026-06 body, one space). */
+  organizationId: number | null;
+  orgRole: Asked<MemberRole>;
+  spaces: { spaceId: number; role: Asked<MemberRole> }[];
 }
 
 export interface CreateKeyInput {
@@ -26,21 +34,17 @@ export interface CreateKeyInput {
   description: string | null;
   expiresAt: number | null;
   keyType: "user" | "service";
-  spaceId: number | null;
-  /** The organization the request names for the space (2026-07 body); null: the space's own. */
-  organizationId: number | null;
-  roles: ServiceRoles;
-  /** How the request named each role, for the 400 that refuses one (`roles.space_role`, `organizations[0].spaces[0].role`). */
-  roleNames: { space: string; org: string; account: string };
+  /** Service keys: 1..100 organizations of 1..100 spaces each (SPEC §11); empty for user keys. */
+  grants: ServiceGrant[];
+  accountRole: Asked<AccountRole>;
 }
 
 /** The bot user a service key acts as, and the roles it was given. */
 export interface BotUser {
   id: number;
   name: string;
-  organizationId: number;
-  spaceId: number;
-  roles: ServiceRoles;
+  accountRole: AccountRole;
+  organizations: { organizationId: number; role: MemberRole; spaces: { spaceId: number; role: MemberRole }[] }[];
 }
 
 export interface IssuedKey {
@@ -51,26 +55,50 @@ export interface IssuedKey {
   bot?: BotUser;
 }
 
-/** Checks the requested service-key roles against the caller's own (SPEC §6). */
-function checkRolesWithin(principal: Principal, space: SpaceRow, input: CreateKeyInput): void {
-  const { roles, roleNames } = input;
-  const held = spaceRole(principal, space);
-  if (!memberRoleWithin(roles.spaceRole, held)) {
-    throw new ProblemError("VALIDATION_FAILED", {
-      detail: `${roleNames.space} "${roles.spaceRole}" is above your own role in the space "${space.name}" (${held ?? "none"})`,
-    });
+const above = (asked: Asked<string>, where: string, held: string | undefined) =>
+  new ProblemError("VALIDATION_FAILED", {
+    detail: `${asked.asked} "${asked.role}" is above your own role in ${where} (${held ?? "none"})`,
+  });
+
+/**
+ * The spaces of a service key, each checked for the caller (SPEC §6, §11): a
+ * space it may not see is 404, one it may not create keys in 403, one outside
+ * the organization named 400, and every role at or below the caller's own
+ * there, else a 400 naming the first that is not.
+ */
+async function checkGrants(
+  deps: FeatureDeps,
+  principal: Principal,
+  input: CreateKeyInput,
+): Promise<BotUser["organizations"] & { spaces: { row: SpaceRow }[] }[]> {
+  if (!accountRoleWithin(input.accountRole.role, principal.accountRole))
+    throw above(input.accountRole, "the account", principal.accountRole);
+  const checked = [];
+  for (const grant of input.grants) {
+    const spaces = [];
+    let organizationId = grant.organizationId;
+    for (const wanted of grant.spaces) {
+      // A space the caller may not see is 404 like a missing one; one it sees but may not create keys in is 403.
+      const space = await visibleSpace(deps.store.db, principal, wanted.spaceId);
+      if (!holds(principal, "SERVICE_KEY_CREATE", spaceResource(space))) {
+        throw new ProblemError("FORBIDDEN", { detail: `you may not create service keys in the space "${space.name}"` });
+      }
+      organizationId ??= space.organization_id;
+      if (space.organization_id !== organizationId) {
+        throw new ProblemError("VALIDATION_FAILED", {
+          detail: `the space "${space.name}" is not in organization ${encodeId("Organization", organizationId)}`,
+        });
+      }
+      const heldOrg = organizationRole(principal, organizationId);
+      if (!memberRoleWithin(grant.orgRole.role, heldOrg)) throw above(grant.orgRole, "the space's organization", heldOrg);
+      const held = spaceRole(principal, space);
+      if (!memberRoleWithin(wanted.role.role, held)) throw above(wanted.role, `the space "${space.name}"`, held);
+      spaces.push({ spaceId: space.id, role: wanted.role.role, row: space });
+    }
+    if (organizationId === null) throw new ProblemError("VALIDATION_FAILED", { detail: "a service key needs at least one space" });
+    checked.push({ organizationId, role: grant.orgRole.role, spaces });
   }
-  const heldOrg = organizationRole(principal, space.organization_id);
-  if (!memberRoleWithin(roles.orgRole, heldOrg)) {
-    throw new ProblemError("VALIDATION_FAILED", {
-      detail: `${roleNames.org} "${roles.orgRole}" is above your own role in the space's organization (${heldOrg ?? "none"})`,
-    });
-  }
-  if (!accountRoleWithin(roles.accountRole, principal.accountRole)) {
-    throw new ProblemError("VALIDATION_FAILED", {
-      detail: `${roleNames.account} "${roles.accountRole}" is above your own account role (${principal.accountRole})`,
-    });
-  }
+  return checked;
 }
 
 /**
@@ -111,42 +139,51 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
     }
     return issueUserKey(deps, actor, caller.user.id, input, "api_key.created");
   }
-  if (input.spaceId === null) throw new ProblemError("VALIDATION_FAILED", { detail: "space_id is required for service keys" });
-  // A space the caller may not see is 404 like a missing one; one it sees but may not create keys in is 403.
-  const space = await visibleSpace(deps.store.db, caller.principal, input.spaceId);
-  if (!holds(caller.principal, "SERVICE_KEY_CREATE", spaceResource(space))) {
-    throw new ProblemError("FORBIDDEN", { detail: "you may not create service keys in this space" });
-  }
-  if (input.organizationId !== null && input.organizationId !== space.organization_id) {
-    throw new ProblemError("VALIDATION_FAILED", {
-      detail: `the space "${space.name}" is not in organization ${encodeId("Organization", input.organizationId)}`,
-    });
-  }
-  checkRolesWithin(caller.principal, space, input);
+  const grants = await checkGrants(deps, caller.principal, input);
+  const [first] = grants;
+  const primary = first?.spaces[0]?.row;
+  if (first === undefined || primary === undefined)
+    throw new ProblemError("VALIDATION_FAILED", { detail: "a service key needs at least one space" });
   const now = deps.now();
   const material = keyMaterial(deps.random, deps.secret);
   let bot: BotUser | undefined;
   const record = await deps.store.transaction(async (tx) => {
     await requireCallerStillValid(tx, caller, now);
-    // The space must still exist when this commits: a concurrent deletion waits or wins.
-    if (!(await lockLive(tx, "spaces", space.id))) {
-      throw new ProblemError("NOT_FOUND", { detail: `the space "${space.name}" was deleted meanwhile; no key was issued` });
+    // The spaces must still exist when this commits: a concurrent deletion waits or wins.
+    for (const grant of grants) {
+      for (const { row } of grant.spaces) {
+        if (!(await lockLive(tx, "spaces", row.id))) {
+          throw new ProblemError("NOT_FOUND", { detail: `the space "${row.name}" was deleted meanwhile; no key was issued` });
+        }
+      }
     }
     const botRow = await insertUser(tx, {
       account_id: caller.user.account_id,
       kind: "bot",
       name: `service key: ${input.name}`,
       email: null,
-      role: input.roles.accountRole,
+      role: input.accountRole.role,
       is_developer: 1,
       status: "active",
       created_at: now,
       updated_at: now,
     });
-    bot = { id: botRow.id, name: botRow.name, organizationId: space.organization_id, spaceId: space.id, roles: input.roles };
-    const membership = { user_id: botRow.id, organization_id: space.organization_id, created_at: now };
-    await upsertMembership(tx, { ...membership, scope: "organization", scope_id: space.organization_id, role: input.roles.orgRole });
-    await upsertMembership(tx, { ...membership, scope: "space", scope_id: space.id, role: input.roles.spaceRole });
+    for (const grant of grants) {
+      const membership = { user_id: botRow.id, organization_id: grant.organizationId, created_at: now };
+      await upsertMembership(tx, { ...membership, scope: "organization", scope_id: grant.organizationId, role: grant.role });
+      for (const space of grant.spaces)
+        await upsertMembership(tx, { ...membership, scope: "space", scope_id: space.spaceId, role: space.role });
+    }
+    bot = {
+      id: botRow.id,
+      name: botRow.name,
+      accountRole: input.accountRole.role,
+      organizations: grants.map((g) => ({
+        organizationId: g.organizationId,
+        role: g.role,
+        spaces: g.spaces.map(({ spaceId, role }) => ({ spaceId, role })),
+      })),
+    };
     const key = await insertApiKey(
       tx,
       newKeyRow(
@@ -157,21 +194,32 @@ export async function createKey(deps: FeatureDeps, actor: Actor, input: CreateKe
           description: input.description,
           principalUserId: botRow.id,
           createdByUserId: caller.user.id,
-          spaceId: space.id,
+          // Its first space; the others are its bot user's memberships (listed there too).
+          spaceId: primary.id,
           expiresAt: input.expiresAt,
         },
         now,
       ),
     );
+    const spaceIds = grants.flatMap((g) => g.spaces.map((sp) => sp.spaceId));
     await recordAudit(tx, {
       actor,
       at: now,
       action: "api_key.created",
-      targets: [auditTarget("ApiKey", key.id), auditTarget("Space", space.id)],
+      targets: [auditTarget("ApiKey", key.id), ...spaceIds.map((id) => auditTarget("Space", id))],
       details: {
         key_type: "service",
         name: input.name,
-        roles: { space_role: input.roles.spaceRole, org_role: input.roles.orgRole, account_role: input.roles.accountRole },
+        roles: { space_role: first.spaces[0]?.role, org_role: first.role, account_role: input.accountRole.role },
+        ...(spaceIds.length > 1
+          ? {
+              grants: grants.map((g) => ({
+                organization: g.organizationId,
+                role: g.role,
+                spaces: g.spaces.map((sp) => ({ space: sp.spaceId, role: sp.role })),
+              })),
+            }
+          : {}),
       },
     });
     return key;

@@ -34,13 +34,11 @@ export function toBotUserView(bot: BotUser): BotUserView {
   return {
     id: encodeId("User", bot.id),
     name: bot.name,
-    account_role: role(bot.roles.accountRole),
-    organizations: [
-      {
-        org_id: encodeId("Organization", bot.organizationId),
-        role: role(bot.roles.orgRole),
-        spaces: [{ space_id: encodeId("Space", bot.spaceId), role: role(bot.roles.spaceRole) }],
-      },
-    ],
+    account_role: role(bot.accountRole),
+    organizations: bot.organizations.map((o) => ({
+      org_id: encodeId("Organization", o.organizationId),
+      role: role(o.role),
+      spaces: o.spaces.map((sp) => ({ space_id: encodeId("Space", sp.spaceId), role: role(sp.role) })),
+    })),
   };
 }

@@ -140,9 +140,25 @@ function buildList(db: Db, p: ListParams) {
     .selectFrom("api_keys")
     .select(VIEW_COLUMNS)
     .where("key_type", "=", p.keyType as KeyType);
-  if (p.spaceIds !== undefined) {
-    const [only] = p.spaceIds;
-    query = p.spaceIds.length === 1 && only !== undefined ? query.where("space_id", "=", only) : query.where("space_id", "in", p.spaceIds);
+  const spaceIds = p.spaceIds;
+  if (spaceIds !== undefined) {
+    const [only] = spaceIds;
+    // A service key is in its own space, and in every other space its bot user
+    // was granted (a 2026-07 key over several spaces, SPEC §11).
+    query = query.where((eb) =>
+      eb.or([
+        spaceIds.length === 1 && only !== undefined ? eb("space_id", "=", only) : eb("space_id", "in", spaceIds),
+        eb(
+          "principal_user_id",
+          "in",
+          eb
+            .selectFrom("memberships")
+            .select("memberships.user_id")
+            .where("memberships.scope", "=", "space")
+            .where("memberships.scope_id", "in", spaceIds),
+        ),
+      ]),
+    );
   }
   if (p.createdByUserId !== undefined) query = query.where("created_by_user_id", "=", p.createdByUserId);
   if (p.status === "deleted") {
