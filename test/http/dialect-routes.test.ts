@@ -82,6 +82,9 @@ forEachStore((store) => {
       expect(page.body.pagination.has_more).toBe(true);
       const next = await t.call(`/v2/resource-restrictions?limit=1&cursor=${encodeURIComponent(page.body.pagination.next_cursor)}`);
       expect(next.body.resource_restrictions[0].resource_id).toBe(ids[0]);
+      // A restricted project is hidden from a space member without a binding on it (SPEC §12): so is its restriction.
+      const member = await seedUser(t, { spaceRole: "member", spaceWireId: space.wireId });
+      expect((await t.call("/v2/resource-restrictions", { key: member.key })).body.resource_restrictions).toEqual([]);
       const outsider = await seedUser(t, { isDeveloper: true });
       expect((await t.call("/v2/resource-restrictions", { key: outsider.key })).body.resource_restrictions).toEqual([]);
       expectProblem(await t.call("/v2/resource-restrictions?resource_type=SPACE"), 400, "VALIDATION_FAILED");

@@ -1,7 +1,7 @@
 import type { Actor } from "../../auth/actor.js";
 import type { FeatureDeps } from "../../auth/deps.js";
-import { projectNotFound, requireApiAccess, requirePermission, spaceScope, visibleProject } from "../../auth/access.js";
-import { projectResource } from "../../auth/engine.js";
+import { projectNotFound, requireApiAccess, requirePermission, visibleProject } from "../../auth/access.js";
+import { projectResource, projectScope } from "../../auth/engine.js";
 import { encodeId } from "../../http/ids.js";
 import { ProblemError } from "../../http/problem.js";
 import { lockLive } from "../../store/queries/soft-delete.js";
@@ -62,7 +62,7 @@ export async function unrestrictProject(deps: FeatureDeps, actor: Actor, project
 
 /**
  * GET /v2/resource-restrictions: the restrictions of the projects the caller
- * sees (those of the spaces it sees, as GET /v2/projects), newest first.
+ * sees (as GET /v2/projects: a restricted project hidden from it is left out), newest first.
  * `resource_type` has one value, PROJECT, so it filters nothing.
  */
 export async function listVisibleRestrictions(
@@ -75,7 +75,7 @@ export async function listVisibleRestrictions(
   return readPage(
     deps.cursors,
     { ...page, filters: { list: "resource-restrictions", caller: principal.userId } },
-    (after) => listRestrictions(deps.store.db, { visible: spaceScope(principal), after, limit: page.limit }),
+    (after) => listRestrictions(deps.store.db, { visible: projectScope(principal), after, limit: page.limit }),
     (row) => row.created_at,
   );
 }

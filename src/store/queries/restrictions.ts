@@ -2,7 +2,8 @@ import { sql, type Selectable, type SqlBool } from "kysely";
 import type { Position } from "../page.js";
 import type { ResourceRestrictionsTable } from "../schema.js";
 import type { Db } from "../store.js";
-import { inScope, type SpaceScope } from "./keyset.js";
+import { inScope } from "./keyset.js";
+import type { ProjectScope } from "./projects.js";
 
 export type RestrictionRow = Selectable<ResourceRestrictionsTable>;
 
@@ -51,12 +52,12 @@ export async function restrictedProjects(db: Db): Promise<RestrictedProjectRow[]
 
 /**
  * One page (limit + 1 rows) of the restrictions of live projects in live
- * spaces, within `visible` (undefined: all), newest first; `id` is the
- * project's, the key of the keyset.
+ * spaces, of the projects `visible` lets the caller see (as listProjects;
+ * undefined: all), newest first; `id` is the project's, the key of the keyset.
  */
 export async function listRestrictions(
   db: Db,
-  q: { visible: SpaceScope | undefined; after?: Position; limit: number },
+  q: { visible: ProjectScope | undefined; after?: Position; limit: number },
 ): Promise<(RestrictionRow & { id: number })[]> {
   let query = db
     .selectFrom("resource_restrictions")
@@ -65,7 +66,14 @@ export async function listRestrictions(
     .select(["resource_restrictions.project_id", "resource_restrictions.created_at", "resource_restrictions.project_id as id"])
     .where("projects.deleted_at", "is", null)
     .where("spaces.deleted_at", "is", null);
-  if (q.visible !== undefined) query = query.where(inScope(q.visible, "spaces.organization_id", "spaces.id"));
+  const visible = q.visible;
+  if (visible !== undefined) {
+    query = query.where((eb) => {
+      const inSpaces = inScope(visible.spaces, "spaces.organization_id", "spaces.id");
+      return visible.projectIds.length > 0 ? eb.or([inSpaces, eb("projects.id", "in", visible.projectIds)]) : inSpaces;
+    });
+    if (visible.hiddenProjectIds.length > 0) query = query.where("projects.id", "not in", visible.hiddenProjectIds);
+  }
   const position = q.after;
   if (position !== undefined) {
     query = query.where(
