@@ -248,6 +248,31 @@ forEachStore((store) => {
       expect((await t.call(`/v2/api-keys/${refreshed.body.id}/revoke`, { method: "PUT", headers: PIN_06 })).status).toBe(204);
     });
 
+    it("is read and managed in each of its spaces: an admin of only its second space gets, refreshes and revokes it; a member of none gets 404", async () => {
+      const second = await seedSpace(t, `second-${Date.now()}`);
+      const body = {
+        name: "two spaces",
+        key_type: "SERVICE",
+        organizations: [{ org_id: t.organizationId, spaces: [{ space_id: t.spaceId }, { space_id: second.wireId }] }],
+      };
+      const created = await t.call("/v2/api-keys", { method: "POST", body, headers: PIN_07 });
+      expect(created.status, created.text).toBe(201);
+      const secondAdmin = await seedUser(t, { orgRole: "member", spaceRole: "admin", spaceWireId: second.wireId });
+      const outsider = await seedUser(t, {
+        orgRole: "member",
+        spaceRole: "admin",
+        spaceWireId: (await seedSpace(t, `none-${Date.now()}`)).wireId,
+      });
+      expectProblem(await t.call(`/v2/api-keys/${created.body.id}`, { key: outsider.key }), 404);
+      expectProblem(await t.call(`/v2/api-keys/${created.body.id}/revoke`, { method: "PUT", key: outsider.key }), 404);
+      const read = await t.call(`/v2/api-keys/${created.body.id}`, { key: secondAdmin.key });
+      expect(read.status, read.text).toBe(200);
+      const refreshed = await t.call(`/v2/api-keys/${created.body.id}/refresh`, { method: "POST", body: {}, key: secondAdmin.key });
+      expect(refreshed.status, refreshed.text).toBe(200);
+      expect((await t.call(`/v2/api-keys/${refreshed.body.id}/revoke`, { method: "PUT", key: secondAdmin.key })).status).toBe(204);
+      expectProblem(await t.call("/v2/whoami", { key: refreshed.body.key }), 401);
+    });
+
     it("refuses a role above the caller's own in any space, naming the first such", async () => {
       const space = await seedSpace(t, "multi-roles");
       const member = await seedUser(t, { orgRole: "member", spaceRole: "member", spaceWireId: space.wireId });

@@ -11,6 +11,7 @@ import { findSpace, insertUser, upsertMembership, type SpaceRow } from "../../st
 import type { AccountRole, MemberRole } from "../../store/schema.js";
 import type { Tx } from "../../store/store.js";
 import { lockLive } from "../../store/queries/soft-delete.js";
+import { spaceIdsOfMember } from "../../store/queries/memberships.js";
 import { readUserStatusLocked } from "../../store/queries/users.js";
 import type { FeatureDeps } from "../../auth/deps.js";
 import { keyMaterial, newKeyRow } from "./rows.js";
@@ -303,15 +304,29 @@ export async function requireKeyAccess(deps: FeatureDeps, caller: Caller, keyId:
   }
   const space = key.space_id === null ? undefined : await findSpace(deps.store.db, key.space_id);
   // A service key whose space is gone: account admins only (they hold everything everywhere).
-  const may = (permission: Permission) => (space ? holds(principal, permission, spaceResource(space)) : isAccountAdmin(principal));
-  if (!may("SERVICE_KEY_READ")) throw missing();
+  const mayInOwn = (permission: Permission) => (space ? holds(principal, permission, spaceResource(space)) : isAccountAdmin(principal));
+  // A key granted several spaces (2026-07, SPEC §11) is as much in each of them: it is listed in
+  // each, and read and managed there by whoever may do so in any of them. Its other spaces are
+  // its bot user's memberships, looked up only when its own space does not already answer.
+  let others: SpaceRow[] | undefined;
+  const otherSpaces = async () => (others ??= await spacesOfBot(deps, key.principal_user_id, key.space_id));
+  const may = async (permission: Permission) =>
+    mayInOwn(permission) || (await otherSpaces()).some((s) => holds(principal, permission, spaceResource(s)));
+  if (!(await may("SERVICE_KEY_READ"))) throw missing();
   if (access === "read") return key;
   const own = key.created_by_user_id === principal.userId;
   // SPEC §8: SERVICE_KEY_DELETE manages any key of the space; who may create keys there manages their own.
-  if (may("SERVICE_KEY_DELETE") || (own && may("SERVICE_KEY_CREATE"))) return key;
+  if ((await may("SERVICE_KEY_DELETE")) || (own && (await may("SERVICE_KEY_CREATE")))) return key;
   throw new ProblemError("FORBIDDEN", {
     detail: own ? "your role in this space may not manage service keys" : "only space admins may manage service keys created by others",
   });
+}
+
+/** The live spaces of a service key's bot user other than the key's own. */
+async function spacesOfBot(deps: FeatureDeps, botUserId: number, ownSpaceId: number | null): Promise<SpaceRow[]> {
+  const ids = (await spaceIdsOfMember(deps.store.db, botUserId)).filter((id) => id !== ownSpaceId);
+  const spaces = await Promise.all(ids.map((id) => findSpace(deps.store.db, id)));
+  return spaces.filter((s): s is SpaceRow => s !== undefined);
 }
 
 /** DELETE /v2/api-keys/{id}: soft delete; deleting a deleted key succeeds again. */

@@ -69,6 +69,20 @@ export async function deleteMembershipsOfUser(db: Db, userId: number): Promise<M
   return db.deleteFrom("memberships").where("user_id", "=", userId).returningAll().execute();
 }
 
+/** The ids of the live spaces a user holds a membership in (a service key's bot user: the key's spaces). */
+export async function spaceIdsOfMember(db: Db, userId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("memberships")
+    .innerJoin("spaces", "spaces.id", "memberships.scope_id")
+    .select("spaces.id")
+    .where("memberships.scope", "=", "space")
+    .where("memberships.user_id", "=", userId)
+    .where("spaces.deleted_at", "is", null)
+    .orderBy("spaces.id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** True when some membership of the user holds (or does not hold) the annotator role. */
 export async function hasMembershipWithRole(db: Db, userId: number, annotator: boolean): Promise<boolean> {
   const row = await db
