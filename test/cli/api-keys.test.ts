@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createServer, request as httpRequest } from "node:http";
 import { freePort } from "../support/cli.js";
 import { cliSession, type CliSession } from "../support/cli-client.js";
 import { seedSpace, seedUser } from "../support/seed.js";
@@ -163,14 +164,27 @@ describe("keyhouse api-keys list", () => {
   it("shows a progress line on a terminal's stderr during a long --all walk, and erases it", async () => {
     const user = await seedUser(t, { role: "member" });
     for (let i = 0; i < 250; i++) await createUserKey(`walk-${i}`, user.key);
-    const res = await cli.tty(["api-keys", "list", "--all", "--limit", "1"], { env: { KEYHOUSE_API_KEY: user.key } });
+    // The line appears only after 300 ms; a fast machine walks 250 pages in less. The walk
+    // goes through a real proxy that holds each page 4 ms, so it always lasts long enough.
+    const slow = await delayingProxy(t.url, 4);
+    try {
+      const res = await cli.tty(["api-keys", "list", "--all", "--limit", "1"], {
+        env: { KEYHOUSE_API_KEY: user.key, KEYHOUSE_URL: slow.url },
+      });
+      expectProgressShownAndErased(res);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  function expectProgressShownAndErased(res: { code: number | null; stdout: string }): void {
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Fetching API keys… \d+/);
     // Erased before the table is printed: the table's header starts a clean line.
     // eslint-disable-next-line no-control-regex -- matching the terminal's escape sequences is the point
     expect(res.stdout).toMatch(/\r\u001b\[K(\u001b\[1m)?ID +NAME/);
     expect(res.stdout.split("\n").filter((line) => line.includes("walk-"))).toHaveLength(250);
-  });
+  }
 
   it("filters by type, status, space id and user id", async () => {
     const space = await seedSpace(t, `Filters ${Date.now()}`);
@@ -261,3 +275,23 @@ describe("keyhouse api-keys get, delete, refresh", () => {
     expect((await t.call("/v2/whoami", { key: fresh })).status).toBe(401);
   });
 });
+
+/** A real HTTP proxy in front of `target` that holds every request `ms` milliseconds before forwarding it. */
+async function delayingProxy(target: string, ms: number): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    setTimeout(() => {
+      const upstream = httpRequest(new URL(req.url ?? "/", target), { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    }, ms);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the proxy has no port");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
