@@ -12,6 +12,7 @@ import { IDENTITY_SCHEMAS, identityRoutes } from "./features/identity/index.js";
 import { whoamiRoute } from "./features/whoami/index.js";
 import { claimRoutes, invitationRoutes, smtpMailer } from "./features/invitations/index.js";
 import { LastUsedTracker } from "./auth/last-used.js";
+import { PERMISSIONS_2026_07_ONLY } from "./auth/catalog.js";
 import { Authenticator, type CachedAuth } from "./auth/authenticate.js";
 import { authHook } from "./auth/hook.js";
 import type { FailureThrottle } from "./auth/throttle.js";
@@ -168,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installJsonParser(app);
   securityHeaders(app);
-  installDialects(app, deps.dialect, RESHAPES_2026_07);
+  installDialects(app, deps.dialect, RESHAPES_2026_07, PERMISSIONS_2026_07_ONLY);
   let closing = false;
   app.addHook("preClose", async () => {
     closing = true;
@@ -232,7 +233,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (!isDialect(asked)) {
       return sendProblem(request, reply, "VALIDATION_FAILED", 'query parameter "dialect" must be 2026-06 or 2026-07');
     }
-    const document = asked === "2026-07" ? openApiFor2026_07(app.swagger()) : app.swagger();
+    const document = asked === "2026-07" ? openApiFor2026_07(app.swagger(), PERMISSIONS_2026_07_ONLY) : app.swagger();
     // A string: the dialect layer leaves the document as it is whatever the request's dialect.
     return reply.type("application/json; charset=utf-8").send(JSON.stringify(document));
   });

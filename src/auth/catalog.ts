@@ -2,7 +2,8 @@ import type { MemberRole } from "../store/schema.js";
 
 /**
  * The permission catalog (SPEC §12): Arize's `Permission` values of the
- * 2026-06 dialect, copied from arize-wire/sdk-8.31.0.json, plus keyhouse's
+ * 2026-06 dialect, copied from arize-wire/sdk-8.31.0.json, the ones 2026-07
+ * added (sdk-8.42.0.json), plus keyhouse's
  * API_KEY_VERIFY (SPEC §13). keyhouse enforces the key and identity ones
  * itself and stores the rest for the services that use it.
  */
@@ -130,7 +131,26 @@ const ARIZE_PERMISSIONS = [
   "USER_UPDATE",
 ] as const;
 
-export const PERMISSIONS = [...ARIZE_PERMISSIONS, "API_KEY_VERIFY"] as const;
+/**
+ * The values Arize added in the 2026-07 dialect (arize-wire/sdk-8.42.0.json;
+ * its SERVICE_KEY_REVOKE is SERVICE_KEY_DELETE renamed, src/http/dialect.ts).
+ * Held and accepted in either dialect; the 2026-06 wire leaves them out.
+ */
+export const PERMISSIONS_2026_07_ONLY = [
+  "DATASET_VIEW_CREATE",
+  "DATASET_VIEW_DELETE",
+  "DATASET_VIEW_READ",
+  "DATASET_VIEW_UPDATE",
+  "LLM_INTEGRATION_CREATE",
+  "LLM_INTEGRATION_DELETE",
+  "LLM_INTEGRATION_UPDATE",
+  "MANAGED_AGENT_CREATE",
+  "MANAGED_AGENT_DELETE",
+  "MANAGED_AGENT_READ",
+  "MANAGED_AGENT_UPDATE",
+] as const;
+
+export const PERMISSIONS = [...ARIZE_PERMISSIONS, ...PERMISSIONS_2026_07_ONLY, "API_KEY_VERIFY"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const KNOWN = new Set<string>(PERMISSIONS);

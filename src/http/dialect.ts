@@ -131,8 +131,26 @@ function recaseOutput(body: unknown): unknown {
   return copy;
 }
 
-/** Every enum array of a JSON Schema document whose values all have a 2026-07 spelling, re-cased (OpenAPI of 2026-07). */
-function recaseSchemaEnums(document: unknown): unknown {
+/** A copy of a body with the given values taken out of every `permissions` array. */
+function withoutPermissions(body: unknown, drop: ReadonlySet<string>): unknown {
+  const copy: unknown = structuredClone(body);
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 8 || node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach((item) => walk(item, depth + 1));
+    const record = node as Record<string, unknown>;
+    if (Array.isArray(record.permissions)) record.permissions = record.permissions.filter((p) => typeof p !== "string" || !drop.has(p));
+    for (const value of Object.values(record)) walk(value, depth + 1);
+  };
+  walk(copy, 0);
+  return copy;
+}
+
+/**
+ * Every enum array of a JSON Schema document whose values all have a 2026-07
+ * spelling, re-cased; the permission enum renamed and given 2026-07's own values
+ * (OpenAPI of 2026-07).
+ */
+function recaseSchemaEnums(document: unknown, permissionsOf2026_07: readonly string[]): unknown {
   const copy: unknown = structuredClone(document);
   const walk = (node: unknown): void => {
     if (node === null || typeof node !== "object") return;
@@ -146,7 +164,10 @@ function recaseSchemaEnums(document: unknown): unknown {
       )
         record[member] = value.map((v: string) => TO_UPPER.get(v));
       else if (member === "enum" && Array.isArray(value) && value.some((v) => PERMISSION_TO_07.has(v as string)))
-        record[member] = value.map((v: string) => PERMISSION_TO_07.get(v) ?? v);
+        record[member] = [
+          ...value.map((v: string) => PERMISSION_TO_07.get(v) ?? v),
+          ...permissionsOf2026_07.filter((p) => !value.includes(p)),
+        ];
       else if (member === "const" && typeof value === "string" && TO_UPPER.has(value)) record[member] = TO_UPPER.get(value);
       else walk(value);
     }
@@ -194,7 +215,13 @@ export interface Reshape {
  * (preValidation), output (preSerialization) and the `Keyhouse-Dialect`
  * response header (onSend).
  */
-export function installDialects(app: FastifyInstance, fallback: Dialect, reshapes: ReadonlyMap<string, Reshape>): void {
+export function installDialects(
+  app: FastifyInstance,
+  fallback: Dialect,
+  reshapes: ReadonlyMap<string, Reshape>,
+  permissionsOf2026_07: readonly string[] = [],
+): void {
+  const only07 = new Set(permissionsOf2026_07);
   app.decorateRequest("dialect", fallback);
   app.decorateRequest("dialectSource", "default");
 
@@ -239,7 +266,11 @@ export function installDialects(app: FastifyInstance, fallback: Dialect, reshape
   });
 
   app.addHook("preSerialization", async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (request.dialect !== "2026-07" || reply.statusCode >= 300) return payload;
+    if (reply.statusCode >= 300) return payload;
+    if (request.dialect !== "2026-07") {
+      // Roles are the one resource whose 2026-06 body may hold a value of 2026-07 only: a permission it added.
+      return only07.size > 0 && (request.routeOptions.url ?? "").startsWith("/v2/roles") ? withoutPermissions(payload, only07) : payload;
+    }
     const recased = recaseOutput(payload);
     const reshape = reshapes.get(`${request.method} ${request.routeOptions.url ?? ""}`);
     if (reshape === undefined) return recased;
@@ -294,8 +325,12 @@ type OpenApiDocument = {
 };
 
 /** The OpenAPI document of 2026-07, made from the app's (2026-06) one: enums re-cased, reshaped responses re-described. */
-export function openApiFor2026_07(document: unknown, reshapes: ReadonlyMap<string, Reshape> = RESHAPES_2026_07): unknown {
-  const copy = recaseSchemaEnums(document) as OpenApiDocument;
+export function openApiFor2026_07(
+  document: unknown,
+  permissionsOf2026_07: readonly string[] = [],
+  reshapes: ReadonlyMap<string, Reshape> = RESHAPES_2026_07,
+): unknown {
+  const copy = recaseSchemaEnums(document, permissionsOf2026_07) as OpenApiDocument;
   for (const [route, reshape] of reshapes) {
     const [method = "", url = ""] = route.split(" ");
     const path = url.replace(/:([a-z_]+)/g, "{$1}");

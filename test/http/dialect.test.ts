@@ -322,13 +322,50 @@ forEachStore((store) => {
       });
       expect(patched.status, patched.text).toBe(200);
       expect(patched.body.permissions).toEqual(["SERVICE_KEY_REVOKE"]);
-      // 8.42's new permissions are not in keyhouse's catalog yet (docs/arize-compatibility.md).
+      // A value neither dialect knows is still a 400.
       const unknown = await t.call("/v2/roles", {
         method: "POST",
-        body: { name: "viewers", permissions: ["DATASET_VIEW_READ"] },
+        body: { name: "viewers", permissions: ["DATASET_VIEW_PEEK"] },
         headers: PIN_07,
       });
       expectProblem(unknown, 400, "VALIDATION_FAILED");
+    });
+  });
+
+  describe("permissions 2026-07 added", () => {
+    it("are accepted in either dialect, shown in 2026-07 and left out of 2026-06 bodies", async () => {
+      const created = await t.call("/v2/roles", {
+        method: "POST",
+        body: { name: `viewer-${Date.now()}`, permissions: ["DATASET_VIEW_READ", "PROJECT_READ"] },
+        headers: PIN_07,
+      });
+      expect(created.status, created.text).toBe(201);
+      expect(created.body.permissions).toEqual(["DATASET_VIEW_READ", "PROJECT_READ"]);
+      const in06 = await t.call(`/v2/roles/${created.body.id}`, { headers: PIN_06 });
+      expect(in06.body.permissions).toEqual(["PROJECT_READ"]);
+      const listed06 = await t.call("/v2/roles?limit=100", { headers: PIN_06 });
+      expect(JSON.stringify(listed06.body)).not.toContain("DATASET_VIEW");
+      const patched = await t.call(`/v2/roles/${created.body.id}`, {
+        method: "PATCH",
+        body: { permissions: ["MANAGED_AGENT_READ", "PROJECT_READ"] },
+        headers: PIN_06,
+      });
+      expect(patched.status, patched.text).toBe(200);
+      expect(patched.body.permissions).toEqual(["PROJECT_READ"]);
+      const in07 = await t.call(`/v2/roles/${created.body.id}`, { headers: PIN_07 });
+      expect(in07.body.permissions).toEqual(["MANAGED_AGENT_READ", "PROJECT_READ"]);
+      const admin07 = await t.call("/v2/roles?is_predefined=true", { headers: PIN_07 });
+      const adminRole = admin07.body.roles.find((r: { name: string }) => r.name.toLowerCase() === "admin");
+      expect(adminRole.permissions).toContain("LLM_INTEGRATION_CREATE");
+      // The Role schema's permission enum of each dialect's OpenAPI document.
+      const roleEnum = async (query: string) => {
+        const doc = (await t.call(`/v2/openapi.json${query}`, { key: null })).body;
+        return doc.components.schemas.Role.properties.permissions.items.enum as string[];
+      };
+      expect(await roleEnum("?dialect=2026-07")).toContain("MANAGED_AGENT_READ");
+      expect(await roleEnum("?dialect=2026-07")).toContain("SERVICE_KEY_REVOKE");
+      expect(await roleEnum("")).not.toContain("MANAGED_AGENT_READ");
+      expect(await roleEnum("")).toContain("SERVICE_KEY_DELETE");
     });
   });
 

@@ -9,9 +9,14 @@ import { loadWire } from "../contract/wire.js";
 const role = loadWire("sdk-8.31.0.json").schemas.Role as { $defs: { Permission: { enum: string[] } } };
 
 describe("the permission catalog", () => {
-  it("is Arize's 2026-06 Permission enum plus API_KEY_VERIFY", () => {
+  it("is Arize's 2026-06 Permission enum, the values 2026-07 added, and API_KEY_VERIFY", () => {
     const arize = role.$defs.Permission.enum;
-    expect([...PERMISSIONS]).toEqual([...arize, "API_KEY_VERIFY"]);
+    const role07 = loadWire("sdk-8.42.0.json").schemas.Role as { $defs: Record<string, { title?: string; enum?: string[] }> };
+    const arize07 = Object.values(role07.$defs).find((d) => d.title === "Permission")?.enum ?? [];
+    // SERVICE_KEY_REVOKE is 2026-07's name for SERVICE_KEY_DELETE (src/http/dialect.ts), not a new permission.
+    const added = arize07.filter((p) => !arize.includes(p) && p !== "SERVICE_KEY_REVOKE");
+    expect(added.length).toBeGreaterThan(0);
+    expect([...PERMISSIONS]).toEqual([...arize, ...added, "API_KEY_VERIFY"]);
   });
 
   it("gives the predefined roles SPEC §8's service key rights", () => {

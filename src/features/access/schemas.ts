@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from "typebox";
-import { PERMISSIONS } from "../../auth/catalog.js";
+import { PERMISSIONS, PERMISSIONS_2026_07_ONLY } from "../../auth/catalog.js";
 import {
   CursorQuery,
   IdString,
@@ -15,8 +15,14 @@ import {
 // (SPEC §12), exactly as arize-wire/sdk-8.31.0.json has it: responses carry
 // these members and no others.
 
-/** The permission values Arize's client knows (2026-06): the catalog without keyhouse's own API_KEY_VERIFY. */
+/**
+ * The permission values a role shows on the wire: the catalog without keyhouse's
+ * own API_KEY_VERIFY. The 2026-06 response schema lists only that dialect's
+ * values; the edge leaves 2026-07's own ones out of 2026-06 bodies (src/http/dialect.ts).
+ */
 export const WIRE_PERMISSIONS = PERMISSIONS.filter((p) => p !== "API_KEY_VERIFY");
+const ONLY_2026_07 = new Set<string>(PERMISSIONS_2026_07_ONLY);
+const WIRE_PERMISSIONS_2026_06 = WIRE_PERMISSIONS.filter((p) => !ONLY_2026_07.has(p));
 const RESOURCE_TYPES = ["SPACE", "PROJECT"] as const;
 
 const ProjectSchema = Type.Object(
@@ -34,7 +40,7 @@ const RoleSchema = Type.Object(
     id: IdString("Unique identifier for the role"),
     name: Type.String({ description: "Human-readable name of the role" }),
     description: Type.Optional(Type.String({ description: "A brief description of the role's purpose; omitted when empty" })),
-    permissions: Type.Array(StringEnum(WIRE_PERMISSIONS), { description: "The permissions the role grants" }),
+    permissions: Type.Array(StringEnum(WIRE_PERMISSIONS_2026_06), { description: "The permissions the role grants" }),
     is_predefined: Type.Boolean({ description: "Predefined roles cannot be updated or deleted" }),
     created_at: Timestamp("When the role was created"),
     updated_at: Timestamp("When the role was last updated"),
