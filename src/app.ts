@@ -10,6 +10,7 @@ import { API_KEY_SCHEMAS, apiKeyRoutes } from "./features/apikeys/index.js";
 import { AUDIT_SCHEMAS, auditRoutes } from "./features/audit/index.js";
 import { IDENTITY_SCHEMAS, identityRoutes } from "./features/identity/index.js";
 import { whoamiRoute } from "./features/whoami/index.js";
+import { verifyRoutes } from "./features/verify/index.js";
 import { claimRoutes, invitationRoutes, smtpMailer } from "./features/invitations/index.js";
 import { LastUsedTracker } from "./auth/last-used.js";
 import { PERMISSIONS_2026_07_ONLY } from "./auth/catalog.js";
@@ -255,6 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     installWorkLimiter(v2, workLimiter);
     apiKeyRoutes(v2, keyDeps);
     whoamiRoute(v2, keyDeps);
+    verifyRoutes(v2, keyDeps, authenticator);
     identityRoutes(v2, keyDeps);
     invitationRoutes(v2, keyDeps);
     accessRoutes(v2, keyDeps);

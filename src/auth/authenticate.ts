@@ -34,7 +34,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /** True when the key and the user it acts as may authenticate at `now`. */
-function isUsable(record: AuthRecord, now: number): boolean {
+export function isUsable(record: AuthRecord, now: number): boolean {
   const { key, user } = record;
   if (key.status !== "active") return false;
   if (key.expires_at !== null && key.expires_at <= now) return false;
@@ -67,6 +67,30 @@ export class Authenticator {
     const caller = isWellFormedKey(token) ? await this.lookup(token) : undefined;
     if (!caller) return this.refuse(address);
     return { ok: true, caller };
+  }
+
+  /**
+   * What a key presented for verification (POST /v2/api-keys/verify) stands
+   * for, read as authentication reads it: the same cache, and the same cost for
+   * every refusal, but no throttle (the verified key's failures are not its
+   * caller's). `judge` decides from the key and user as read (undefined: no
+   * such key); when it refuses a key the store was not asked about, the refusal
+   * pays the store lookup an unknown key pays. A key it accepts has its last use
+   * recorded, as any authentication does.
+   */
+  async inspect<T>(token: string, judge: (found: CachedAuth | undefined, now: number) => { accepted: boolean; answer: T }): Promise<T> {
+    const now = this.now();
+    // A malformed key is refused on its checksum alone, as in authenticate: anyone can compute that test.
+    if (!isWellFormedKey(token)) return judge(undefined, now).answer;
+    let fromStore = false;
+    const found = await this.cache.read(hash("sha256", token, "base64"), now, () => {
+      fromStore = true;
+      return this.load(token, now);
+    });
+    const { accepted, answer } = judge(found, now);
+    if (accepted && found) this.lastUsed.record(found.record.key.id, now, found.record.key.last_used_at);
+    else if (!fromStore) await findKeyByHash(this.store.db, hashKey(this.secret, `${token}:refused`));
+    return answer;
   }
 
   /** Counts a failure against the address's group (its /64 for IPv6) and says how to answer it. */
