@@ -10,7 +10,7 @@ import { API_KEY_SCHEMAS, apiKeyRoutes } from "./features/apikeys/index.js";
 import { AUDIT_SCHEMAS, auditRoutes } from "./features/audit/index.js";
 import { IDENTITY_SCHEMAS, identityRoutes } from "./features/identity/index.js";
 import { whoamiRoute } from "./features/whoami/index.js";
-import { verifyRoutes } from "./features/verify/index.js";
+import { eventRoutes, verifyRoutes, type EventStreamOptions } from "./features/verify/index.js";
 import { claimRoutes, invitationRoutes, smtpMailer } from "./features/invitations/index.js";
 import { LastUsedTracker } from "./auth/last-used.js";
 import { PERMISSIONS_2026_07_ONLY } from "./auth/catalog.js";
@@ -68,6 +68,8 @@ export interface AppOptions {
   requestTimeoutSeconds: number;
   maxConcurrentWork: number;
   maxQueuedWork: number;
+  /** GET /v2/api-keys/events: heartbeat interval and retained events (docs/verify.md). */
+  eventStream: EventStreamOptions;
   /** KEYHOUSE_DIALECT: the Arize wire of a response when the request does not choose one (SPEC §11). */
   dialect: Dialect;
 }
@@ -257,6 +259,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     apiKeyRoutes(v2, keyDeps);
     whoamiRoute(v2, keyDeps);
     verifyRoutes(v2, keyDeps, authenticator);
+    eventRoutes(v2, keyDeps, deps.eventStream, (error) =>
+      app.log.warn({ err: error }, "could not read invalidations for the event stream"),
+    );
     identityRoutes(v2, keyDeps);
     invitationRoutes(v2, keyDeps);
     accessRoutes(v2, keyDeps);

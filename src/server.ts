@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { buildApp, loggerOptions, type AppOptions } from "./app.js";
 import { LAST_USED_FLUSH_MS } from "./auth/last-used.js";
+import { EVENT_STREAM_DEFAULTS } from "./features/verify/index.js";
 import { MemoryFailureThrottle, type FailureThrottle } from "./auth/throttle.js";
 import type { Config } from "./config/config.js";
 import { resolveSecret } from "./config/secret.js";
@@ -67,6 +68,7 @@ export function appOptionsFrom(config: Config): AppOptions {
     maxConcurrentWork: config.maxConcurrentWork,
     maxQueuedWork: config.maxQueuedWork,
     dialect: config.dialect,
+    eventStream: EVENT_STREAM_DEFAULTS,
   };
 }
 

@@ -55,6 +55,8 @@ const RETRY_AFTER_SECONDS = 1;
 function isExpensive(method: string, route: string | undefined): boolean {
   if (method !== "GET" && method !== "HEAD") return true;
   if (route === undefined || route === "/v2/whoami" || route === "/v2/openapi.json") return false;
+  // An event stream holds its connection for hours doing nothing but write a few lines: it must not hold a slot.
+  if (route === "/v2/api-keys/events") return false;
   return !/\/:[a-z_]+$/.test(route);
 }
 

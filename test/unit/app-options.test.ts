@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LAST_USED_FLUSH_MS } from "../../src/auth/last-used.js";
 import { loadConfig } from "../../src/config/config.js";
+import { EVENT_STREAM_DEFAULTS } from "../../src/features/verify/index.js";
 import { DEFAULT_CONSOLE_DIR } from "../../src/http/console.js";
 import { appOptionsFrom } from "../../src/server.js";
 import { packageVersion } from "../../src/version.js";
@@ -38,6 +39,7 @@ describe("appOptionsFrom", () => {
       maxConcurrentWork: 5,
       maxQueuedWork: 6,
       dialect: "2026-07",
+      eventStream: EVENT_STREAM_DEFAULTS,
     });
     expect(Math.abs(now() - Date.now())).toBeLessThan(1_000);
     expect(random(16)).toHaveLength(16);

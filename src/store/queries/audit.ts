@@ -93,3 +93,29 @@ export async function targetsOf(db: Db, eventIds: number[]): Promise<Map<number,
   for (const row of rows) targets.get(row.event_id)?.push(row.target_id);
   return targets;
 }
+
+/** The id of the newest audit event (0 when there is none): where the invalidation stream starts reading. */
+export async function lastAuditEventId(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("audit_events")
+    .select((eb) => eb.fn.max("id").as("id"))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/** Up to `limit` audit events of these actions with ids above `afterId`, oldest first (the invalidation stream, docs/verify.md). */
+export async function auditActionsAfter(
+  db: Db,
+  afterId: number,
+  actions: readonly string[],
+  limit: number,
+): Promise<Array<{ id: number; action: string }>> {
+  return db
+    .selectFrom("audit_events")
+    .select(["id", "action"])
+    .where("id", ">", afterId)
+    .where("action", "in", [...actions])
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
