@@ -19,6 +19,8 @@ describeInBrowser("console: dialect", () => {
         if (new URL(response.url()).pathname.startsWith("/v2/")) dialects.push(response.headers()["keyhouse-dialect"] ?? "none");
       });
       await tab.page.reload();
+      // Right after a reload nothing is busy yet: wait for the list itself before reading it.
+      await tab.page.locator("tbody tr th", { hasText: "seen in 2026-06" }).first().waitFor();
       expect(await rowNames(tab.page)).toContain("seen in 2026-06");
       expect(dialects.length).toBeGreaterThan(0);
       expect(new Set(dialects)).toEqual(new Set(["2026-06"]));
