@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateRawKey } from "../../src/auth/key-format.js";
 import { TestClock } from "../support/clock.js";
@@ -8,6 +7,7 @@ import { createKey, expectProblem } from "../support/keys.js";
 import { seedUser } from "../support/seed.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { forEachStore } from "../support/stores.js";
+import { MAX_GAP, pairedGaps } from "../support/timing.js";
 
 /**
  * Issue 13 ("Security hardening"): the throttle never locks out a valid key
@@ -17,12 +17,6 @@ import { forEachStore } from "../support/stores.js";
 
 /** A loopback source address of its own, so no other test's failures count against it. */
 const address = () => `127.0.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
-
-/** The middle value of a sample. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 forEachStore((store) => {
   describe("the failure throttle never refuses a key that authenticates", () => {
@@ -98,36 +92,11 @@ forEachStore((store) => {
       clock.advance(1000);
       const kinds = { unknown: generateRawKey(), deleted: deleted.key, expired: expiring.key, deletedUser: gone.key };
       const names = Object.keys(kinds) as Array<keyof typeof kinds>;
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      // Per round, each cause's time less the unknown key's time in the same round:
-      // pairing cancels the drift of a shared machine's load.
-      const gaps: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-      const unknownTimes: number[] = [];
-      const WARM_UP = 100;
-      const SAMPLE = 400;
-      try {
-        for (let round = 0; round < WARM_UP + SAMPLE; round++) {
-          // A new order every round, so no cause always follows another.
-          const order = [...names].sort(() => Math.random() - 0.5);
-          const took: Record<string, number> = {};
-          for (const name of order) {
-            const started = process.hrtime.bigint();
-            const res = await t.call("/v2/api-keys", { key: kinds[name], agent });
-            took[name] = Number(process.hrtime.bigint() - started) / 1000;
-            expect(res.status).toBe(401);
-          }
-          if (round < WARM_UP) continue;
-          unknownTimes.push(took.unknown ?? 0);
-          for (const name of names) gaps[name]?.push((took[name] ?? 0) - (took.unknown ?? 0));
-        }
-      } finally {
-        agent.destroy();
-      }
-      const base = median(unknownTimes);
-      const relative = Object.fromEntries(names.map((n) => [n, Math.round((median(gaps[n] ?? []) / base) * 1000) / 1000]));
-      // The three refused causes together: their mean gap, which a machine's noise scatters around zero.
-      const refused = names.filter((n) => n !== "unknown").map((n) => relative[n] ?? 0);
-      const meanGap = Math.round((refused.reduce((sum, g) => sum + g, 0) / refused.length) * 1000) / 1000;
+      // Each cause paired with an unknown key in the same round (test/support/timing.ts).
+      const { base, relative, meanGap } = await pairedGaps(names, "unknown", async (name, agent) => {
+        const res = await t.call("/v2/api-keys", { key: kinds[name], agent });
+        expect(res.status).toBe(401);
+      });
       recordFigures(`failure-timing-${store}`, {
         unknownMedianMicros: Math.round(base),
         medianGapFraction: relative,
@@ -143,13 +112,6 @@ forEachStore((store) => {
     }, 120_000);
   });
 });
-
-/**
- * How far the refused causes' mean paired gap to an unknown key may lie from
- * zero, as a fraction of an unknown key's median time: between the old code
- * (0.14 and more) and the noise of a busy two-core machine (up to about 0.07).
- */
-const MAX_GAP = 0.1;
 
 describe("the throttle counts an IPv6 client by its /64 (behind one trusted proxy hop)", () => {
   let t: TestServer;
