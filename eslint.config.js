@@ -10,14 +10,24 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  globalIgnores(["dist/", "web/dist/", "bench/peer/", "node_modules/"]),
+  globalIgnores(["dist/", "web/dist/", "bench/peer/", "node_modules/", "packages/*/dist/"]),
   {
-    files: ["src/**/*.ts", "test/**/*.{ts,mjs}", "web/src/**/*.{ts,tsx}", "bench/*.js", "bench/lib/**/*.js", "bench/refs/**/*.js"],
+    files: [
+      "src/**/*.ts",
+      "test/**/*.{ts,mjs}",
+      "web/src/**/*.{ts,tsx}",
+      "bench/*.js",
+      "bench/lib/**/*.js",
+      "bench/refs/**/*.js",
+      "packages/*/src/**/*.ts",
+      "examples/*/*.js",
+    ],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: {
       parserOptions: {
         // The crash writer is plain JS run by test/reliability/crash.test.ts; no tsconfig includes it.
-        projectService: { allowDefaultProject: ["test/reliability/crash-writer.mjs"] },
+        // The examples are plain JS services (examples/*/server.js); no tsconfig includes them either.
+        projectService: { allowDefaultProject: ["test/reliability/crash-writer.mjs", "examples/*/*.js"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -36,7 +46,7 @@ export default defineConfig(
     },
   },
   {
-    files: ["src/**/*.ts", "test/**/*.{ts,mjs}", "bench/**/*.js"],
+    files: ["src/**/*.ts", "test/**/*.{ts,mjs}", "bench/**/*.js", "packages/*/src/**/*.ts", "examples/**/*.js"],
     languageOptions: { globals: globals.node },
   },
   {

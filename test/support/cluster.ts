@@ -21,6 +21,9 @@ export interface Node {
 export interface Cluster {
   nodes: Node[];
   adminKey: string;
+  /** Stops node `index` (SIGTERM), or restarts it: a new process on the same port and store. */
+  stop(index: number): Promise<void>;
+  start(index: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,17 +38,24 @@ export async function startCluster(store: StoreKind, count: number, env: Record<
     ...env,
   };
   const nodes: Node[] = [];
+  const ports: number[] = [];
+  // Output of the processes a restart replaced, for the secret scan at the end.
+  const earlier: string[] = [];
   let adminKey = "";
+  const startNode = async (i: number) => {
+    const started = await startServeProcess({ ...shared, KEYHOUSE_PORT: String(ports[i]) });
+    if (i === 0 && adminKey === "") adminKey = /ak-[0-9A-Za-z]{48}/.exec(started.output())?.[0] ?? "";
+    nodes[i] = {
+      url: started.url,
+      child: started.child,
+      output: started.output,
+      call: (path, options = {}) => send(started.url, path, { key: adminKey, ...options }),
+    };
+  };
   try {
     for (let i = 0; i < count; i++) {
-      const started = await startServeProcess({ ...shared, KEYHOUSE_PORT: String(await freePort()) });
-      if (i === 0) adminKey = /ak-[0-9A-Za-z]{48}/.exec(started.output())?.[0] ?? "";
-      nodes.push({
-        url: started.url,
-        child: started.child,
-        output: started.output,
-        call: (path, options = {}) => send(started.url, path, { key: adminKey, ...options }),
-      });
+      ports.push(await freePort());
+      await startNode(i);
     }
   } catch (error) {
     await Promise.all(nodes.map((n) => stop(n.child)));
@@ -56,10 +66,18 @@ export async function startCluster(store: StoreKind, count: number, env: Record<
   return {
     nodes,
     adminKey,
+    stop: async (index) => {
+      const node = nodes[index];
+      if (node === undefined) throw new Error(`no node ${index}`);
+      await stop(node.child);
+      earlier.push(node.output());
+    },
+    start: (index) => startNode(index),
     close: async () => {
       await Promise.all(nodes.map((n) => stop(n.child)));
       // The run's secret scan searches every process's log (but the first key's banner) and the store.
       nodes.forEach((n, i) => keepArtifact(`cluster-${store}-node${i}.log`, withoutFirstKeyBanner(n.output())));
+      earlier.forEach((output, i) => keepArtifact(`cluster-${store}-earlier${i}.log`, withoutFirstKeyBanner(output)));
       keepFiles(`cluster-${store}`, [join(dir, "keyhouse.db"), join(dir, "keyhouse.db-wal")]);
       if (postgres && hygieneDir()) keepArtifact(`${postgres.schema}.sql`, storeBytes({ dbPath: undefined, pgSchema: postgres.schema }));
       await postgres?.drop();

@@ -73,7 +73,11 @@ export function eventRoutes(
         if (response.writableLength > MAX_BUFFERED_BYTES) response.destroy();
         else response.write(text);
       };
-      send(`retry: ${RETRY_MS}\n: keyhouse invalidations, ${replay === undefined ? "resume impossible" : "live"}\n\n`);
+      // A live stream opens with the id of its current position (an id without data dispatches no
+      // event but sets the client's Last-Event-ID), so a client that hears nothing before a cut
+      // still resumes instead of flushing.
+      const position = replay === undefined ? "" : `id: ${replay.at(-1)?.id ?? stream.lastId}\n`;
+      send(`retry: ${RETRY_MS}\n${position}: keyhouse invalidations, ${replay === undefined ? "resume impossible" : "live"}\n\n`);
       if (replay === undefined) send(frame(stream.flushEvent("resume_impossible")));
       else for (const event of replay) send(frame(event));
       const unsubscribe = stream.subscribe((event) => send(frame(event)));
