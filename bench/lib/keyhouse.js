@@ -88,9 +88,11 @@ async function mintCursor({ store, database, secret, userId, depth }) {
  * a custom role's binding) come right after the list load.
  */
 export async function measureKeyhouse(ctx, store, record) {
-  const ids = ["hot", "list10", "walk", "page.first", "page.deep", "create", "rss", "perm.membership", "perm.binding"].map(
+  const ids = ["hot", "list10", "walk", "page.first", "page.deep", "create", "rss", "perm.membership", "perm.binding", "verify", "mw"].map(
     (f) => `${store}.${f}`,
   );
+  // The middleware row is the downstream service's, whatever keyhouse's store: measured once, beside SQLite.
+  if (store !== "sqlite") ids.pop();
   let database;
   let cleanup = async () => {};
   try {
@@ -115,10 +117,12 @@ export async function measureKeyhouse(ctx, store, record) {
     const user = decodeId("User", init.user_id);
     if (!user.ok) throw new Error(`init printed an unexpected user id ${init.user_id}`);
     const sampleFile = join(ctx.dir, `${store}-samples.txt`);
+    // 100,000 keys spread over the store, for the middleware row's warm cache.
+    const wideFile = store === "sqlite" && ctx.figures.has("mw") ? join(ctx.dir, `${store}-wide-keys.txt`) : undefined;
     const seeded = lastJsonLine(
       await run(process.execPath, [
         join(LIB, "seed-keyhouse.js"),
-        JSON.stringify({ store, target: database, secret, userId: user.n, count: ctx.keys, sampleFile }),
+        JSON.stringify({ store, target: database, secret, userId: user.n, count: ctx.keys, sampleFile, wideFile, wideCount: 100_000 }),
       ]),
     );
     ctx.info[`${store}SeedSeconds`] = seeded.seconds;
@@ -149,6 +153,51 @@ export async function measureKeyhouse(ctx, store, record) {
       await record(ids[0], async () => {
         await check(samples[0].path);
         return load("hot", requestsFor(samples));
+      });
+    }
+    if (wanted("verify")) {
+      // keyhouse's own verification route, each request verifying another sample key (no client cache in front).
+      await record(ids[9], async () => {
+        const headers = { "content-type": "application/json" };
+        const body = (i) => JSON.stringify({ key: samples[(i + 7) % samples.length].key });
+        const answer = await check("/v2/api-keys/verify", { method: "POST", headers, body: body(0) });
+        if (answer.code !== "VALID") throw new Error(`a seeded key verified as ${answer.code}`);
+        const requests = samples.map((s, i) => ({
+          method: "POST",
+          path: "/v2/api-keys/verify",
+          headers: { authorization: `Bearer ${s.key}`, ...headers },
+          body: body(i),
+        }));
+        return load("verify", requests);
+      });
+    }
+    if (wanted("mw") && wideFile) {
+      // A downstream Fastify service behind @keyhouse/verify's middleware, its cache warm with 100,000 keys.
+      await record(ids[10], async () => {
+        const mwPort = await freePort();
+        const downstream = startProcess({
+          command: process.execPath,
+          args: [join(ROOT, "bench", "refs", "fastify-verify.js"), String(mwPort), baseUrl, samples[0].key, wideFile],
+          cwd: ctx.dir,
+          cpu: SERVER_CPU,
+          logFile: join(ctx.dir, "fastify-verify.log"),
+        });
+        try {
+          await waitForHttp(`http://127.0.0.1:${mwPort}/v2/api-keys/x`, 600_000, downstream.child, [401]);
+          const result = await measure(
+            {
+              baseUrl: `http://127.0.0.1:${mwPort}`,
+              requests: { keysFile: wideFile, path: "/v2/api-keys/x" },
+              connections: ctx.connections,
+              dir: ctx.dir,
+              name: "fastify-verify",
+            },
+            ctx.timing,
+          );
+          return { ...result, keys: readFileSync(wideFile, "utf8").split("\n").filter(Boolean).length };
+        } finally {
+          await downstream.stop();
+        }
       });
     }
     if (wanted("list10")) {

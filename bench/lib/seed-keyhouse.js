@@ -5,8 +5,10 @@
 // so any of them authenticates. Creation over HTTP is measured separately; this
 // only sets the stage, so it writes no audit events.
 //   node seed-keyhouse.js <json options>
-// Options: { store: "sqlite"|"postgres", target: <file or URL>, secret, userId, count, sampleFile }
+// Options: { store: "sqlite"|"postgres", target: <file or URL>, secret, userId, count, sampleFile,
+//            wideFile?, wideCount? } (wideFile: up to wideCount raw keys spread over the store, one per line)
 // Prints { seconds, total, samples } as one JSON line.
+import { writeFileSync } from "node:fs";
 import { hashKey, redactKey } from "../../dist/auth/key-format.js";
 import { encodeId } from "../../dist/http/ids.js";
 // Keys in keyhouse's format from CSPRNG bytes drawn a megabyte at a time (one call per key cost more than hashing it).
@@ -17,6 +19,9 @@ const secret = Buffer.from(options.secret, "utf8");
 const count = options.count;
 const BATCH = 10_000;
 const sampleEvery = Math.max(1, Math.floor(count / 1000));
+const wideCount = options.wideFile ? Math.min(count, options.wideCount ?? 100_000) : 0;
+const wideEvery = Math.max(1, Math.floor(count / Math.max(1, wideCount)));
+const wide = [];
 const started = performance.now();
 
 /**
@@ -36,6 +41,7 @@ function makeBatch(from, to, newestAt) {
     };
     rows.push(row);
     if (i % sampleEvery === 0 && samples.length < 1000) samples.push({ raw, hash: row.hash });
+    if (i % wideEvery === 0 && wide.length < wideCount) wide.push(raw);
   }
   return { rows, samples };
 }
@@ -109,4 +115,5 @@ writeSamples(
   options.sampleFile,
   resolved.map((s) => ({ key: s.raw, path: `/v2/api-keys/${encodeId("ApiKey", s.id)}` })),
 );
+if (options.wideFile) writeFileSync(options.wideFile, `${wide.join("\n")}\n`);
 process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - started) / 1000, total, samples: resolved.length })}\n`);

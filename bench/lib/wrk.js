@@ -11,6 +11,15 @@ function lua(value) {
   return `"${String(value).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r")}"`;
 }
 
+const DONE = `function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_RESULT {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+`;
+
 /**
  * Writes the Lua script: `requests` is a list of { method, path, headers, body }.
  * Each wrk thread formats them once in init() and then cycles through them.
@@ -38,14 +47,30 @@ function request()
   index = index % #prepared + 1
   return prepared[index]
 end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_RESULT {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
+${DONE}`,
+  );
+}
+
+/**
+ * Writes a script whose requests are read at start from `keysFile` (one raw key
+ * per line): `GET path` with each key as a bearer, cycled through. For lists too
+ * long to inline (100,000 keys).
+ */
+function writeKeysFileScript(file, { keysFile, path }) {
+  writeFileSync(
+    file,
+    `local prepared = {}
+local index = 0
+function init(args)
+  for key in io.lines(${lua(keysFile)}) do
+    if #key > 0 then prepared[#prepared + 1] = wrk.format("GET", ${lua(path)}, { ["authorization"] = "Bearer " .. key }) end
+  end
 end
-`,
+function request()
+  index = index % #prepared + 1
+  return prepared[index]
+end
+${DONE}`,
   );
 }
 
@@ -56,7 +81,9 @@ end
  */
 export async function runWrk({ baseUrl, requests, seconds, connections, dir, name }) {
   const script = join(dir, `${name}.lua`);
-  writeScript(script, requests);
+  // `requests`: a list of requests, or { keysFile, path } for one path asked with every key of a file.
+  if (Array.isArray(requests)) writeScript(script, requests);
+  else writeKeysFileScript(script, requests);
   const once = async (runSeconds) => {
     const out = await run("wrk", ["-t1", `-c${connections}`, `-d${runSeconds}s`, "--timeout", "10s", "-s", script, baseUrl], {
       cpu: LOAD_CPU,
