@@ -22,7 +22,7 @@ async function worker() {
     if (!answer.valid) throw new Error(`a seeded key did not verify: ${answer.code}`);
   }
 }
-await Promise.all(Array.from({ length: 32 }, worker));
+await Promise.all(Array.from({ length: 128 }, worker));
 const { entries } = verifier.stats();
 if (entries !== keys.length) throw new Error(`the cache holds ${entries} answers for ${keys.length} keys`);
 process.stderr.write(`warmed ${keys.length} keys in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

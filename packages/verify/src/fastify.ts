@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import { guard, type GuardOptions } from "./guard.js";
+import { guardFromCache, guardFromKeyhouse, type GuardOptions, type Outcome } from "./guard.js";
 import type { Verification } from "./types.js";
 
 // Fastify: `await app.register(keyhouse, { verifier })` protects every route of
@@ -28,20 +28,26 @@ const plugin: FastifyPluginAsync<KeyhouseFastifyOptions> = async (app, options) 
   if (options?.verifier === undefined) throw new TypeError("@keyhouse/verify/fastify needs { verifier } (from createVerifier)");
   app.decorateRequest("keyhouse", null);
   const perRoute = new WeakMap<object, KeyhouseFastifyOptions>();
-  app.addHook("onRequest", async (request, reply) => {
+  // A callback hook, not an async one: a cached answer decides the request without a promise.
+  app.addHook("onRequest", (request, reply, done) => {
     const config = request.routeOptions.config.keyhouse;
-    if (config === false) return;
+    if (config === false) return done();
     let effective = options;
     if (config !== undefined) {
       effective = perRoute.get(config) ?? { ...options, ...config };
       perRoute.set(config, effective);
     }
-    const outcome = await guard(effective, request, request.headers.authorization);
-    if (outcome.ok) {
-      request.keyhouse = outcome.verification;
-      return;
-    }
-    return reply.code(outcome.status).headers(outcome.headers).type("application/problem+json").send(outcome.problem);
+    const settle = (outcome: Outcome) => {
+      if (outcome.ok) {
+        request.keyhouse = outcome.verification;
+        done();
+      } else {
+        void reply.code(outcome.status).headers(outcome.headers).type("application/problem+json").send(outcome.problem);
+      }
+    };
+    const known = guardFromCache(effective, request, request.headers.authorization);
+    if ("raw" in known) void guardFromKeyhouse(effective, known.raw, known.asked).then(settle);
+    else settle(known);
   });
 };
 

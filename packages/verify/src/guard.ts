@@ -45,6 +45,13 @@ const problem = (status: number, code: string, title: string, detail: string): P
 
 const UNAUTHORIZED = { "www-authenticate": 'Bearer realm="api"' };
 
+const MISSING: Outcome = {
+  ok: false,
+  status: 401,
+  headers: UNAUTHORIZED,
+  problem: problem(401, "missing-api-key", "Unauthorized", "Send your API key in the Authorization header: Bearer <key>."),
+};
+
 function refused(verification: Verification, asked: VerifyOptions | undefined): Outcome {
   switch (verification.code) {
     case "VALID":
@@ -98,25 +105,31 @@ function refused(verification: Verification, asked: VerifyOptions | undefined): 
   }
 }
 
-/** Verifies the request's key: a cached answer at once, else keyhouse's; never throws. */
-export async function guard<Request>(
+/**
+ * The outcome when it is known without a call to keyhouse (no key, a malformed
+ * key, a cached answer), else undefined; with the question to ask keyhouse.
+ * Synchronous, so a middleware's hot path allocates no promise.
+ */
+export function guardFromCache<Request>(
   options: GuardOptions<Request>,
   request: Request,
   header: string | string[] | undefined,
-): Promise<Outcome> {
+): Outcome | { raw: string; asked: VerifyOptions | undefined } {
   const raw = options.key ? options.key(request) : bearerKey(header);
-  if (raw === undefined)
-    return {
-      ok: false,
-      status: 401,
-      headers: UNAUTHORIZED,
-      problem: problem(401, "missing-api-key", "Unauthorized", "Send your API key in the Authorization header: Bearer <key>."),
-    };
+  if (raw === undefined) return MISSING;
   const resource = options.resource?.(request);
   const asked: VerifyOptions | undefined =
     options.permissions === undefined && resource === undefined ? undefined : { permissions: options.permissions, resource };
   const hit = options.verifier.cached(raw, asked);
-  if (hit !== undefined) return refused(hit, asked);
+  return hit === undefined ? { raw, asked } : refused(hit, asked);
+}
+
+/** Asks keyhouse (through the verifier) what the cache could not answer; never rejects. */
+export async function guardFromKeyhouse<Request>(
+  options: GuardOptions<Request>,
+  raw: string,
+  asked: VerifyOptions | undefined,
+): Promise<Outcome> {
   try {
     return refused(await options.verifier.verify(raw, asked), asked);
   } catch (error) {
@@ -132,4 +145,14 @@ export async function guard<Request>(
       problem: problem(503, "verification-unavailable", "Service Unavailable", detail),
     };
   }
+}
+
+/** Verifies the request's key: a cached answer at once, else keyhouse's; never rejects. */
+export async function guard<Request>(
+  options: GuardOptions<Request>,
+  request: Request,
+  header: string | string[] | undefined,
+): Promise<Outcome> {
+  const known = guardFromCache(options, request, header);
+  return "raw" in known ? guardFromKeyhouse(options, known.raw, known.asked) : known;
 }

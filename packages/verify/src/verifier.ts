@@ -73,7 +73,8 @@ export class VerifierUnavailableError extends Error {
 type Answer = Omit<Verification, "cached">;
 
 interface Entry {
-  answer: Answer;
+  /** The answer as served from the cache (frozen, `cached: true`), made once. */
+  served: Verification;
   /** Served while the clock is below this. */
   until: number;
   keyId: string | undefined;
@@ -145,7 +146,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const lookup = (cacheKey: string, at: number): Verification | undefined => {
     const entry = entries.get(cacheKey);
     if (entry !== undefined) {
-      if (at < entry.until) return { ...entry.answer, cached: true };
+      if (at < entry.until) return entry.served;
       entries.delete(cacheKey);
     }
     const negativeUntil = negatives.get(cacheKey);
@@ -167,7 +168,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (expiresAt) until = Math.min(until, Date.parse(expiresAt));
     entries.delete(cacheKey);
     entries.set(cacheKey, {
-      answer: Object.freeze(answer),
+      served: Object.freeze({ ...answer, cached: true }),
       until,
       keyId: answer.key?.id,
       subjectId: answer.subject?.id,
