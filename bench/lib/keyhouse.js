@@ -88,9 +88,20 @@ async function mintCursor({ store, database, secret, userId, depth }) {
  * a custom role's binding) come right after the list load.
  */
 export async function measureKeyhouse(ctx, store, record) {
-  const ids = ["hot", "list10", "walk", "page.first", "page.deep", "create", "rss", "perm.membership", "perm.binding", "verify", "mw"].map(
-    (f) => `${store}.${f}`,
-  );
+  const ids = [
+    "hot",
+    "list10",
+    "walk",
+    "page.first",
+    "page.deep",
+    "create",
+    "rss",
+    "perm.membership",
+    "perm.binding",
+    "verify",
+    "whoami",
+    "mw",
+  ].map((f) => `${store}.${f}`);
   // The middleware row is the downstream service's, whatever keyhouse's store: measured once, beside SQLite.
   if (store !== "sqlite") ids.pop();
   let database;
@@ -155,6 +166,12 @@ export async function measureKeyhouse(ctx, store, record) {
         return load("hot", requestsFor(samples));
       });
     }
+    if (wanted("whoami")) {
+      await record(ids[10], async () => {
+        await check("/v2/whoami");
+        return load("whoami", requestsFor(samples, { path: "/v2/whoami" }));
+      });
+    }
     if (wanted("verify")) {
       // keyhouse's own verification route, each request verifying another sample key (no client cache in front).
       await record(ids[9], async () => {
@@ -173,7 +190,7 @@ export async function measureKeyhouse(ctx, store, record) {
     }
     if (wanted("mw") && wideFile) {
       // A downstream Fastify service behind @keyhouse/verify's middleware, its cache warm with 100,000 keys.
-      await record(ids[10], async () => {
+      await record(ids[11], async () => {
         const mwPort = await freePort();
         const downstream = startProcess({
           command: process.execPath,

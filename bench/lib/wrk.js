@@ -14,9 +14,9 @@ function lua(value) {
 const DONE = `function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    'WRK_RESULT {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\\n',
+    'WRK_RESULT {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%d,"p99_us":%d,"p999_us":%d,"max_us":%d}\\n',
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max))
 end
 `;
 
@@ -109,6 +109,7 @@ export async function runWrk({ baseUrl, requests, seconds, connections, dir, nam
     rps: r.requests / (r.duration_us / 1e6),
     p50Ms: r.p50_us / 1000,
     p99Ms: r.p99_us / 1000,
+    p999Ms: r.p999_us / 1000,
     requests: r.requests,
   };
 }
@@ -137,6 +138,7 @@ function summary(results) {
     rps: median(results.map((r) => r.rps)),
     p50Ms: median(results.map((r) => r.p50Ms)),
     p99Ms: median(results.map((r) => r.p99Ms)),
+    p999Ms: median(results.map((r) => r.p999Ms)),
     runs: results,
   };
 }
