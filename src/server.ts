@@ -32,7 +32,69 @@ export interface RunningServer {
   /** Set when this start initialized the store. */
   initialized: BootstrapResult | undefined;
   secretFile: { path: string; generated: boolean } | undefined;
+  /**
+   * Writes text (the first key's banner) to the log's output, after every line
+   * logged before it and before every line logged after it, never inside one.
+   */
+  print(text: string): void;
+  /** Writes out log lines still buffered (before the process exits). */
+  flushLogs(): void;
+  /** Shuts down with no bound on the requests in flight (tests). */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown (docs/deploy.md): stops accepting connections, answers
+   * requests that arrive on open connections with 503, ends the event streams,
+   * lets requests in flight finish for up to `timeoutMs` and then cuts their
+   * connections, writes the pending last-use times, closes the throttle and the
+   * store, and flushes the log.
+   */
+  shutdown(timeoutMs: number): Promise<ShutdownResult>;
+}
+
+export interface ShutdownResult {
+  /** Connections still busy when the timeout ran out, and cut (0: every request in flight finished). */
+  cut: number;
+  /** The store did not close within STORE_CLOSE_GRACE_MS after the connections were cut. */
+  storeLeftOpen: boolean;
+}
+
+/** After a forced cut, how long the store may take to close (a cut request may still hold a connection). */
+export const STORE_CLOSE_GRACE_MS = 5_000;
+
+/** Resolves with true when `promise` settles within `ms`, false when it does not (a rejection still rejects). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The number of open connections of a listening (or closing) server. */
+function openConnections(app: FastifyInstance): Promise<number> {
+  return new Promise((resolve) => app.server.getConnections((error, count) => resolve(error ? 0 : count)));
+}
+
+/**
+ * The log's output and the stream the logger writes to. Pretty lines are
+ * formatted in this thread (pino-pretty's prettyFactory) and written to the same
+ * output as the banner, so nothing can come between a line's parts or the
+ * banner's lines; no worker thread holds lines back at exit.
+ */
+async function logOutput(config: Config): Promise<{ output: ReturnType<typeof pino.destination>; stream: DestinationStream }> {
+  const output = pino.destination(1);
+  const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true);
+  if (!pretty) return { output, stream: output };
+  const { prettyFactory } = await import("pino-pretty");
+  const format = prettyFactory({
+    colorize: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    translateTime: "SYS:yyyy-mm-dd HH:MM:ss.l",
+    ignore: "pid,hostname",
+    singleLine: true,
+  });
+  return { output, stream: { write: (line: string) => output.write(format(line)) } };
 }
 
 export interface StartOptions {
@@ -92,7 +154,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // An empty store is migrated and initialized; a schema behind or ahead of this code is refused.
     await prepareStore(store, { migrate: false });
     const initialized = await bootstrap(store, resolved.secret, DEFAULT_ADMIN, settings.now());
-    const logger = options.logger ?? pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1));
+    const out = options.logger || options.logDestination ? undefined : await logOutput(config);
+    const logger = options.logger ?? pino(loggerOptions(config.logLevel), options.logDestination ?? out?.stream);
     const throttle = options.throttle ?? (await buildThrottle(config, resolved.secret, logger, settings.now));
     const app = await buildApp({ store, secret: resolved.secret, logger, throttle, ...settings });
     await app.listen({ host: config.host, port: config.port });
@@ -105,12 +168,46 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       url: `http://${host}:${port}`,
       initialized,
       secretFile: resolved.file ? { path: resolved.file, generated: resolved.generated } : undefined,
+      print: (text) => (out ? out.output.write(text) : process.stdout.write(text)),
+      flushLogs,
       close: async () => {
-        await app.close();
-        await throttle.close();
-        await store.close();
+        await shutdown(Number.POSITIVE_INFINITY);
       },
+      shutdown,
     };
+
+    function flushLogs(): void {
+      try {
+        out?.output.flushSync();
+      } catch {
+        // Nothing buffered, or stdout is gone: nothing more can be written.
+      }
+    }
+
+    async function shutdown(timeoutMs: number): Promise<ShutdownResult> {
+      let cut = 0;
+      // Past the timeout, the connections still busy are cut; app.close() then
+      // resolves (its onClose hooks write the pending last-use times).
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            void openConnections(app).then((count) => {
+              cut = count;
+              app.server.closeAllConnections();
+            });
+          }, timeoutMs)
+        : undefined;
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(timer);
+      }
+      await throttle.close();
+      // A request cut off may still be inside a store call: its connection is
+      // not given back, and closing the store would wait for it for ever.
+      const storeClosed = cut > 0 ? await settlesWithin(store.close(), STORE_CLOSE_GRACE_MS) : (await store.close(), true);
+      flushLogs();
+      return { cut, storeLeftOpen: !storeClosed };
+    }
   } catch (error) {
     await store.close();
     throw error;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { loadConfig, type Config } from "../config/config.js";
+import type { RunningServer } from "../server.js";
 import type { Store } from "../store/store.js";
 import { runCommand } from "./command.js";
 import { EXIT } from "./exit-codes.js";
@@ -9,8 +10,9 @@ import { EXIT } from "./exit-codes.js";
 // commands' path (runCommand): invalid configuration exits 2 with one line per
 // variable, a refused store or any other failure exits 1 with one line.
 
-function printFirstKey(apiKey: string, userId: string): void {
-  process.stdout.write(
+/** The first key's banner: printed once, when `serve` or `init` initializes the store. */
+function firstKeyBanner(apiKey: string, userId: string): string {
+  return (
     [
       "",
       "keyhouse initialized a new store. The admin's first API key (shown only this once):",
@@ -20,7 +22,7 @@ function printFirstKey(apiKey: string, userId: string): void {
       `Admin user id: ${userId}`,
       "Store it now: keyhouse keeps only a hash of it.",
       "",
-    ].join("\n") + "\n",
+    ].join("\n") + "\n"
   );
 }
 
@@ -35,6 +37,50 @@ async function withMigratedStore<T>(config: Config, use: (store: Store, applied:
   }
 }
 
+/**
+ * Graceful shutdown on SIGTERM and SIGINT (docs/deploy.md): exit 0 when every
+ * request in flight finished, 1 when some were cut off at the timeout or the
+ * shutdown failed. A second signal exits at once (1). A watchdog exits (1) if
+ * the shutdown itself hangs past the timeout and the store's grace.
+ */
+function stopOnSignals(server: RunningServer, timeoutMs: number, storeGraceMs: number): void {
+  const log = server.app.log;
+  let stopping = false;
+  const exit = (code: number) => {
+    server.flushLogs();
+    process.exit(code);
+  };
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, "second signal: exiting now, without waiting for requests in flight");
+      exit(EXIT.ERROR);
+    }
+    stopping = true;
+    const started = performance.now();
+    log.info({ signal, timeout_seconds: timeoutMs / 1000 }, "shutting down: refusing new requests, finishing those in flight");
+    setTimeout(
+      () => {
+        log.error("shutdown did not finish in time; exiting");
+        exit(EXIT.ERROR);
+      },
+      timeoutMs + storeGraceMs + 1_000,
+    ).unref();
+    try {
+      const result = await server.shutdown(timeoutMs);
+      const ms = Math.round(performance.now() - started);
+      if (result.cut > 0) log.warn({ connections_cut: result.cut, ms }, "requests still in flight at the shutdown timeout were cut off");
+      if (result.storeLeftOpen) log.warn("the store did not close in time after the cut; its open transactions end with the process");
+      log.info({ ms }, "keyhouse stopped");
+      exit(result.cut > 0 ? EXIT.ERROR : EXIT.OK);
+    } catch (error) {
+      log.error({ err: error }, "shutdown failed");
+      exit(EXIT.ERROR);
+    }
+  };
+  process.on("SIGTERM", (signal) => void stop(signal));
+  process.on("SIGINT", (signal) => void stop(signal));
+}
+
 export function registerServerCommands(program: Command): void {
   program
     .command("serve")
@@ -42,20 +88,15 @@ export function registerServerCommands(program: Command): void {
     .action(() =>
       runCommand(async () => {
         const config = loadConfig(process.env);
-        const { startServer } = await import("../server.js");
+        const { startServer, STORE_CLOSE_GRACE_MS } = await import("../server.js");
         const server = await startServer(config);
         if (server.secretFile?.generated) {
           process.stderr.write(`keyhouse: generated a server secret in ${server.secretFile.path} (mode 0600); keep it with the database\n`);
         }
-        if (server.initialized) printFirstKey(server.initialized.apiKey, server.initialized.userId);
+        // Through the log's output, so that no log line can come inside the banner.
+        if (server.initialized) server.print(firstKeyBanner(server.initialized.apiKey, server.initialized.userId));
         server.app.log.info({ url: server.url, store: server.store.dialect }, "keyhouse listening");
-        const stop = async (signal: string) => {
-          server.app.log.info({ signal }, "shutting down");
-          await server.close();
-          process.exit(EXIT.OK);
-        };
-        process.once("SIGTERM", () => void stop("SIGTERM"));
-        process.once("SIGINT", () => void stop("SIGINT"));
+        stopOnSignals(server, config.shutdownTimeoutSeconds * 1000, STORE_CLOSE_GRACE_MS);
       }),
     );
 
@@ -85,7 +126,7 @@ export function registerServerCommands(program: Command): void {
             `${JSON.stringify({ api_key: result.apiKey, user_id: result.userId, organization_id: result.organizationId, space_id: result.spaceId, url: config.publicUrl })}\n`,
           );
         } else {
-          printFirstKey(result.apiKey, result.userId);
+          process.stdout.write(firstKeyBanner(result.apiKey, result.userId));
         }
       }),
     );

@@ -5,6 +5,8 @@ export type DatabaseTarget = { kind: "sqlite"; path: string } | { kind: "postgre
 
 type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
+type LogFormat = "auto" | "json" | "pretty";
+
 /**
  * Which X-Forwarded-For entries are believed: a number of proxy hops in front of
  * keyhouse (0: none, the socket address is the client), or the addresses and
@@ -21,6 +23,8 @@ export interface Config {
   secret: string | undefined;
   publicUrl: string;
   logLevel: LogLevel;
+  /** How log lines are written: `auto` is human-readable on a terminal and JSON lines otherwise. */
+  logFormat: LogFormat;
   trustProxy: TrustProxy;
   authFailureLimit: number;
   authFailureWindowSeconds: number;
@@ -36,6 +40,8 @@ export interface Config {
   headersTimeoutSeconds: number;
   /** Time to receive a whole request, body included (Node's requestTimeout). */
   requestTimeoutSeconds: number;
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
+  shutdownTimeoutSeconds: number;
   /** Expensive requests (writes, list pages) running at once, and waiting beyond those. */
   maxConcurrentWork: number;
   maxQueuedWork: number;
@@ -106,6 +112,7 @@ class DependencyInvalid extends Error {}
 
 const DEFAULT_DATABASE = "./data/keyhouse.db";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const LOG_FORMATS: readonly LogFormat[] = ["auto", "json", "pretty"];
 export const MIN_SECRET_LENGTH = 32;
 
 const code = (value: string | number | boolean) => `\`${value}\``;
@@ -265,11 +272,23 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
   logLevel: {
     variable: "KEYHOUSE_LOG_LEVEL",
     default: code("info"),
-    doc: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Logs are JSON lines (pino) on stdout.",
+    doc: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Logs are written on stdout.",
     parse(raw) {
       const level = (raw ?? "info") as LogLevel;
       if (!LOG_LEVELS.includes(level)) throw new Invalid(`must be one of ${LOG_LEVELS.join(", ")}`);
       return level;
+    },
+  },
+  logFormat: {
+    variable: "KEYHOUSE_LOG_FORMAT",
+    default: code("auto"),
+    doc:
+      "`json`: one JSON object per line (pino), for log collectors. `pretty`: one human-readable line per entry " +
+      "(time, level, message, fields). `auto`: `pretty` when stdout is a terminal, `json` otherwise. See docs/deploy.md.",
+    parse(raw) {
+      const format = (raw ?? "auto").toLowerCase() as LogFormat;
+      if (!LOG_FORMATS.includes(format)) throw new Invalid(`must be one of ${LOG_FORMATS.join(", ")}, got "${raw}"`);
+      return format;
     },
   },
   trustProxy: trustProxySetting(),
@@ -297,6 +316,13 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     30,
     [1, 3_600],
     "Time a client has to send the whole request, body included (`408` after it).",
+  ),
+  shutdownTimeoutSeconds: integer(
+    "KEYHOUSE_SHUTDOWN_TIMEOUT_SECONDS",
+    10,
+    [1, 3_600],
+    "On `SIGTERM` or `SIGINT`, how long requests in flight may take to finish; new requests are refused meanwhile. " +
+      "Past it the connections still open are cut and the process exits with code 1. See docs/deploy.md.",
   ),
   maxConcurrentWork: integer(
     "KEYHOUSE_MAX_CONCURRENT_WORK",
