@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadConfig, type Config } from "../config/config.js";
 import type { RunningServer } from "../server.js";
@@ -9,6 +10,9 @@ import { EXIT } from "./exit-codes.js";
 // runs, so the client commands start quickly. Failures take the client
 // commands' path (runCommand): invalid configuration exits 2 with one line per
 // variable, a refused store or any other failure exits 1 with one line.
+
+const POSTGRES_BACKUP =
+  "backup and restore are for SQLite stores; back up PostgreSQL with pg_dump --format=custom and restore with pg_restore (docs/deploy.md)";
 
 /** The first key's banner: printed once, when `serve` or `init` initializes the store. */
 function firstKeyBanner(apiKey: string, userId: string): string {
@@ -127,6 +131,43 @@ export function registerServerCommands(program: Command): void {
           );
         } else {
           process.stdout.write(firstKeyBanner(result.apiKey, result.userId));
+        }
+      }),
+    );
+
+  program
+    .command("backup")
+    .description("copy the SQLite store into a new file while the server runs (PostgreSQL: pg_dump, see docs/deploy.md)")
+    .argument("<file>", "the backup file to create (never overwritten)")
+    .action((file: string) =>
+      runCommand(async () => {
+        const config = loadConfig(process.env);
+        const [{ backupSqlite }, { StartupError }] = await Promise.all([import("../store/backup.js"), import("../store/prepare.js")]);
+        if (config.database.kind !== "sqlite") throw new StartupError(POSTGRES_BACKUP);
+        const made = await backupSqlite(config.database.path, resolve(file));
+        process.stdout.write(
+          `keyhouse: backed up ${config.database.path} to ${resolve(file)} (${made.keys} keys, schema ${made.applied.at(-1) ?? "empty"}, ${made.bytes} bytes)\n` +
+            "keyhouse: the keys in it authenticate only with the same server secret (KEYHOUSE_SECRET or keyhouse.secret): keep it with the backup\n",
+        );
+      }),
+    );
+
+  program
+    .command("restore")
+    .description("replace the SQLite store with a backup, after checking it (stop the server first)")
+    .argument("<file>", "a file made by keyhouse backup")
+    .option("--force", "replace a store that is not empty")
+    .action((file: string, options: { force?: boolean }) =>
+      runCommand(async () => {
+        const config = loadConfig(process.env);
+        const [{ restoreSqlite }, { StartupError }] = await Promise.all([import("../store/backup.js"), import("../store/prepare.js")]);
+        if (config.database.kind !== "sqlite") throw new StartupError(POSTGRES_BACKUP);
+        const restored = await restoreSqlite(resolve(file), config.database.path, options.force === true);
+        process.stdout.write(`keyhouse: restored ${resolve(file)} into ${config.database.path} (${restored.keys} keys)\n`);
+        if (restored.pending.length > 0) {
+          process.stdout.write(
+            `keyhouse: its schema is behind this keyhouse (${restored.pending.join(", ")} pending); run: keyhouse migrate\n`,
+          );
         }
       }),
     );
