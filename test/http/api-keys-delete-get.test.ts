@@ -84,6 +84,21 @@ forEachStore((store) => {
       expectProblem(await t.call(`/v2/api-keys/${id}`, { key: other.key }), 404);
     });
 
+    it("names when a key was rotated (rotated_at), which the list's ApiKey does not; absent before", async () => {
+      const old = await createKey(t, { name: "retiring" });
+      const before = await t.call(`/v2/api-keys/${old.id}`);
+      expect(before.body.rotated_at).toBeUndefined();
+      const refreshed = await t.call(`/v2/api-keys/${old.id}/refresh`, { method: "POST", body: { grace_period_seconds: 3600 } });
+      expect(refreshed.status).toBe(200);
+      const after = await t.call(`/v2/api-keys/${old.id}`);
+      expect(after.body.status).toBe("active");
+      expect(typeof after.body.rotated_at).toBe("string");
+      expect(Date.parse(after.body.expires_at) - Date.parse(after.body.rotated_at)).toBe(3_600_000);
+      expect((await t.call(`/v2/api-keys/${refreshed.body.id}`)).body.rotated_at).toBeUndefined();
+      const listed = await t.call("/v2/api-keys?limit=100");
+      for (const key of listed.body.api_keys) expect("rotated_at" in key).toBe(false);
+    });
+
     it("returns service keys to readers of the space only", async () => {
       const space = await seedSpace(t, `get-${store}`);
       const reader = await seedUser(t, { orgRole: "read-only", spaceRole: "read-only", spaceWireId: space.wireId });

@@ -62,6 +62,62 @@ forEachStore((store) => {
       expect(asAdmin.body.api_keys.map((k: { name: string }) => k.name).sort()).toEqual(["mine", "seed"]);
     });
 
+    it("finds keys by a substring of the name (name_contains): ASCII letters in either case, % and _ literal, other letters as typed", async () => {
+      const user = await seedUser(t);
+      for (const name of ["Deploy-Prod", "deploy-staging", "ci", "50%_off", "500 off", "Ärger", "ärger"])
+        await createKey(t, { name }, user.key);
+      const names = async (needle: string, extra = "") => {
+        const res = await t.call(`/v2/api-keys?name_contains=${q(needle)}${extra}`, { key: user.key });
+        expect(res.status, res.text).toBe(200);
+        return res.body.api_keys.map((k: { name: string }) => k.name).sort();
+      };
+      expect(await names("DEPLOY")).toEqual(["Deploy-Prod", "deploy-staging"]);
+      expect(await names("prod")).toEqual(["Deploy-Prod"]);
+      expect(await names("%_")).toEqual(["50%_off"]);
+      expect(await names("Ä")).toEqual(["Ärger"]);
+      expect(await names("nothing")).toEqual([]);
+      // Bound into the cursor like every filter, and the list's shape is Arize's own.
+      const first = await t.call(`/v2/api-keys?name_contains=deploy&limit=1`, { key: user.key });
+      expect(Object.keys(first.body).sort()).toEqual(["api_keys", "pagination"]);
+      const cursor = q(first.body.pagination.next_cursor);
+      const second = await t.call(`/v2/api-keys?name_contains=deploy&limit=1&cursor=${cursor}`, { key: user.key });
+      expect(second.body.api_keys.map((k: { name: string }) => k.name)).toEqual(["Deploy-Prod"]);
+      expectProblem(await t.call(`/v2/api-keys?name_contains=ci&limit=1&cursor=${cursor}`, { key: user.key }), 400, "INVALID_CURSOR");
+      expectProblem(await t.call(`/v2/api-keys?name_contains=`, { key: user.key }), 400, "VALIDATION_FAILED");
+      expectProblem(await t.call(`/v2/api-keys?name_contains=${q("a\u0007b")}`, { key: user.key }), 400, "VALIDATION_FAILED");
+    });
+
+    it("lets account admins list every user's keys (all_users=true), and nobody else", async () => {
+      const bob = await seedUser(t);
+      const carol = await seedUser(t);
+      await createKey(t, { name: "bob-everywhere" }, bob.key);
+      await createKey(t, { name: "carol-everywhere" }, carol.key);
+      const all = await t.call(`/v2/api-keys?all_users=true&name_contains=everywhere`);
+      expect(all.status, all.text).toBe(200);
+      expect(all.body.api_keys.map((k: { name: string }) => k.name).sort()).toEqual(["bob-everywhere", "carol-everywhere"]);
+      expectProblem(await t.call(`/v2/api-keys?all_users=true`, { key: bob.key }), 403, "FORBIDDEN");
+      expectProblem(await t.call(`/v2/api-keys?all_users=true&user_id=${q(bob.wireId)}`), 400, "VALIDATION_FAILED");
+      expectProblem(await t.call(`/v2/api-keys?all_users=true&key_type=service`), 400, "VALIDATION_FAILED");
+      expectProblem(await t.call(`/v2/api-keys?all_users=yes`), 400, "VALIDATION_FAILED");
+    });
+
+    it("answers the total over every page in keyhouse-total-count when asked with keyhouse-count: exact, and only then", async () => {
+      const user = await seedUser(t);
+      for (let i = 0; i < 7; i++) await createKey(t, { name: `counted-${i}` }, user.key);
+      await createKey(t, { name: "other" }, user.key);
+      const asked = await t.call(`/v2/api-keys?name_contains=counted&limit=3`, { key: user.key, headers: { "keyhouse-count": "exact" } });
+      expect(asked.status).toBe(200);
+      expect(asked.headers["keyhouse-total-count"]).toBe("7");
+      expect(asked.body.api_keys).toHaveLength(3);
+      const everything = await t.call(`/v2/api-keys`, { key: user.key, headers: { "keyhouse-count": "exact" } });
+      // Eight created here plus the seeded user's own first key.
+      expect(everything.headers["keyhouse-total-count"]).toBe("9");
+      const unasked = await t.call(`/v2/api-keys?name_contains=counted`, { key: user.key });
+      expect(unasked.headers["keyhouse-total-count"]).toBeUndefined();
+      const deleted = await t.call(`/v2/api-keys?status=deleted`, { key: user.key, headers: { "keyhouse-count": "exact" } });
+      expect(deleted.headers["keyhouse-total-count"]).toBe("0");
+    });
+
     it.each([
       ["key_type=user&space_id=SPACE", "key_type=user cannot be combined with space_id"],
       ["limit=0", 'query parameter "limit" must be at least 1'],

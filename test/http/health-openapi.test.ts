@@ -63,10 +63,13 @@ forEachStore((store) => {
       expect(doc.components.schemas.Problem.additionalProperties).toBe(false);
       expect(doc.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
       const list = doc.paths["/v2/api-keys"].get;
+      // Arize's six, and keyhouse's two extensions (docs/arize-compatibility.md).
       expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+        "all_users",
         "cursor",
         "key_type",
         "limit",
+        "name_contains",
         "space_id",
         "status",
         "user_id",

@@ -4,7 +4,7 @@ import { holds, isAccountAdmin, spaceResource, spacesWhere } from "../../auth/en
 import type { Principal } from "../../auth/permissions.js";
 import type { CursorFilters } from "../../http/cursor.js";
 import { ProblemError } from "../../http/problem.js";
-import { listApiKeys, type ApiKeyViewRow, type StatusFilter } from "../../store/queries/api-keys.js";
+import { countApiKeys, listApiKeys, type ApiKeyViewRow, type StatusFilter } from "../../store/queries/api-keys.js";
 import { spaceIdsIn } from "../../store/queries/identity.js";
 import type { KeyType } from "../../store/schema.js";
 import { readPage, type Page } from "../../store/page.js";
@@ -16,6 +16,10 @@ export interface ListInput {
   status: StatusFilter;
   spaceId: number | undefined;
   userId: number | undefined;
+  /** Extension: user keys of every user (account admins). */
+  allUsers: boolean;
+  /** Extension: a substring of the name. */
+  nameContains: string | undefined;
   limit: number;
   cursor: string | undefined;
 }
@@ -28,8 +32,15 @@ async function readableSpaceIds(db: Db, principal: Principal): Promise<number[] 
   return [...ids].sort((a, b) => a - b);
 }
 
-/** GET /v2/api-keys: resolves the filters of SPEC §6, then reads one keyset page. */
-export async function listKeys(deps: FeatureDeps, caller: Caller, input: ListInput): Promise<Page<ApiKeyViewRow>> {
+/** The filters of a list request, resolved and checked against the caller's rights. */
+interface ResolvedList {
+  keyType: KeyType;
+  spaceIds: number[] | undefined;
+  createdBy: number | undefined;
+}
+
+/** Resolves the filters of SPEC §6 (and the extensions `all_users`, `name_contains`) for this caller. */
+async function resolveList(deps: FeatureDeps, caller: Caller, input: ListInput): Promise<ResolvedList> {
   const principal = caller.principal;
   requireApiAccess(principal);
   let keyType: KeyType;
@@ -51,9 +62,28 @@ export async function listKeys(deps: FeatureDeps, caller: Caller, input: ListInp
     if (input.userId !== undefined && input.userId !== principal.userId && !isAccountAdmin(principal)) {
       throw new ProblemError("FORBIDDEN", { detail: "only account admins may list the keys of other users" });
     }
-    if (keyType === "user") createdBy = input.userId ?? principal.userId;
+    if (input.allUsers) {
+      if (input.userId !== undefined) {
+        throw new ProblemError("VALIDATION_FAILED", {
+          detail: "choose either all_users=true (every user's keys) or user_id (one user's keys), not both",
+        });
+      }
+      if (keyType !== "user") {
+        throw new ProblemError("VALIDATION_FAILED", { detail: "all_users=true lists user keys: leave out key_type=service" });
+      }
+      if (!isAccountAdmin(principal))
+        throw new ProblemError("FORBIDDEN", { detail: "only account admins may list the keys of every user" });
+    }
+    if (keyType === "user") createdBy = input.allUsers ? undefined : (input.userId ?? principal.userId);
     else spaceIds = await readableSpaceIds(deps.store.db, principal);
   }
+  return { keyType, spaceIds, createdBy };
+}
+
+/** GET /v2/api-keys: resolves the filters, then reads one keyset page. */
+export async function listKeys(deps: FeatureDeps, caller: Caller, input: ListInput): Promise<Page<ApiKeyViewRow>> {
+  const principal = caller.principal;
+  const { keyType, spaceIds, createdBy } = await resolveList(deps, caller, input);
   const filters: CursorFilters = {
     list: "api-keys",
     caller: principal.userId,
@@ -61,6 +91,8 @@ export async function listKeys(deps: FeatureDeps, caller: Caller, input: ListInp
     status: input.status,
     space_id: input.spaceId,
     user_id: input.userId,
+    all_users: input.allUsers ? true : undefined,
+    name_contains: input.nameContains,
   };
   return readPage(
     deps.cursors,
@@ -71,10 +103,24 @@ export async function listKeys(deps: FeatureDeps, caller: Caller, input: ListInp
         status: input.status,
         spaceIds,
         createdByUserId: createdBy,
+        nameContains: input.nameContains,
         after,
         limit: input.limit,
         now: deps.now(),
       }),
     (row) => row.created_at,
   );
+}
+
+/** How many keys the list's filters match over all its pages (the extension header `keyhouse-total-count`). */
+export async function countKeys(deps: FeatureDeps, caller: Caller, input: ListInput): Promise<number> {
+  const { keyType, spaceIds, createdBy } = await resolveList(deps, caller, input);
+  return countApiKeys(deps.store.db, {
+    keyType,
+    status: input.status,
+    spaceIds,
+    createdByUserId: createdBy,
+    nameContains: input.nameContains,
+    now: deps.now(),
+  });
 }

@@ -6,7 +6,7 @@ import { problemResponses } from "../../http/schemas.js";
 import { parseFutureTimestamp } from "../../http/time.js";
 import type { App } from "../../http/route.js";
 import { paginationOf } from "../../http/cursor.js";
-import { listKeys } from "./list.js";
+import { countKeys, listKeys } from "./list.js";
 import { toCreateInput } from "./create-input.js";
 import { ApiKeyCreatedRef, ApiKeyDetailRef, CreateBody, KeyIdParams, ListQuery, ListResponse, RefreshBody } from "./schemas.js";
 import { refreshKey } from "./refresh.js";
@@ -24,22 +24,32 @@ export function apiKeyRoutes(app: App, deps: FeatureDeps): void {
       schema: {
         tags: TAGS,
         summary: "List API keys",
+        description:
+          "Extensions: `name_contains` (a substring of the name), `all_users=true` (account admins: every user's keys), " +
+          "and the request header `keyhouse-count: exact`, answered by the header `keyhouse-total-count` (all pages).",
         operationId: "listApiKeys",
         security: SECURITY,
         querystring: ListQuery,
         response: { 200: ListResponse, ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query;
-      const page = await listKeys(deps, request.actor.caller, {
+      const input = {
         keyType: query.key_type,
         status: query.status ?? "active",
         spaceId: query.space_id === undefined ? undefined : requireId("Space", query.space_id, 'query parameter "space_id"'),
         userId: query.user_id === undefined ? undefined : requireId("User", query.user_id, 'query parameter "user_id"'),
+        allUsers: query.all_users === "true",
+        nameContains: query.name_contains,
         limit: query.limit ?? 50,
         cursor: query.cursor,
-      });
+      };
+      const page = await listKeys(deps, request.actor.caller, input);
+      // Extension: asked with `keyhouse-count: exact`, the total over every page comes as a header, never in the body.
+      if (request.headers["keyhouse-count"] === "exact") {
+        reply.header("keyhouse-total-count", String(await countKeys(deps, request.actor.caller, input)));
+      }
       return { api_keys: page.items.map(toApiKeyView), pagination: paginationOf(page) };
     },
   );

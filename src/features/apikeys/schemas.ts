@@ -54,6 +54,9 @@ const ApiKeyDetailSchema = Type.Object(
   {
     ...ApiKeySchema.properties,
     space_id: Type.Optional(IdString("The space of a service key (absent for user keys)")),
+    rotated_at: Type.Optional(
+      Timestamp("When the key was rotated (refreshed); a rotated key still active works until its expires_at, the grace period's end"),
+    ),
   },
   {
     $id: "ApiKeyDetail",
@@ -137,6 +140,17 @@ export const ListQuery = Type.Object(
     ),
     space_id: Type.Optional(IdString("Service keys of this space")),
     user_id: Type.Optional(IdString("Keys created by this user")),
+    all_users: Type.Optional(
+      StringEnum(["true"], { description: "Extension, account admins: user keys of every user (cannot be combined with user_id)" }),
+    ),
+    name_contains: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        pattern: LINE_PATTERN,
+        description: "Extension: keys whose name contains this text (ASCII letters in either case)",
+      }),
+    ),
     limit: Type.Optional(LimitQuery),
     cursor: Type.Optional(CursorQuery),
   },

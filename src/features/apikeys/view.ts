@@ -1,6 +1,6 @@
 import { encodeId } from "../../http/ids.js";
 import { rfc3339 } from "../../http/time.js";
-import type { ApiKeyViewRow } from "../../store/queries/api-keys.js";
+import type { ApiKeyRecord, ApiKeyViewRow } from "../../store/queries/api-keys.js";
 import type { ApiKey, ApiKeyDetail, BotUserView } from "./schemas.js";
 import type { BotUser } from "./service.js";
 
@@ -21,10 +21,14 @@ export function toApiKeyView(key: ApiKeyViewRow): ApiKey {
   return view;
 }
 
-/** The extension route's richer form (GET /v2/api-keys/{id}): a service key also names its space. */
-export function toApiKeyDetailView(key: ApiKeyViewRow): ApiKeyDetail {
+/**
+ * The extension route's richer form (GET /v2/api-keys/{id}): a service key
+ * also names its space, and a rotated key when it was rotated.
+ */
+export function toApiKeyDetailView(key: ApiKeyViewRow & Pick<ApiKeyRecord, "rotated_at">): ApiKeyDetail {
   const view: ApiKeyDetail = toApiKeyView(key);
   if (key.space_id !== null) view.space_id = encodeId("Space", key.space_id);
+  if (key.rotated_at !== null) view.rotated_at = rfc3339(key.rotated_at);
   return view;
 }
 

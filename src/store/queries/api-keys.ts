@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from "kysely";
+import { sql, type Insertable, type RawBuilder, type Selectable, type SqlBool } from "kysely";
 import type { Position } from "../page.js";
 import { API_KEY_COLUMNS, type ApiKeysTable, type KeyType, type UsersTable } from "../schema.js";
 import type { Db, Tx } from "../store.js";
@@ -102,6 +102,8 @@ export interface KeyListQuery {
   /** Restrict to these spaces (service keys); undefined means no restriction. */
   spaceIds?: number[];
   createdByUserId?: number;
+  /** A substring of the name (extension `name_contains`); ASCII letters match either case. */
+  nameContains?: string;
   after?: Position;
   limit: number;
   now: number;
@@ -130,16 +132,40 @@ interface ListParams {
   status: StatusFilter;
   spaceIds: number[] | undefined;
   createdByUserId: number | undefined;
+  /** A LIKE pattern, already lower-cased and escaped. */
+  namePattern: string | undefined;
   now: number;
   after: Position | undefined;
   fetch: number;
 }
 
-function buildList(db: Db, p: ListParams) {
-  let query = db
-    .selectFrom("api_keys")
-    .select(VIEW_COLUMNS)
-    .where("key_type", "=", p.keyType as KeyType);
+/**
+ * The LIKE pattern of a name substring: ASCII letters lower-cased, LIKE's
+ * wildcards escaped (`50%_off` matches itself only).
+ */
+function namePatternOf(needle: string): string {
+  return `%${needle.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The name with its ASCII letters lower-cased, the same on both stores:
+ * SQLite's lower() folds ASCII only, PostgreSQL's every letter, so neither is
+ * used; 26 replace() calls fold exactly A–Z everywhere. The keys have no
+ * lower-cased name column (organizations and spaces do): this filter reads
+ * the rows its other filters select.
+ */
+function asciiFoldedName(): RawBuilder<string> {
+  let folded: RawBuilder<string> = sql<string>`${sql.ref("name")}`;
+  for (let code = 65; code <= 90; code++) {
+    const upper = String.fromCharCode(code);
+    folded = sql<string>`replace(${folded}, ${sql.lit(upper)}, ${sql.lit(upper.toLowerCase())})`;
+  }
+  return folded;
+}
+
+/** The filters of a list (SPEC §6), without order or page: shared by the page and the count. */
+function filtered(db: Db, p: Omit<ListParams, "after" | "fetch">) {
+  let query = db.selectFrom("api_keys").where("key_type", "=", p.keyType as KeyType);
   const spaceIds = p.spaceIds;
   if (spaceIds !== undefined) {
     const [only] = spaceIds;
@@ -161,6 +187,8 @@ function buildList(db: Db, p: ListParams) {
     );
   }
   if (p.createdByUserId !== undefined) query = query.where("created_by_user_id", "=", p.createdByUserId);
+  const pattern = p.namePattern;
+  if (pattern !== undefined) query = query.where(sql<SqlBool>`${asciiFoldedName()} like ${pattern} escape ${sql.lit("\\")}`);
   if (p.status === "deleted") {
     query = query.where("status", "=", "deleted");
   } else if (p.status === "expired") {
@@ -168,6 +196,11 @@ function buildList(db: Db, p: ListParams) {
   } else {
     query = query.where("status", "=", "active").where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", p.now)]));
   }
+  return query;
+}
+
+function buildList(db: Db, p: ListParams) {
+  let query = filtered(db, p).select(VIEW_COLUMNS);
   const after = p.after;
   if (after) {
     // A row-value comparison, not `created_at < ? or (created_at = ? and id < ?)`:
@@ -196,6 +229,7 @@ function listParams(q: KeyListQuery, bind: <T extends string | number>(value: T)
     status: q.status,
     spaceIds: q.spaceIds?.map((id) => bind(id)),
     createdByUserId: q.createdByUserId === undefined ? undefined : bind(q.createdByUserId),
+    namePattern: q.nameContains === undefined ? undefined : bind(namePatternOf(q.nameContains)),
     now: q.status === "deleted" ? 0 : bind(q.now),
     after: q.after ? { createdAt: bind(q.after.createdAt), id: bind(q.after.id) } : undefined,
     fetch: bind(q.limit + 1),
@@ -225,13 +259,27 @@ export async function listApiKeys(db: Db, q: KeyListQuery): Promise<ApiKeyViewRo
     args.push(value);
     return value;
   });
-  const shape = `${q.status}|${q.spaceIds?.length ?? "-"}|${q.createdByUserId !== undefined}|${q.after !== undefined}`;
+  const shape = `${q.status}|${q.spaceIds?.length ?? "-"}|${q.createdByUserId !== undefined}|${q.nameContains !== undefined}|${q.after !== undefined}`;
   let run = listShapes.get(shape);
   if (run === undefined) {
     run = prepareList(q);
     if (listShapes.size < MAX_LIST_SHAPES) listShapes.set(shape, run);
   }
   return run(db, ...args);
+}
+
+/**
+ * How many keys match a list's filters (all pages): the extension count the
+ * console asks for with `keyhouse-count: exact`. Reads every matching row's
+ * index entry, so it costs what the list's size does, unlike a page.
+ */
+export async function countApiKeys(db: Db, q: Omit<KeyListQuery, "after" | "limit">): Promise<number> {
+  if (q.spaceIds !== undefined && q.spaceIds.length === 0) return 0;
+  const params = listParams({ ...q, limit: 0 }, (value) => value);
+  const row = await filtered(db, params)
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**
