@@ -76,6 +76,9 @@ describeInBrowser("console: administration", () => {
     // The name filter (GET /v2/organizations?name=, case-insensitive substring) leaves only research.
     await page.getByLabel("Name contains").fill("SEARC");
     await row(page, "default").waitFor({ state: "detached" });
+    // A filter's rows show only once its own answer is in (never the old rows meanwhile).
+    await row(page, "research").waitFor();
+    await settled(page);
     expect(await page.locator("main tbody tr").count()).toBe(1);
     await page.getByLabel("Name contains").fill("");
     await row(page, "default").waitFor();

@@ -1,4 +1,5 @@
 import { StoredText } from "./components/StoredText";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ApiError, Client } from "./api";
 import { loadMe } from "./me";
@@ -102,8 +103,11 @@ function Console() {
       .finally(() => setRestoring(false));
   }, []);
 
+  const queryClient = useQueryClient();
   const signOut = (message = "You are signed out.") => {
     forgetKey();
+    // Nothing read with this key is shown to whoever signs in next.
+    queryClient.clear();
     setSignedIn(null);
     setNotice(message);
     window.location.hash = "";

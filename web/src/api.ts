@@ -32,6 +32,8 @@ interface Pagination {
 export interface Page<T> {
   items: T[];
   nextCursor: string | undefined;
+  /** The number of items over every page, where the list tells it (`keyhouse-total-count`). */
+  total?: number;
 }
 
 export type Query = Record<string, string | number | undefined>;
@@ -67,9 +69,21 @@ async function toProblem(response: Response): Promise<Problem> {
 export class Client {
   constructor(private readonly key: string | null) {}
 
-  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    return (await this.exchange<T>(method, path, options)).body;
+  }
+
+  private async exchange<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ body: T; headers: Headers }> {
     // The console reads the internal (2026-06) wire whatever the server's KEYHOUSE_DIALECT (SPEC §11).
-    const headers: Record<string, string> = { accept: "application/json", "keyhouse-dialect": "2026-06" };
+    const headers: Record<string, string> = { accept: "application/json", "keyhouse-dialect": "2026-06", ...options.headers };
     if (this.key !== null) headers.authorization = `Bearer ${this.key}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
@@ -90,8 +104,8 @@ export class Client {
       });
     }
     if (!response.ok) throw new ApiError(await toProblem(response));
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    if (response.status === 204) return { body: undefined as T, headers: response.headers };
+    return { body: (await response.json()) as T, headers: response.headers };
   }
 
   get<T>(path: string, query?: Query): Promise<T> {
@@ -110,11 +124,23 @@ export class Client {
     return this.request<void>("DELETE", path);
   }
 
-  /** One page of a paginated list whose items sit under `listKey`. */
-  async page<T>(path: string, listKey: string, query: Query): Promise<Page<T>> {
-    const body = await this.get<Record<string, unknown> & { pagination: Pagination }>(path, query);
+  /**
+   * One page of a paginated list whose items sit under `listKey`; with `count`,
+   * also the total over every page (the extension header of GET /v2/api-keys).
+   */
+  async page<T>(path: string, listKey: string, query: Query, options: { count?: boolean } = {}): Promise<Page<T>> {
+    const { body, headers } = await this.exchange<Record<string, unknown> & { pagination: Pagination }>("GET", path, {
+      query,
+      headers: options.count ? { "keyhouse-count": "exact" } : undefined,
+    });
     const items = (body[listKey] ?? []) as T[];
-    return { items, nextCursor: body.pagination.has_more ? body.pagination.next_cursor : undefined };
+    const totalText = headers.get("keyhouse-total-count");
+    const total = totalText === null ? undefined : Number(totalText);
+    return {
+      items,
+      nextCursor: body.pagination.has_more ? body.pagination.next_cursor : undefined,
+      ...(total === undefined ? {} : { total }),
+    };
   }
 
   /** Every item of a list, page by page (for pickers such as the space list). */

@@ -1,32 +1,26 @@
-import { useEffect, useState } from "react";
+import { useQueries } from "@tanstack/react-query";
 import { useSession } from "./session";
 import type { User } from "./types";
 
 /**
  * Names for user ids: "you" for the signed-in user; account admins may read
- * other users, so their names are fetched once each; anyone else sees the id.
+ * other users, so each name is fetched once (cached as ["user", id]); anyone
+ * else sees the id.
  */
 export function useUserNames(ids: string[]): (id: string) => string {
   const { client, me } = useSession();
-  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
-  const wanted = [...new Set(ids)].filter((id) => id !== me.userId && !names.has(id));
-  const wantedKey = wanted.join(",");
-  useEffect(() => {
-    if (!me.isAdmin || wantedKey === "") return;
-    let current = true;
-    void Promise.all(
-      wantedKey.split(",").map((id) =>
-        client.get<User>(`/v2/users/${encodeURIComponent(id)}`).then(
-          (user) => [id, user.name] as const,
-          () => [id, id] as const,
-        ),
-      ),
-    ).then((found) => {
-      if (current) setNames((known) => new Map([...known, ...found]));
-    });
-    return () => {
-      current = false;
-    };
-  }, [client, me.isAdmin, wantedKey]);
+  const wanted = me.isAdmin ? [...new Set(ids)].filter((id) => id !== me.userId) : [];
+  const users = useQueries({
+    queries: wanted.map((id) => ({
+      queryKey: ["user", id],
+      queryFn: () => client.get<User>(`/v2/users/${encodeURIComponent(id)}`),
+      staleTime: 60_000,
+    })),
+  });
+  const names = new Map<string, string>();
+  wanted.forEach((id, i) => {
+    const name = users[i]?.data?.name;
+    if (name !== undefined) names.set(id, name);
+  });
   return (id) => (id === me.userId ? "you" : (names.get(id) ?? id));
 }

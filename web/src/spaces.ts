@@ -1,4 +1,5 @@
 import { displayText } from "./components/StoredText";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { errorDetail, type Client } from "./api";
 import { useSession } from "./session";
@@ -50,6 +51,28 @@ export function useSpaceOrganizations(organizations: Organization[], spaceIds: s
   return held.map;
 }
 
+/**
+ * The extension form of some keys (GET /v2/api-keys/{id}: a service key's
+ * space, when a key was rotated), each read once and cached as
+ * ["api-key", id] until a list reload refreshes it.
+ */
+function useKeyDetails(ids: string[]): ReadonlyMap<string, ApiKeyDetail> {
+  const { client } = useSession();
+  const unique = [...new Set(ids)];
+  const results = useQueries({
+    queries: unique.map((id) => ({
+      queryKey: ["api-keys", "detail", id],
+      queryFn: () => client.get<ApiKeyDetail>(`/v2/api-keys/${encodeURIComponent(id)}`),
+    })),
+  });
+  const found = new Map<string, ApiKeyDetail>();
+  unique.forEach((id, i) => {
+    const data = results[i]?.data;
+    if (data !== undefined) found.set(id, data);
+  });
+  return found;
+}
+
 /** Labels spaces "organization / space" when the organizations can be read, else by name. */
 async function loadSpaceChoices(client: Client): Promise<SpaceChoice[]> {
   const spaces = await client.all<Space>("/v2/spaces", "spaces");
@@ -69,18 +92,8 @@ async function loadSpaceChoices(client: Client): Promise<SpaceChoice[]> {
 /** The spaces the signed-in caller can see, for pickers; the load's problem detail when it fails. */
 export function useSpaceChoices(): { spaces: SpaceChoice[]; error: string | undefined } {
   const { client } = useSession();
-  const [state, setState] = useState<{ spaces: SpaceChoice[]; error: string | undefined }>({ spaces: [], error: undefined });
-  useEffect(() => {
-    let current = true;
-    loadSpaceChoices(client).then(
-      (spaces) => current && setState({ spaces, error: undefined }),
-      (error: unknown) => current && setState({ spaces: [], error: errorDetail(error) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [client]);
-  return state;
+  const query = useQuery({ queryKey: ["space-choices"], queryFn: () => loadSpaceChoices(client), staleTime: 30_000 });
+  return { spaces: query.data ?? [], error: query.error === null ? undefined : errorDetail(query.error) };
 }
 
 /**
@@ -90,27 +103,8 @@ export function useSpaceChoices(): { spaces: SpaceChoice[]; error: string | unde
  * GET /v2/api-keys/{id}, whose ApiKeyDetail carries `space_id`.
  */
 export function useKeySpaces(keys: ApiKey[], filterSpaceId: string, choices: SpaceChoice[]): (key: ApiKey) => string | undefined {
-  const { client } = useSession();
-  const [spaceIds, setSpaceIds] = useState<ReadonlyMap<string, string>>(new Map());
-  const wanted = filterSpaceId === "" ? keys.filter((key) => key.key_type === "service" && !spaceIds.has(key.id)).map((key) => key.id) : [];
-  const wantedKey = wanted.join(",");
-  useEffect(() => {
-    if (wantedKey === "") return;
-    let current = true;
-    void Promise.all(
-      wantedKey.split(",").map((id) =>
-        client.get<ApiKeyDetail>(`/v2/api-keys/${encodeURIComponent(id)}`).then(
-          (key) => [id, key.space_id ?? ""] as const,
-          () => [id, ""] as const,
-        ),
-      ),
-    ).then((found) => {
-      if (current) setSpaceIds((known) => new Map([...known, ...found]));
-    });
-    return () => {
-      current = false;
-    };
-  }, [client, wantedKey]);
+  const details = useKeyDetails(filterSpaceId === "" ? keys.filter((key) => key.key_type === "service").map((key) => key.id) : []);
+  const spaceIds = new Map([...details].map(([id, detail]) => [id, detail.space_id ?? ""]));
   const label = (spaceId: string) => choices.find((choice) => choice.value === spaceId)?.label ?? spaceId;
   return (key) => {
     if (key.key_type !== "service") return undefined;

@@ -29,7 +29,11 @@ export function ApiKeysPage() {
   const [open, setOpen] = useState<Open>(null);
   const spaces = useSpaceChoices();
   const query = { key_type: keyType, status, space_id: keyType === "service" ? spaceId : undefined, limit };
-  const list = usePaged((cursor) => client.page<ApiKey>("/v2/api-keys", "api_keys", { ...query, cursor }), JSON.stringify(query));
+  const list = usePaged({
+    key: ["api-keys", query],
+    load: (cursor) => client.page<ApiKey>("/v2/api-keys", "api_keys", { ...query, cursor }),
+    pageSize: limit,
+  });
   const spaceOf = useKeySpaces(list.items, keyType === "service" ? spaceId : "", spaces.spaces);
   const close = () => setOpen(null);
   // Deleting the key this session uses, or rotating it without grace, ends the session.

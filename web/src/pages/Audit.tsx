@@ -90,10 +90,11 @@ export function AuditPage() {
   const { client } = useSession();
   const [filters, setFilters] = useState(NO_FILTERS);
   const query = { ...filters, since: toRfc3339(filters.since), until: toRfc3339(filters.until), limit: 50 };
-  const list = usePaged(
-    (cursor) => client.page<AuditEvent>("/v2/audit-events", "audit_events", { ...query, cursor }),
-    JSON.stringify(query),
-  );
+  const list = usePaged({
+    key: ["audit-events", query],
+    load: (cursor) => client.page<AuditEvent>("/v2/audit-events", "audit_events", { ...query, cursor }),
+    pageSize: query.limit,
+  });
   const actorName = useUserNames(list.items.flatMap((event) => (event.actor_user_id === undefined ? [] : [event.actor_user_id])));
   return (
     <section aria-labelledby="audit-heading" aria-busy={list.loading}>

@@ -1,6 +1,7 @@
 import { displayText, StoredText } from "../components/StoredText";
 import { ListTable } from "../components/ListTable";
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { errorDetail } from "../api";
 import { Dialog } from "../components/Dialog";
 import { ErrorText } from "../components/ErrorText";
@@ -31,14 +32,16 @@ function RemoveMember({ label, onRemove, onRemoved }: { label: string; onRemove:
 export function MembersDialog({ scope, target, onClose }: { scope: ScopeKind; target: { id: string; name: string }; onClose: () => void }) {
   const { client } = useSession();
   const base = `${SCOPES[scope].path}/${encodeURIComponent(target.id)}/users`;
-  const members = usePaged((cursor) => client.page<Membership>(base, "memberships", { limit: 20, cursor }), base);
-  const [users, setUsers] = useState<User[]>([]);
-  const [usersError, setUsersError] = useState<string | undefined>(undefined);
+  const members = usePaged({
+    key: ["members", base],
+    load: (cursor) => client.page<Membership>(base, "memberships", { limit: 20, cursor }),
+    pageSize: 20,
+  });
+  const usersQuery = useQuery({ queryKey: ["users", "all"], queryFn: () => client.all<User>("/v2/users", "users") });
+  const users = usersQuery.data ?? [];
+  const usersError = usersQuery.error === null ? undefined : errorDetail(usersQuery.error);
   const [form, setForm] = useState({ userId: "", role: "member" });
   const add = useAction();
-  useEffect(() => {
-    client.all<User>("/v2/users", "users").then(setUsers, (error: unknown) => setUsersError(errorDetail(error)));
-  }, [client]);
   const nameOf = (id: string) => users.find((user) => user.id === id)?.name ?? id;
   const setRole = (userId: string, role: string) => client.post(base, { user_id: userId, role: roleAssignment(role) });
   const addMember = async () => {

@@ -1,6 +1,7 @@
 import { displayText, StoredText } from "../components/StoredText";
 import { ListTable } from "../components/ListTable";
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { errorDetail } from "../api";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorText } from "../components/ErrorText";
@@ -22,15 +23,15 @@ type Open = { kind: "create" } | { kind: "members"; item: Organization } | { kin
 
 function useOrganizations(): { organizations: Organization[]; error: string | undefined } {
   const { client } = useSession();
-  const [state, setState] = useState<{ organizations: Organization[]; error: string | undefined }>({ organizations: [], error: undefined });
-  useEffect(() => {
-    client.all<Organization>("/v2/organizations", "organizations").then(
-      (organizations) => setState({ organizations, error: undefined }),
-      (error: unknown) => setState({ organizations: [], error: errorDetail(error) }),
-    );
-  }, [client]);
-  return state;
+  const query = useQuery({
+    queryKey: ["organizations", "all"],
+    queryFn: () => client.all<Organization>("/v2/organizations", "organizations"),
+  });
+  return { organizations: query.data ?? NO_ORGANIZATIONS, error: query.error === null ? undefined : errorDetail(query.error) };
 }
+
+/** One empty list, so a hook depending on the organizations does not see a new array each render. */
+const NO_ORGANIZATIONS: Organization[] = [];
 
 /** Organizations or spaces: list, create, members, delete. */
 export function ScopesPage({ scope }: { scope: ScopeKind }) {
@@ -42,7 +43,11 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
   const [open, setOpen] = useState<Open>(null);
   // Both lists filter by a case-insensitive substring of the name (`name`); spaces also by organization.
   const query = scope === "spaces" ? { org_id: orgId, name, limit: 50 } : { name, limit: 50 };
-  const list = usePaged((cursor) => client.page<Item>(path, listKey, { ...query, cursor }), `${scope}${JSON.stringify(query)}`);
+  const list = usePaged({
+    key: [scope, query],
+    load: (cursor) => client.page<Item>(path, listKey, { ...query, cursor }),
+    pageSize: query.limit,
+  });
   const held = useSpaceOrganizations(
     scope === "spaces" ? orgs.organizations : [],
     list.items.map((item) => item.id),

@@ -35,7 +35,11 @@ export function UsersPage() {
   const [status, setStatus] = useState("");
   const [open, setOpen] = useState<Open>(null);
   const query = { email, status, limit: 50 };
-  const list = usePaged((cursor) => client.page<User>("/v2/users", "users", { ...query, cursor }), JSON.stringify(query));
+  const list = usePaged({
+    key: ["users", query],
+    load: (cursor) => client.page<User>("/v2/users", "users", { ...query, cursor }),
+    pageSize: query.limit,
+  });
   const close = () => setOpen(null);
 
   return (
