@@ -45,6 +45,8 @@ export async function consoleRoutes(app: FastifyInstance, dir: string): Promise<
   await app.register(async (scope) => {
     scope.addHook("onSend", async (_request, reply, payload) => {
       reply.header("content-security-policy", CONSOLE_CSP);
+      // The same URL answers Brotli, gzip or plain bytes by Accept-Encoding: caches must key on it.
+      reply.header("vary", "accept-encoding");
       return payload;
     });
     await scope.register(fastifyStatic, {
@@ -53,6 +55,8 @@ export async function consoleRoutes(app: FastifyInstance, dir: string): Promise<
       index: false,
       redirect: false,
       dotfiles: "ignore",
+      // web/dist holds a .br and a .gz beside each text file (web/vite.config.ts): sent when accepted.
+      preCompressed: true,
       maxAge: 31_536_000_000,
       immutable: true,
     });

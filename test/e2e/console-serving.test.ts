@@ -1,6 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { get, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSOLE_CSP, consoleRoutes, DEFAULT_CONSOLE_DIR } from "../../src/http/console.js";
@@ -9,6 +11,19 @@ import { startTestServer, type TestServer } from "../support/server.js";
 import { requireConsoleBuild } from "./browser.js";
 
 requireConsoleBuild();
+
+/** A GET whose body is kept as the bytes on the wire (no decoding), with the Accept-Encoding given. */
+function rawGet(base: string, path: string, acceptEncoding: string | undefined): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const headers = acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding };
+    get(`${base}${path}`, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on("error", reject);
+    }).on("error", reject);
+  });
+}
 
 describe("the console is served by keyhouse serve", () => {
   let t: TestServer;
@@ -42,6 +57,27 @@ describe("the console is served by keyhouse serve", () => {
       expect(response.status, name).toBe(200);
       expect(response.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
       expect(response.headers["content-security-policy"]).toBe(CONSOLE_CSP);
+    }
+  });
+
+  it("sends the build's Brotli or gzip copy when the browser accepts it, with Vary: Accept-Encoding, and plain bytes otherwise", async () => {
+    const assets = readdirSync(join(DEFAULT_CONSOLE_DIR, "assets")).filter((name) => /\.(js|css)$/.test(name));
+    const paths = ["/", ...assets.map((name) => `/assets/${name}`)];
+    for (const path of paths) {
+      const file = readFileSync(join(DEFAULT_CONSOLE_DIR, path === "/" ? "index.html" : path.slice(1)));
+      const br = await rawGet(t.url, path, "br, gzip, deflate");
+      expect(br.headers["content-encoding"], path).toBe("br");
+      expect(br.headers.vary, path).toMatch(/accept-encoding/i);
+      expect(br.headers["content-type"], path).toMatch(/^(text\/html|text\/css|text\/javascript|application\/javascript)/);
+      expect(brotliDecompressSync(br.body).equals(file), path).toBe(true);
+      if (file.length > 10_000) expect(br.body.length, path).toBeLessThan(file.length / 3);
+      const gz = await rawGet(t.url, path, "gzip");
+      expect(gz.headers["content-encoding"], path).toBe("gzip");
+      expect(gunzipSync(gz.body).equals(file), path).toBe(true);
+      const plain = await rawGet(t.url, path, undefined);
+      expect(plain.headers["content-encoding"], path).toBeUndefined();
+      expect(plain.headers.vary, path).toMatch(/accept-encoding/i);
+      expect(plain.body.equals(file), path).toBe(true);
     }
   });
 

@@ -1,15 +1,17 @@
 import { StoredText } from "./components/StoredText";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { ApiError, Client } from "./api";
 import { loadMe } from "./me";
-import { ApiKeysPage } from "./pages/ApiKeys";
-import { AuditPage } from "./pages/Audit";
-import { OrganizationsPage } from "./pages/Organizations";
 import { SignIn } from "./pages/SignIn";
-import { SpacesPage } from "./pages/Spaces";
-import { UsersPage } from "./pages/Users";
-import { ClaimPage } from "./pages/Claim";
+
+// Pages load after sign-in, in their own chunks: the first screen (sign-in) needs none of them (docs/console.md, "Speed").
+const ApiKeysPage = lazy(() => import("./pages/ApiKeys").then((m) => ({ default: m.ApiKeysPage })));
+const AuditPage = lazy(() => import("./pages/Audit").then((m) => ({ default: m.AuditPage })));
+const OrganizationsPage = lazy(() => import("./pages/Organizations").then((m) => ({ default: m.OrganizationsPage })));
+const SpacesPage = lazy(() => import("./pages/Spaces").then((m) => ({ default: m.SpacesPage })));
+const UsersPage = lazy(() => import("./pages/Users").then((m) => ({ default: m.UsersPage })));
+const ClaimPage = lazy(() => import("./pages/Claim").then((m) => ({ default: m.ClaimPage })));
 import { href, useClaimToken, useRoute, type Route } from "./router";
 import { forgetKey, savedKey, SessionContext, type Session } from "./session";
 
@@ -70,7 +72,9 @@ function Shell({ session }: { session: Session }) {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page key={route} route={route} />
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          <Page key={route} route={route} />
+        </Suspense>
       </main>
     </SessionContext.Provider>
   );
@@ -79,7 +83,12 @@ function Shell({ session }: { session: Session }) {
 /** A claim link (`#/claim/<token>`: no sign-in needed) or the console. */
 export function App() {
   const claimToken = useClaimToken();
-  return claimToken === undefined ? <Console /> : <ClaimPage token={claimToken} />;
+  if (claimToken === undefined) return <Console />;
+  return (
+    <Suspense fallback={<p className="loading">Loading…</p>}>
+      <ClaimPage token={claimToken} />
+    </Suspense>
+  );
 }
 
 /** Signed in (a key in this tab's session storage that the server accepts) or the sign-in form. */

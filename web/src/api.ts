@@ -20,7 +20,7 @@ export class ApiError extends Error implements Problem {
     this.name = "ApiError";
     this.status = problem.status;
     this.title = problem.title;
-    this.detail = problem.detail;
+    this.detail = humanDetail(problem.detail);
   }
 }
 
@@ -155,6 +155,30 @@ export class Client {
     }
     return items;
   }
+}
+
+/** Whether `text` is a keyhouse wire id: base64 of "<Type>:<number>:…" (docs/identity.md). */
+function isWireId(text: string): boolean {
+  try {
+    return /^[A-Z][A-Za-z]*:\d+:/.test(atob(text.replace(/-/g, "+").replace(/_/g, "/")));
+  } catch {
+    return false;
+  }
+}
+
+const ID_AFTER_NOUN = /\b(API key|user|organization|space|project|role binding|role) ([A-Za-z0-9+/_-]{8,}={0,2})/g;
+
+/**
+ * A server problem's detail worded for a person: the server names things for
+ * developers (`body "name"`, `query parameter "limit"`, wire ids); the console
+ * shows "the name", "the limit", "this user". Everything else is kept as the
+ * server wrote it.
+ */
+function humanDetail(detail: string): string {
+  return detail
+    .replace(ID_AFTER_NOUN, (whole, noun: string, id: string) => (isWireId(id) ? `this ${noun}` : whole))
+    .replace(/\bbody "([a-z_]+)"/g, (_whole, field: string) => `the ${field.replace(/_/g, " ")}`)
+    .replace(/\bquery parameter "([a-z_]+)"/g, (_whole, field: string) => `the ${field.replace(/_/g, " ")} filter`);
 }
 
 /** The message to show for anything an action threw. */

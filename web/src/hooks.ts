@@ -19,7 +19,9 @@ export function useAction() {
     }
   }, []);
   const clear = useCallback(() => setError(undefined), []);
-  return { run, pending, error, clear };
+  /** Shows a message found before asking the server (a check of the form). */
+  const fail = useCallback((message: string) => setError(message), []);
+  return { run, pending, error, clear, fail };
 }
 
 export interface PagedList<T> {

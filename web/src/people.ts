@@ -5,7 +5,7 @@ import type { User } from "./types";
 /**
  * Names for user ids: "you" for the signed-in user; account admins may read
  * other users, so each name is fetched once (cached as ["user", id]); anyone
- * else sees the id.
+ * else reads "another user".
  */
 export function useUserNames(ids: string[]): (id: string) => string {
   const { client, me } = useSession();
@@ -22,5 +22,6 @@ export function useUserNames(ids: string[]): (id: string) => string {
     const name = users[i]?.data?.name;
     if (name !== undefined) names.set(id, name);
   });
-  return (id) => (id === me.userId ? "you" : (names.get(id) ?? id));
+  // Nobody reads a raw id: a name not known (yet, or not readable by a non-admin) reads as words.
+  return (id) => (id === me.userId ? "you" : (names.get(id) ?? (me.isAdmin ? "…" : "another user")));
 }

@@ -56,7 +56,7 @@ export function useSpaceOrganizations(organizations: Organization[], spaceIds: s
  * space, when a key was rotated), each read once and cached as
  * ["api-key", id] until a list reload refreshes it.
  */
-function useKeyDetails(ids: string[]): ReadonlyMap<string, ApiKeyDetail> {
+export function useKeyDetails(ids: string[]): ReadonlyMap<string, ApiKeyDetail> {
   const { client } = useSession();
   const unique = [...new Set(ids)];
   const results = useQueries({

@@ -1,5 +1,5 @@
 import { displayText } from "./StoredText";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { expiryFromDays } from "../format";
 import { useAction } from "../hooks";
 import { useSession } from "../session";
@@ -13,6 +13,32 @@ import { SecretReveal } from "./SecretReveal";
 import { SelectField } from "./SelectField";
 
 const MEMBER_ROLES = ["admin", "member", "read-only"] as const;
+const NAME_MAX = 256;
+const DESCRIPTION_MAX = 1000;
+
+/** Characters as the server counts them (code points, not UTF-16 units). */
+function length(text: string): number {
+  return [...text].length;
+}
+
+/** What is wrong with the form's text, per field, before asking the server. */
+function checkText(name: string, description: string): { name?: string; description?: string } {
+  const problems: { name?: string; description?: string } = {};
+  if (name.trim() === "") problems.name = "Give the key a name, so you can tell it apart in the list.";
+  else if (length(name) > NAME_MAX) problems.name = `The name is ${length(name)} characters long; shorten it to at most ${NAME_MAX}.`;
+  if (length(description) > DESCRIPTION_MAX) {
+    problems.description = `The description is ${length(description)} characters long; shorten it to at most ${DESCRIPTION_MAX}.`;
+  }
+  return problems;
+}
+
+/** Which field a server problem concerns (`the name …`, after humanDetail), so it shows under that field. */
+function fieldOf(detail: string | undefined): "name" | "description" | undefined {
+  if (detail === undefined) return undefined;
+  if (/^the name\b/.test(detail)) return "name";
+  if (/^the description\b/.test(detail)) return "description";
+  return undefined;
+}
 
 export interface CreateKeyProps {
   defaultType: KeyType;
@@ -34,10 +60,22 @@ export function CreateKeyDialog(props: CreateKeyProps) {
   const [spaceId, setSpaceId] = useState(props.defaultSpaceId || (props.spaces[0]?.value ?? ""));
   const [roles, setRoles] = useState({ space_role: "member", org_role: "read-only", account_role: "member" });
   const [issued, setIssued] = useState<IssuedKey | null>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const descriptionRef = useRef<HTMLTextAreaElement>(null);
+  const [checked, setChecked] = useState<{ name?: string; description?: string }>({});
   const action = useAction();
+  // Once a submit found a problem, each field's message follows the typing.
+  const problems = Object.keys(checked).length === 0 ? checked : checkText(name, description);
+  const serverField = fieldOf(action.error);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const found = checkText(name, description);
+    setChecked(found);
+    if (found.name !== undefined || found.description !== undefined) {
+      (found.name !== undefined ? nameRef.current : descriptionRef.current)?.focus();
+      return;
+    }
     const body: Record<string, unknown> = { name, key_type: keyType };
     if (description.trim() !== "") body.description = description;
     const expiresAt = expiryFromDays(days);
@@ -73,14 +111,34 @@ export function CreateKeyDialog(props: CreateKeyProps) {
             ))}
           </fieldset>
         )}
-        <Field label="Name">
-          {(id) => (
-            <input id={id} value={name} onChange={(event) => setName(event.target.value)} maxLength={256} required autoComplete="off" />
+        <Field
+          label="Name"
+          hint={`Up to ${NAME_MAX} characters (${length(name)} now).`}
+          error={problems.name ?? (serverField === "name" ? action.error : undefined)}
+        >
+          {(id, describedBy) => (
+            <input
+              id={id}
+              ref={nameRef}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={problems.name !== undefined || serverField === "name"}
+              autoComplete="off"
+            />
           )}
         </Field>
-        <Field label="Description (optional)">
-          {(id) => (
-            <textarea id={id} value={description} onChange={(event) => setDescription(event.target.value)} maxLength={1000} rows={2} />
+        <Field label="Description (optional)" error={problems.description ?? (serverField === "description" ? action.error : undefined)}>
+          {(id, describedBy) => (
+            <textarea
+              id={id}
+              ref={descriptionRef}
+              value={description}
+              onChange={(event) => setDescription(event.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={problems.description !== undefined || serverField === "description"}
+              rows={2}
+            />
           )}
         </Field>
         <ExpiryField label="Expires" days={days} onChange={setDays} />
@@ -113,7 +171,7 @@ export function CreateKeyDialog(props: CreateKeyProps) {
         <FormActions
           submitLabel={props.forUser ? "Issue key" : "Create key"}
           pending={action.pending}
-          error={action.error}
+          error={serverField === undefined ? action.error : undefined}
           onCancel={props.onClose}
         />
       </form>

@@ -8,13 +8,14 @@ export function RoleEditor(props: {
   current: string;
   roles: readonly string[];
   onSave: (role: string) => Promise<unknown>;
-  onSaved: () => void;
+  /** Called with the new role once the server took it (the parent says so, and reloads). */
+  onSaved: (role: string) => void;
 }) {
   const [role, setRole] = useState(props.current);
   const action = useAction();
   const save = async () => {
     const result = await action.run(() => props.onSave(role));
-    if (result.ok) props.onSaved();
+    if (result.ok) props.onSaved(role);
   };
   return (
     <div className="inline-edit">

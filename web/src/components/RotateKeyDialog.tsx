@@ -1,11 +1,10 @@
 import { displayText, StoredText } from "./StoredText";
 import { useState, type FormEvent } from "react";
-import { expiryFromDays } from "../format";
+import { EXPIRY_CHOICES, expiryFromDays, formatDateTime, formatRelative } from "../format";
 import { useAction } from "../hooks";
 import { useSession } from "../session";
 import type { ApiKey, IssuedKey } from "../types";
 import { Dialog } from "./Dialog";
-import { ExpiryField } from "./ExpiryField";
 import { FormActions } from "./FormActions";
 import { SecretReveal } from "./SecretReveal";
 import { SelectField } from "./SelectField";
@@ -19,6 +18,15 @@ const GRACE_CHOICES = [
   { label: "24 hours", value: "86400" },
 ];
 
+/** The expiry choice that keeps the old key's expiry. */
+const SAME = "same";
+
+/** When the old key stops: the grace period's end, or its own expiry if that comes first (SPEC §6). */
+function graceEnd(key: ApiKey, graceSeconds: number): string {
+  const end = Date.now() + graceSeconds * 1000;
+  return key.expires_at !== undefined && new Date(key.expires_at).getTime() < end ? key.expires_at : new Date(end).toISOString();
+}
+
 /** Rotates a key: a new secret, the old one kept for an optional grace period; shows the new key once. */
 export function RotateKeyDialog({
   apiKey,
@@ -31,14 +39,16 @@ export function RotateKeyDialog({
 }) {
   const { client } = useSession();
   const [graceSeconds, setGraceSeconds] = useState(0);
-  const [days, setDays] = useState(0);
+  // The new key keeps the old one's remaining lifetime unless another expiry is chosen: rotating
+  // a key that expires must not quietly make its successor live forever.
+  const [expiry, setExpiry] = useState(apiKey.expires_at === undefined ? "0" : SAME);
   const [issued, setIssued] = useState<IssuedKey | null>(null);
   const action = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const body: Record<string, unknown> = { grace_period_seconds: graceSeconds };
-    const expiresAt = expiryFromDays(days);
+    const expiresAt = expiry === SAME ? apiKey.expires_at : expiryFromDays(Number(expiry));
     if (expiresAt !== undefined) body.expires_at = expiresAt;
     const result = await action.run(() => client.post<IssuedKey>(`/v2/api-keys/${encodeURIComponent(apiKey.id)}/refresh`, body));
     if (result.ok) {
@@ -53,7 +63,7 @@ export function RotateKeyDialog({
         <p>
           {graceSeconds === 0
             ? `The old key ${apiKey.redacted_key} no longer works.`
-            : `The old key ${apiKey.redacted_key} keeps working for the grace period, then stops.`}
+            : `The old key ${apiKey.redacted_key} keeps working until ${formatDateTime(graceEnd(apiKey, graceSeconds))}, then stops.`}
         </p>
         <SecretReveal rawKey={issued.key} onDone={onClose} />
       </Dialog>
@@ -76,7 +86,23 @@ export function RotateKeyDialog({
           choices={GRACE_CHOICES}
           onChange={(value) => setGraceSeconds(Number(value))}
         />
-        <ExpiryField label="New key expires" days={days} onChange={setDays} />
+        <SelectField
+          label="New key expires"
+          hint={apiKey.expires_at === undefined ? undefined : "By default the new key expires when the old one would have."}
+          value={expiry}
+          choices={[
+            ...(apiKey.expires_at === undefined
+              ? []
+              : [
+                  {
+                    value: SAME,
+                    label: `Same as the old key: ${formatDateTime(apiKey.expires_at)} (${formatRelative(apiKey.expires_at)})`,
+                  },
+                ]),
+            ...EXPIRY_CHOICES.map((choice) => ({ value: String(choice.days), label: choice.label })),
+          ]}
+          onChange={setExpiry}
+        />
         <FormActions submitLabel="Rotate key" pending={action.pending} error={action.error} onCancel={onClose} />
       </form>
     </Dialog>

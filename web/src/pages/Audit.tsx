@@ -1,4 +1,7 @@
+import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { displayText, StoredText } from "../components/StoredText";
+import { SelectField } from "../components/SelectField";
 import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
 import { ListTable } from "../components/ListTable";
@@ -7,7 +10,7 @@ import { formatDateTime } from "../format";
 import { usePaged } from "../hooks";
 import { useUserNames } from "../people";
 import { useSession } from "../session";
-import type { AuditEvent } from "../types";
+import type { AuditEvent, User } from "../types";
 
 /** The actions docs/audit.md lists, offered as suggestions (the field takes any action name). */
 const ACTIONS = [
@@ -49,7 +52,56 @@ function toRfc3339(local: string): string {
   return local === "" ? "" : new Date(local).toISOString();
 }
 
-function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
+const TYPE_NAMES: Record<string, string> = {
+  ApiKey: "API key",
+  User: "user",
+  Organization: "organization",
+  Space: "space",
+  Project: "project",
+  Role: "role",
+  RoleBinding: "role binding",
+  ResourceRestriction: "restriction",
+};
+
+/** A wire id's type and number ("ApiKey", 12), read from its base64 form; undefined for anything else. */
+function idParts(id: string): { type: string; number: string } | undefined {
+  try {
+    const match = /^([A-Za-z]+):(\d+):/.exec(atob(id.replace(/-/g, "+").replace(/_/g, "/")));
+    return match === null ? undefined : { type: match[1] ?? "", number: match[2] ?? "" };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A target as a person reads it: "user Alice", "API key #12"; the full id stays in the tooltip to copy. */
+function Target({ id, userName }: { id: string; userName: (id: string) => string }) {
+  const parts = idParts(id);
+  if (parts === undefined) return <code className="chip">{id}</code>;
+  const type = TYPE_NAMES[parts.type] ?? parts.type;
+  return (
+    <span className="chip" title={id}>
+      {type} {parts.type === "User" ? <StoredText text={userName(id)} /> : `#${parts.number}`}
+    </span>
+  );
+}
+
+/** An event's details as "name: value" lines instead of raw JSON. */
+function Details({ details }: { details: Record<string, unknown> }) {
+  const entries = Object.entries(details);
+  if (entries.length === 0) return <span className="muted">None</span>;
+  return (
+    <dl className="details">
+      {entries.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name.replace(/_/g, " ")}</dt>
+          <dd>{typeof value === "string" ? <StoredText text={value} /> : JSON.stringify(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function FilterForm({ onApply, users }: { onApply: (filters: Filters) => void; users: User[] }) {
   const [draft, setDraft] = useState(NO_FILTERS);
   const input = (name: keyof Filters, label: string, type = "search", list?: string) => (
     <Field label={label}>
@@ -76,7 +128,13 @@ function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
           <option key={action} value={action} />
         ))}
       </datalist>
-      {input("actor_user_id", "Actor user id")}
+      <SelectField
+        label="Actor"
+        value={draft.actor_user_id}
+        onChange={(actor) => setDraft({ ...draft, actor_user_id: actor })}
+        choices={users.map((user) => ({ value: user.id, label: `${displayText(user.name)} (${displayText(user.email)})` }))}
+        placeholder="Anyone"
+      />
       {input("target_id", "Target id")}
       {input("since", "From", "datetime-local")}
       {input("until", "Until", "datetime-local")}
@@ -95,41 +153,61 @@ export function AuditPage() {
     load: (cursor) => client.page<AuditEvent>("/v2/audit-events", "audit_events", { ...query, cursor }),
     pageSize: query.limit,
   });
-  const actorName = useUserNames(list.items.flatMap((event) => (event.actor_user_id === undefined ? [] : [event.actor_user_id])));
+  const usersQuery = useQuery({ queryKey: ["users", "all"], queryFn: () => client.all<User>("/v2/users", "users") });
+  const users = usersQuery.data ?? [];
+  const actorName = useUserNames(
+    list.items.flatMap((event) => [
+      ...(event.actor_user_id === undefined ? [] : [event.actor_user_id]),
+      ...event.target_ids.filter((id) => idParts(id)?.type === "User"),
+    ]),
+  );
   return (
     <section aria-labelledby="audit-heading" aria-busy={list.loading}>
       <div className="page-head">
         <h1 id="audit-heading">Audit trail</h1>
       </div>
-      <FilterForm onApply={setFilters} />
+      <FilterForm onApply={setFilters} users={users} />
       <ErrorText error={list.error} />
-      <ListTable columns={["Time", "Action", "Actor", "Targets", "Details", "Client"]} actions={false}>
-        {list.items.map((event) => (
-          <tr key={event.id}>
-            <th scope="row" data-label="Time">
-              <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time>
-            </th>
-            <td data-label="Action">
-              <code>{event.action}</code>
-            </td>
-            <td data-label="Actor">
-              {event.actor_user_id === undefined ? <span className="muted">keyhouse init</span> : actorName(event.actor_user_id)}
-              {event.actor_key_id !== undefined && <span className="description">with key {event.actor_key_id}</span>}
-            </td>
-            <td data-label="Targets" className="ids">
-              {event.target_ids.join(", ")}
-            </td>
-            <td data-label="Details" className="ids">
-              {Object.keys(event.details).length === 0 ? "" : JSON.stringify(event.details)}
-            </td>
-            <td data-label="Client">
-              {event.client_address ?? ""}
-              {event.request_id !== undefined && <span className="description">request {event.request_id}</span>}
-            </td>
-          </tr>
-        ))}
-      </ListTable>
-      <Pager list={list} label="Audit events" />
+      {!list.loading && list.error === undefined && list.items.length === 0 && (
+        <p className="empty">No events match these filters. Widen the time range or clear a filter.</p>
+      )}
+      {list.items.length > 0 && (
+        <ListTable columns={["Time", "Action", "Actor", "Targets", "Details", "Client"]} actions={false}>
+          {list.items.map((event) => (
+            <tr key={event.id}>
+              <th scope="row" data-label="Time">
+                <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time>
+              </th>
+              <td data-label="Action">
+                <code>{event.action}</code>
+              </td>
+              <td data-label="Actor">
+                {event.actor_user_id === undefined ? <span className="muted">keyhouse init</span> : actorName(event.actor_user_id)}
+                {event.actor_key_id !== undefined && (
+                  <span className="description" title={event.actor_key_id}>
+                    with API key #{idParts(event.actor_key_id)?.number ?? "?"}
+                  </span>
+                )}
+              </td>
+              <td data-label="Targets">
+                <span className="chips">
+                  {event.target_ids.map((id) => (
+                    <Target key={id} id={id} userName={actorName} />
+                  ))}
+                </span>
+              </td>
+              <td data-label="Details">
+                <Details details={event.details} />
+              </td>
+              <td data-label="Client">
+                {event.client_address ?? ""}
+                {event.request_id !== undefined && <span className="description">request {event.request_id}</span>}
+              </td>
+            </tr>
+          ))}
+        </ListTable>
+      )}
+      <Pager list={list} label="Audit events" noun="events" />
     </section>
   );
 }

@@ -35,7 +35,7 @@ const NO_ORGANIZATIONS: Organization[] = [];
 
 /** Organizations or spaces: list, create, members, delete. */
 export function ScopesPage({ scope }: { scope: ScopeKind }) {
-  const { client } = useSession();
+  const { client, me } = useSession();
   const { title, singular, path, listKey } = SCOPES[scope];
   const orgs = useOrganizations();
   const [orgId, setOrgId] = useState("");
@@ -61,9 +61,12 @@ export function ScopesPage({ scope }: { scope: ScopeKind }) {
     <section aria-labelledby={headingId} aria-busy={list.loading}>
       <div className="page-head">
         <h1 id={headingId}>{title}</h1>
-        <button type="button" className="primary" onClick={() => setOpen({ kind: "create" })}>
-          Create {singular}
-        </button>
+        {/* Only account admins create organizations (ORGANIZATION_CREATE): nobody else is offered it. */}
+        {(scope === "spaces" || me.isAdmin) && (
+          <button type="button" className="primary" onClick={() => setOpen({ kind: "create" })}>
+            Create {singular}
+          </button>
+        )}
       </div>
       <div className="filters">
         {scope === "spaces" && (

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Client } from "../api";
+import { ApiError, Client } from "../api";
 import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
 import { useAction } from "../hooks";
@@ -12,10 +12,28 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Omit<Sess
   const action = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const client = new Client(key.trim());
-    const result = await action.run(() => loadMe(client));
+    const typed = key.trim();
+    if (typed === "") return;
+    if (!typed.startsWith("ak-")) {
+      action.fail("That is not an API key: keyhouse keys start with “ak-”. Paste the whole key you were given.");
+      return;
+    }
+    const client = new Client(typed);
+    const result = await action.run(() =>
+      loadMe(client).catch((error: unknown) => {
+        // The server's 401 is written for programs ("send Authorization: Bearer <key>"); say what it means here.
+        if (error instanceof ApiError && error.status === 401) {
+          throw new ApiError({
+            status: 401,
+            title: error.title,
+            detail: "This key was not accepted. Check that you pasted all of it; it may also have been deleted or have expired.",
+          });
+        }
+        throw error;
+      }),
+    );
     if (result.ok) {
-      saveKey(key.trim());
+      saveKey(typed);
       setKey("");
       onSignedIn({ client, me: result.value });
     }
@@ -31,7 +49,8 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Omit<Sess
             <input
               id={id}
               type="password"
-              aria-describedby={hintId}
+              aria-describedby={action.error === undefined ? hintId : `${hintId} signin-error`}
+              aria-invalid={action.error !== undefined}
               value={key}
               onChange={(event) => setKey(event.target.value)}
               autoComplete="off"
@@ -41,12 +60,12 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Omit<Sess
             />
           )}
         </Field>
+        <ErrorText error={action.error} id="signin-error" />
         <div className="actions">
           <button type="submit" className="primary" disabled={action.pending}>
             Sign in
           </button>
         </div>
-        <ErrorText error={action.error} />
       </form>
     </main>
   );

@@ -34,6 +34,7 @@ export function UsersPage() {
   const [email, setEmail] = useState("");
   const [status, setStatus] = useState("");
   const [open, setOpen] = useState<Open>(null);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
   const query = { email, status, limit: 50 };
   const list = usePaged({
     key: ["users", query],
@@ -56,6 +57,9 @@ export function UsersPage() {
         </Field>
         <SelectField label="Status" value={status} onChange={setStatus} choices={STATUSES} placeholder="any" />
       </div>
+      <p className="status" role="status">
+        {notice}
+      </p>
       <ErrorText error={list.error} />
       <ListTable columns={["Name", "Email", "Account role", "Status", "Created"]}>
         {list.items.map((user) => (
@@ -68,14 +72,22 @@ export function UsersPage() {
               <StoredText text={user.email} />
             </td>
             <td data-label="Account role">
-              <RoleEditor
-                key={user.role.name}
-                label={`Account role of ${displayText(user.name)}`}
-                current={user.role.name}
-                roles={ACCOUNT_ROLES}
-                onSave={(role) => client.patch(`/v2/users/${encodeURIComponent(user.id)}`, { role: roleAssignment(role) })}
-                onSaved={list.reload}
-              />
+              {user.id === me.userId ? (
+                // Your own account role is changed by another admin, never from your own row.
+                <span>{user.role.name}</span>
+              ) : (
+                <RoleEditor
+                  key={user.role.name}
+                  label={`Account role of ${displayText(user.name)}`}
+                  current={user.role.name}
+                  roles={ACCOUNT_ROLES}
+                  onSave={(role) => client.patch(`/v2/users/${encodeURIComponent(user.id)}`, { role: roleAssignment(role) })}
+                  onSaved={(role) => {
+                    setNotice(`${displayText(user.name)} is now ${role}.`);
+                    list.reload();
+                  }}
+                />
+              )}
             </td>
             <td data-label="Status">
               {user.status}
