@@ -70,7 +70,7 @@ describe("the console is served by keyhouse serve", () => {
       expect(br.headers.vary, path).toMatch(/accept-encoding/i);
       expect(br.headers["content-type"], path).toMatch(/^(text\/html|text\/css|text\/javascript|application\/javascript)/);
       expect(brotliDecompressSync(br.body).equals(file), path).toBe(true);
-      if (file.length > 10_000) expect(br.body.length, path).toBeLessThan(file.length / 3);
+      if (file.length > 10_000) expect(br.body.length, path).toBeLessThan(file.length / 2);
       const gz = await rawGet(t.url, path, "gzip");
       expect(gz.headers["content-encoding"], path).toBe("gzip");
       expect(gunzipSync(gz.body).equals(file), path).toBe(true);

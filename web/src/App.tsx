@@ -1,5 +1,4 @@
 import { StoredText } from "./components/StoredText";
-import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { ApiError, Client } from "./api";
 import { loadMe } from "./me";
@@ -11,6 +10,8 @@ const AuditPage = lazy(() => import("./pages/Audit").then((m) => ({ default: m.A
 const OrganizationsPage = lazy(() => import("./pages/Organizations").then((m) => ({ default: m.OrganizationsPage })));
 const SpacesPage = lazy(() => import("./pages/Spaces").then((m) => ({ default: m.SpacesPage })));
 const UsersPage = lazy(() => import("./pages/Users").then((m) => ({ default: m.UsersPage })));
+// The server-data cache of a signed-in session (TanStack Query), also loaded after sign-in.
+const SessionQueries = lazy(() => import("./query"));
 const ClaimPage = lazy(() => import("./pages/Claim").then((m) => ({ default: m.ClaimPage })));
 import { href, useClaimToken, useRoute, type Route } from "./router";
 import { forgetKey, savedKey, SessionContext, type Session } from "./session";
@@ -112,11 +113,8 @@ function Console() {
       .finally(() => setRestoring(false));
   }, []);
 
-  const queryClient = useQueryClient();
   const signOut = (message = "You are signed out.") => {
     forgetKey();
-    // Nothing read with this key is shown to whoever signs in next.
-    queryClient.clear();
     setSignedIn(null);
     setNotice(message);
     window.location.hash = "";
@@ -124,5 +122,12 @@ function Console() {
 
   if (restoring) return <p className="loading">Loading…</p>;
   if (signedIn === null) return <SignIn onSignedIn={setSignedIn} notice={notice} />;
-  return <Shell session={{ ...signedIn, signOut }} />;
+  // Shell unmounts at sign-out and its cache with it: nothing read with this key is shown to whoever signs in next.
+  return (
+    <Suspense fallback={<p className="loading">Loading…</p>}>
+      <SessionQueries>
+        <Shell session={{ ...signedIn, signOut }} />
+      </SessionQueries>
+    </Suspense>
+  );
 }

@@ -1,28 +1,9 @@
 import { useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { useState } from "react";
 import { errorDetail, type Page } from "./api";
 
-/** Runs one user action at a time and keeps the problem detail of its failure. */
-export function useAction() {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const run = useCallback(async <T>(action: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
-    setPending(true);
-    setError(undefined);
-    try {
-      return { ok: true, value: await action() };
-    } catch (caught) {
-      setError(errorDetail(caught));
-      return { ok: false };
-    } finally {
-      setPending(false);
-    }
-  }, []);
-  const clear = useCallback(() => setError(undefined), []);
-  /** Shows a message found before asking the server (a check of the form). */
-  const fail = useCallback((message: string) => setError(message), []);
-  return { run, pending, error, clear, fail };
-}
+// useAction lives in action.ts (no TanStack Query, so the sign-in screen's chunk stays small); importable from here too.
+export { useAction } from "./action";
 
 export interface PagedList<T> {
   /** The rows of the current page: empty while a page not seen before loads, never another filter's rows. */

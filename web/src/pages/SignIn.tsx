@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { ApiError, Client } from "../api";
 import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
-import { useAction } from "../hooks";
+import { useAction } from "../action";
 import { loadMe } from "../me";
 import { saveKey, type Session } from "../session";
 
