@@ -30,6 +30,9 @@ import { ProblemSchema } from "./http/schemas.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { buildValidatorCompiler } from "./http/validation.js";
 import { installWorkLimiter, WorkLimiter } from "./http/work-limiter.js";
+import { encodeId } from "./http/ids.js";
+import type { FinishedRequest } from "./http/observer.js";
+import type { Telemetry } from "./http/telemetry.js";
 import type { RandomSource } from "./auth/key-format.js";
 import { touchLastUsed } from "./store/queries/api-keys.js";
 import { StoreCache } from "./store/cache.js";
@@ -74,12 +77,27 @@ export interface AppOptions {
   dialect: Dialect;
 }
 
-/** Everything the app needs from outside: its store, secret, logger and throttle, and its settings. */
+/** Everything the app needs from outside: its store, secret, logger, throttle and telemetry, and its settings. */
 export interface AppDeps extends AppOptions {
   store: Store;
   secret: Buffer;
   logger: Logger;
   throttle: FailureThrottle;
+  /** Metrics and traces (docs/observability.md); with neither on it installs nothing. The app closes it when it closes. */
+  telemetry: Telemetry;
+}
+
+/** What the metrics and the trace say of a request whose response has ended. */
+function finishedRequest(request: FastifyRequest, reply: FastifyReply): FinishedRequest {
+  const keyId = request.actor?.caller.keyId;
+  return {
+    method: request.method,
+    // Unmatched URLs share one label: the label set stays bounded whatever clients send.
+    route: request.routeOptions.url ?? "unmatched",
+    status: reply.statusCode,
+    seconds: reply.elapsedTime / 1000,
+    keyId: keyId === undefined ? undefined : encodeId("ApiKey", keyId),
+  };
 }
 
 /**
@@ -165,6 +183,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: undefined,
     logController: new CompletionOnlyLogController(),
   });
+  // First: a request's span (when tracing) starts before any other hook runs.
+  deps.telemetry.instrument(app, finishedRequest);
   app.setValidatorCompiler(buildValidatorCompiler());
   // Fastify parses text/plain by default, which turned a text body into a 400 on
   // its type; keyhouse takes JSON bodies only, so anything else is a 415.
@@ -248,6 +268,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await consoleRoutes(app, deps.consoleDir);
   const workLimiter = new WorkLimiter(deps.maxConcurrentWork, deps.maxQueuedWork);
+  deps.telemetry.watch({ authentications: authenticator.results, caches: { auth: authCache, key: keyCache }, workLimiter });
   // Claim links are redeemed without an API key (the token in the body is the credential): outside the /v2 auth scope.
   await app.register(async (scope) => {
     installWorkLimiter(scope, workLimiter);
@@ -276,6 +297,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook("onClose", async () => {
     await lastUsed.close();
+    // Last: the final spans (those of the last-use flush's statements included) are sent.
+    await deps.telemetry.close();
   });
   return app;
 }

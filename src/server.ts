@@ -5,10 +5,11 @@ import { buildApp, loggerOptions, type AppOptions } from "./app.js";
 import { LAST_USED_FLUSH_MS } from "./auth/last-used.js";
 import { EVENT_STREAM_DEFAULTS } from "./features/verify/index.js";
 import { MemoryFailureThrottle, type FailureThrottle } from "./auth/throttle.js";
-import type { Config } from "./config/config.js";
+import { otlpTracesUrl, type Config } from "./config/config.js";
 import { resolveSecret } from "./config/secret.js";
 import { bootstrap, DEFAULT_ADMIN, type BootstrapResult } from "./features/identity/index.js";
 import { DEFAULT_CONSOLE_DIR } from "./http/console.js";
+import { Telemetry } from "./http/telemetry.js";
 import { openStore } from "./store/open.js";
 import { prepareStore } from "./store/prepare.js";
 import type { Store } from "./store/store.js";
@@ -29,6 +30,8 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
+  /** The metrics listener's URL (KEYHOUSE_METRICS_PORT; docs/observability.md), when metrics are on. */
+  metricsUrl: string | undefined;
   /** Set when this start initialized the store. */
   initialized: BootstrapResult | undefined;
   secretFile: { path: string; generated: boolean } | undefined;
@@ -149,7 +152,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const resolved = resolveSecret(config);
   // Resolved once: the app, the bootstrap and the in-memory throttle read the same clock.
   const settings = withOverrides(appOptionsFrom(config), options.app);
-  const store = await openStore(config.database);
+  const telemetry = await Telemetry.start({
+    metrics: config.metricsPort !== undefined,
+    tracesUrl: otlpTracesUrl(config),
+    serviceVersion: settings.version,
+  });
+  const store = await openStore(config.database, telemetry.storeObserver);
   try {
     // An empty store is migrated and initialized; a schema behind or ahead of this code is refused.
     await prepareStore(store, { migrate: false });
@@ -157,7 +165,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const out = options.logger || options.logDestination ? undefined : await logOutput(config);
     const logger = options.logger ?? pino(loggerOptions(config.logLevel), options.logDestination ?? out?.stream);
     const throttle = options.throttle ?? (await buildThrottle(config, resolved.secret, logger, settings.now));
-    const app = await buildApp({ store, secret: resolved.secret, logger, throttle, ...settings });
+    const app = await buildApp({ store, secret: resolved.secret, logger, throttle, telemetry, ...settings });
+    // Before the API: a port that cannot be had fails the start. The app's close closes it.
+    const metricsUrl =
+      config.metricsPort === undefined ? undefined : await telemetry.metrics?.listen(config.metricsHost, config.metricsPort);
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === "object" && address !== null ? address.port : config.port;
@@ -166,6 +177,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       app,
       store,
       url: `http://${host}:${port}`,
+      metricsUrl,
       initialized,
       secretFile: resolved.file ? { path: resolved.file, generated: resolved.generated } : undefined,
       print: (text) => (out ? out.output.write(text) : process.stdout.write(text)),
@@ -209,6 +221,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       return { cut, storeLeftOpen: !storeClosed };
     }
   } catch (error) {
+    await telemetry.close();
     await store.close();
     throw error;
   }

@@ -25,6 +25,17 @@ export type AuthCache = StoreCache<string, CachedAuth>;
 export type AuthOutcome =
   { ok: true; caller: Caller } | { ok: false; reason: "unauthenticated" } | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
+/**
+ * How an authentication ended, counted for the metrics (docs/observability.md):
+ * `missing` no Authorization header; `unknown` a malformed header or key, or a
+ * key that is not in the store; `revoked` a deleted key; `expired`;
+ * `inactive_user` a key of a deactivated user; `throttled` a refusal answered
+ * 429 (whatever its cause).
+ */
+export type AuthenticationResult = "valid" | "missing" | "unknown" | "revoked" | "expired" | "inactive_user" | "throttled";
+
+type RefusalCause = "unknown" | "revoked" | "expired" | "inactive_user";
+
 const BEARER = /^Bearer +([^\s]+) *$/i;
 
 /** Extracts the token of an `Authorization: Bearer` header, or undefined. */
@@ -33,15 +44,31 @@ export function bearerToken(header: string | undefined): string | undefined {
   return BEARER.exec(header)?.[1];
 }
 
+/** Why a key that was found may not authenticate at `now` (undefined: it may). */
+function refusalCause(record: AuthRecord, now: number): RefusalCause | undefined {
+  const { key, user } = record;
+  if (key.status !== "active") return "revoked";
+  if (key.expires_at !== null && key.expires_at <= now) return "expired";
+  return user.status === "inactive" ? "inactive_user" : undefined;
+}
+
 /** True when the key and the user it acts as may authenticate at `now`. */
 export function isUsable(record: AuthRecord, now: number): boolean {
-  const { key, user } = record;
-  if (key.status !== "active") return false;
-  if (key.expires_at !== null && key.expires_at <= now) return false;
-  return user.status !== "inactive";
+  return refusalCause(record, now) === undefined;
 }
 
 export class Authenticator {
+  /** Authentications since start, by how they ended (read by the metrics). */
+  readonly results: Record<AuthenticationResult, number> = {
+    valid: 0,
+    missing: 0,
+    unknown: 0,
+    revoked: 0,
+    expired: 0,
+    inactive_user: 0,
+    throttled: 0,
+  };
+
   constructor(
     private readonly store: Store,
     private readonly secret: Buffer,
@@ -61,12 +88,14 @@ export class Authenticator {
   async authenticate(authorization: string | undefined, address: string): Promise<AuthOutcome> {
     const token = bearerToken(authorization);
     if (token === undefined) {
-      if (authorization === undefined) return { ok: false, reason: "unauthenticated" };
-      return this.refuse(address);
+      if (authorization !== undefined) return this.refuse(address, "unknown");
+      this.results.missing += 1;
+      return { ok: false, reason: "unauthenticated" };
     }
-    const caller = isWellFormedKey(token) ? await this.lookup(token) : undefined;
-    if (!caller) return this.refuse(address);
-    return { ok: true, caller };
+    const found = isWellFormedKey(token) ? await this.lookup(token) : "unknown";
+    if (typeof found === "string") return this.refuse(address, found);
+    this.results.valid += 1;
+    return { ok: true, caller: found };
   }
 
   /**
@@ -94,13 +123,18 @@ export class Authenticator {
   }
 
   /** Counts a failure against the address's group (its /64 for IPv6) and says how to answer it. */
-  private async refuse(address: string): Promise<AuthOutcome> {
+  private async refuse(address: string, cause: RefusalCause): Promise<AuthOutcome> {
     const verdict = await this.throttle.recordFailure(throttleGroup(address));
-    if (verdict.blocked) return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
+    if (verdict.blocked) {
+      this.results.throttled += 1;
+      return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
+    }
+    this.results[cause] += 1;
     return { ok: false, reason: "unauthenticated" };
   }
 
-  private async lookup(token: string): Promise<Caller | undefined> {
+  /** The caller the key stands for, or why it does not authenticate. */
+  private async lookup(token: string): Promise<Caller | RefusalCause> {
     // The cache is keyed by the token's plain SHA-256 (a one-shot hash, several
     // times cheaper than the HMAC): keys carry 256 random bits, so it names one
     // key as surely as the HMAC does, and it never leaves this process's memory.
@@ -112,12 +146,13 @@ export class Authenticator {
       return this.load(token, now);
     });
     const caller = found?.principal && this.admit(found.record, found.principal, now);
+    if (caller) return caller;
     // No timing oracle between failure causes (docs/decisions.md): an unknown key
     // costs an HMAC and a store lookup that finds nothing, so a key refused from
     // the cache (deleted, expired, of a deleted user) pays exactly that before it
     // is refused: the HMAC of another text, which no key has.
-    if (!caller && !fromStore) await findKeyByHash(this.store.db, hashKey(this.secret, `${token}:refused`));
-    return caller;
+    if (!fromStore) await findKeyByHash(this.store.db, hashKey(this.secret, `${token}:refused`));
+    return found ? (refusalCause(found.record, now) ?? "unknown") : "unknown";
   }
 
   /**

@@ -47,6 +47,12 @@ export interface Config {
   maxQueuedWork: number;
   /** The Arize dialect of a response when the request names none (SPEC §11). */
   dialect: "2026-06" | "2026-07";
+  /** Port of the Prometheus metrics listener (docs/observability.md); unset: no metrics. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** OpenTelemetry's OTLP endpoints: traces are exported when either is set (docs/observability.md). */
+  otlpEndpoint: string | undefined;
+  otlpTracesEndpoint: string | undefined;
 }
 
 /** One invalid variable and what is wrong with it, worded for the person who set it. */
@@ -392,7 +398,69 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
       return dialect;
     },
   },
+  metricsPort: {
+    variable: "KEYHOUSE_METRICS_PORT",
+    default: "unset",
+    doc:
+      "Port of the Prometheus metrics listener (`GET /metrics`), separate from the API's; unset: no metrics are kept. " +
+      "See [docs/observability.md](docs/observability.md).",
+    parse(raw, { get }) {
+      if (raw === undefined) return undefined;
+      if (!/^\d+$/.test(raw)) throw new Invalid(`must be a whole number, got "${raw}"`);
+      const port = Number(raw);
+      if (port > 65_535) throw new Invalid(`must be between 0 and 65535, got ${port}`);
+      if (port !== 0 && port === get("port"))
+        throw new Invalid(`must differ from KEYHOUSE_PORT (${port}): metrics are never served on the API's port`);
+      return port;
+    },
+  },
+  metricsHost: {
+    variable: "KEYHOUSE_METRICS_HOST",
+    default: code("127.0.0.1"),
+    doc: "Address the metrics listener binds (`0.0.0.0` for a scraper on another host; keep the port away from the public).",
+    parse: (raw) => raw ?? "127.0.0.1",
+  },
+  otlpEndpoint: otlpUrl(
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OpenTelemetry's OTLP/HTTP endpoint (`http://collector:4318`): when set, a trace span per request, with a child per " +
+      "store statement, is exported to `<endpoint>/v1/traces`. The SDK reads the other standard `OTEL_` variables " +
+      "(service name, sampler, headers); see [docs/observability.md](docs/observability.md).",
+  ),
+  otlpTracesEndpoint: otlpUrl(
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "The traces URL itself (used as given, no path added); overrides `OTEL_EXPORTER_OTLP_ENDPOINT` for traces.",
+  ),
 };
+
+/** An OTLP/HTTP endpoint: an http:// or https:// URL. */
+function otlpUrl(variable: string, doc: string): Setting<string | undefined> {
+  return {
+    variable,
+    default: "unset",
+    doc,
+    parse(raw) {
+      if (raw === undefined) return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new Invalid(`is not a valid URL: "${raw}"`);
+      }
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Invalid("must be an http:// or https:// URL (OTLP over HTTP)");
+      return raw;
+    },
+  };
+}
+
+/**
+ * Where traces go, as OpenTelemetry's specification says: the traces endpoint
+ * as given, else `v1/traces` under the general endpoint; undefined: no traces.
+ */
+export function otlpTracesUrl(config: Pick<Config, "otlpEndpoint" | "otlpTracesEndpoint">): string | undefined {
+  if (config.otlpTracesEndpoint !== undefined) return config.otlpTracesEndpoint;
+  if (config.otlpEndpoint === undefined) return undefined;
+  return `${config.otlpEndpoint.replace(/\/+$/, "")}/v1/traces`;
+}
 
 type Env = Record<string, string | undefined>;
 type Outcome = { ok: true; value: unknown } | { ok: false };

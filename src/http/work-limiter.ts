@@ -11,6 +11,8 @@ import { ProblemError } from "./problem.js";
 export class WorkLimiter {
   #running = 0;
   readonly #waiting: Array<() => void> = [];
+  /** Requests turned away (503 OVERLOADED) since start (read by the metrics). */
+  refused = 0;
 
   constructor(
     readonly maxRunning: number,
@@ -31,7 +33,10 @@ export class WorkLimiter {
       this.#running += 1;
       return true;
     }
-    if (this.#waiting.length >= this.maxQueued) return false;
+    if (this.#waiting.length >= this.maxQueued) {
+      this.refused += 1;
+      return false;
+    }
     // A released slot passes straight to the first in line, so `running` never dips.
     await new Promise<void>((resolve) => this.#waiting.push(resolve));
     return true;

@@ -17,6 +17,9 @@ interface Entry<V> {
 export class StoreCache<K, V> {
   readonly #entries = new Map<K, Entry<V>>();
   #generation = 0;
+  /** Lookups answered from memory and lookups that were not, since start (read by the metrics). */
+  hits = 0;
+  misses = 0;
 
   constructor(
     private readonly feed: InvalidationFeed,
@@ -38,13 +41,17 @@ export class StoreCache<K, V> {
   get(key: K, now: number): V | undefined {
     if (!this.enabled) return undefined;
     this.feed.poll();
-    if (!this.feed.healthy) return undefined;
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
-    if (now - entry.cachedAt > this.maxAgeMs) {
-      this.#entries.delete(key);
+    const entry = this.feed.healthy ? this.#entries.get(key) : undefined;
+    if (entry === undefined) {
+      this.misses += 1;
       return undefined;
     }
+    if (now - entry.cachedAt > this.maxAgeMs) {
+      this.#entries.delete(key);
+      this.misses += 1;
+      return undefined;
+    }
+    this.hits += 1;
     return entry.value;
   }
 

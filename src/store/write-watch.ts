@@ -19,7 +19,8 @@ const GRANTING_INSERTS = new Set(["memberships", "role_bindings", "resource_rest
 /** Columns whose update never changes an authentication result. */
 const HARMLESS_COLUMNS = new Set(["last_used_at"]);
 
-function tableOf(node: OperationNode | undefined): string | undefined {
+/** The table a table, alias or FROM node names (the first of a FROM). */
+export function tableOf(node: OperationNode | undefined): string | undefined {
   if (!node) return undefined;
   switch (node.kind) {
     case "TableNode":

@@ -11,9 +11,9 @@ function readmeRows(): { variable: string; default: string; doc: string; line: s
   if (section === undefined) throw new Error("README has no '## Configuration' section");
   return section
     .split("\n")
-    .filter((line) => /^\|\s*`KEYHOUSE_/.test(line))
+    .filter((line) => /^\|\s*`(KEYHOUSE|OTEL)_/.test(line))
     .map((line) => {
-      const match = /^\| `(KEYHOUSE_[A-Z0-9_]+)` \| (.*?) \| (.*) \|$/.exec(line);
+      const match = /^\| `((?:KEYHOUSE|OTEL)_[A-Z0-9_]+)` \| (.*?) \| (.*) \|$/.exec(line);
       if (!match) throw new Error(`README configuration row not in the form | \`VARIABLE\` | default | meaning |: ${line}`);
       return { variable: match[1] ?? "", default: match[2] ?? "", doc: match[3] ?? "", line };
     });

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Invalidations } from "../invalidation.js";
+import type { ChangeOrigin, Invalidations } from "../invalidation.js";
 
 const RECONNECT_MS = 500;
 
@@ -19,6 +19,8 @@ export class PostgresListener {
     private readonly config: pg.ClientConfig,
     private readonly channel: () => Promise<string>,
     private readonly invalidations: Invalidations,
+    /** This process's id in the NOTIFY payloads (`<sender> <epoch ms>`), whose own notifications are not measured. */
+    private readonly sender: string,
   ) {}
 
   /** Connects on first use; later calls do nothing. */
@@ -41,7 +43,7 @@ export class PostgresListener {
     };
     client.on("error", lost);
     client.on("end", lost);
-    client.on("notification", () => this.invalidations.emit());
+    client.on("notification", (message) => this.invalidations.emit(this.#origin(message.payload)));
     try {
       await client.connect();
       this.#client = client;
@@ -53,6 +55,14 @@ export class PostgresListener {
       this.#client = client;
       lost();
     }
+  }
+
+  /** Another process's change and when it was sent; undefined for this process's own (already measured) or an unreadable payload. */
+  #origin(payload: string | undefined): ChangeOrigin | undefined {
+    const [sender, sentAt] = (payload ?? "").split(" ");
+    const committedAt = Number(sentAt);
+    if (sender === this.sender || sentAt === undefined || !Number.isFinite(committedAt)) return undefined;
+    return { source: "remote", committedAt };
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,10 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { Invalidations, type InvalidationFeed } from "../invalidation.js";
+import { Invalidations, preciseNow, type InvalidationFeed } from "../invalidation.js";
 import { migrateToLatest, readSchemaStatus } from "../migrator.js";
+import type { StoreObserver } from "../../http/observer.js";
+import { queryLogger } from "../observer.js";
 import type { Database } from "../schema.js";
 import { withLocks, type Store, type Tx } from "../store.js";
 import { AutocommitWatch, TransactionWatch } from "../write-watch.js";
@@ -26,6 +28,8 @@ function types(): pg.CustomTypesConfig {
 
 export interface PostgresOptions {
   maxConnections?: number;
+  /** Sees every statement and every cache flush (docs/observability.md). */
+  observer?: StoreObserver;
 }
 
 /** Opens the PostgreSQL store at `url` (a search_path in the URL's `options` selects the schema). */
@@ -34,8 +38,15 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
   const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
   // A pool error (a server restart) is reported on the next query; do not crash on it.
   pool.on("error", () => undefined);
-  const raw = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const invalidations = new Invalidations();
+  const raw = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: options.observer ? queryLogger(options.observer) : undefined,
+  });
+  const invalidations = new Invalidations(options.observer?.flushed.bind(options.observer));
+  // A NOTIFY carries this store's id and its time (docs/observability.md): the
+  // listener tells its own process's notifications from others', and measures
+  // how long after the sending the others' emptied the caches here.
+  const sender = randomUUID();
   // One channel per schema: deployments (and test runs) sharing a database do not disturb each other.
   let channel: Promise<string> | undefined;
   const channelName = () =>
@@ -46,9 +57,9 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
           .digest("hex")
           .slice(0, 16)}`,
     ));
-  const listener = new PostgresListener(config, channelName, invalidations);
+  const listener = new PostgresListener(config, channelName, invalidations, sender);
   const notify = async (db: Kysely<Database>) => {
-    await sql`select pg_notify(${await channelName()}, '')`.execute(db);
+    await sql`select pg_notify(${await channelName()}, ${`${sender} ${preciseNow()}`})`.execute(db);
   };
   const feed: InvalidationFeed = {
     subscribe: (fn) => {
@@ -62,7 +73,7 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
   };
   const db = raw.withPlugin(
     new AutocommitWatch(async () => {
-      invalidations.emit();
+      invalidations.emit({ source: "local", committedAt: preciseNow() });
       await notify(raw);
     }),
   );
@@ -80,7 +91,7 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
           return result;
         });
       } finally {
-        if (watch.dirty) invalidations.emit();
+        if (watch.dirty) invalidations.emit({ source: "local", committedAt: preciseNow() });
       }
     },
     isUniqueViolation: (error) => typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505",

@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import { sql } from "kysely";
 import type { Db } from "../store.js";
 
@@ -50,7 +51,10 @@ export class GroupCommit {
 
   run<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      // The group runs in the async context of whichever caller started it; each
+      // member's body runs in its own caller's (so a trace puts its statements
+      // under the request that asked for them).
+      this.#queue.push({ fn: AsyncResource.bind(fn), resolve: resolve as (value: unknown) => void, reject });
       if (!this.#running) void this.#drain();
     });
   }

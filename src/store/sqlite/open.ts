@@ -11,8 +11,10 @@ import {
   type Driver,
   type SqliteDialectConfig,
 } from "kysely";
-import { Invalidations, type InvalidationFeed } from "../invalidation.js";
+import { Invalidations, preciseNow, type InvalidationFeed } from "../invalidation.js";
 import { migrateToLatest, readSchemaStatus } from "../migrator.js";
+import type { StoreObserver } from "../../http/observer.js";
+import { queryLogger } from "../observer.js";
 import type { Database } from "../schema.js";
 import { withLocks, type Store, type Tx } from "../store.js";
 import { AutocommitWatch, TransactionWatch } from "../write-watch.js";
@@ -79,6 +81,7 @@ function sqliteFeed(database: BetterSqlite3.Database, invalidations: Invalidatio
       const now = dataVersion.get();
       if (now !== seen) {
         seen = now;
+        // The file records no time of the other process's commit: this flush is not measured.
         invalidations.emit();
       }
     },
@@ -107,8 +110,8 @@ function restrictFiles(path: string): void {
   }
 }
 
-/** Opens (creating if needed) the SQLite store at `path`. */
-export function openSqliteStore(path: string): Store {
+/** Opens (creating if needed) the SQLite store at `path`; `observer` sees its statements and flushes. */
+export function openSqliteStore(path: string, observer?: StoreObserver): Store {
   createPrivately(path);
   restrictFiles(path);
   const database = new BetterSqlite3(path);
@@ -116,9 +119,12 @@ export function openSqliteStore(path: string): Store {
   // The first read in WAL mode creates -wal and -shm; a leftover pair from an older run is restricted here.
   database.prepare("select count(*) from sqlite_master").get();
   restrictFiles(path);
-  const raw = new Kysely<Database>({ dialect: new ImmediateDialect({ database: withStatementCache(database) }) });
-  const invalidations = new Invalidations();
-  const db = raw.withPlugin(new AutocommitWatch(async () => invalidations.emit()));
+  const raw = new Kysely<Database>({
+    dialect: new ImmediateDialect({ database: withStatementCache(database) }),
+    log: observer ? queryLogger(observer) : undefined,
+  });
+  const invalidations = new Invalidations(observer?.flushed.bind(observer));
+  const db = raw.withPlugin(new AutocommitWatch(async () => invalidations.emit({ source: "local", committedAt: preciseNow() })));
   // Concurrent transactions share one COMMIT (one fsync); see group-commit.ts.
   let watch = new TransactionWatch();
   const group = new GroupCommit(
@@ -126,7 +132,7 @@ export function openSqliteStore(path: string): Store {
     () => {
       const dirty = watch.dirty;
       watch = new TransactionWatch();
-      if (dirty) invalidations.emit();
+      if (dirty) invalidations.emit({ source: "local", committedAt: preciseNow() });
     },
   );
   return {
