@@ -16,6 +16,8 @@ export interface Node {
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   call(path: string, options?: RequestOptions): Promise<HttpResponse>;
+  /** The variables this node alone was started with (nodeEnv). */
+  env: Record<string, string>;
 }
 
 export interface Cluster {
@@ -27,8 +29,17 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-/** Starts `count` real `keyhouse serve` processes on one store (a PostgreSQL schema or one SQLite file). */
-export async function startCluster(store: StoreKind, count: number, env: Record<string, string> = {}): Promise<Cluster> {
+/**
+ * Starts `count` real `keyhouse serve` processes on one store (a PostgreSQL
+ * schema or one SQLite file); `nodeEnv` adds variables of one node (its own
+ * metrics port).
+ */
+export async function startCluster(
+  store: StoreKind,
+  count: number,
+  env: Record<string, string> = {},
+  nodeEnv: (index: number) => Promise<Record<string, string>> = async () => ({}),
+): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), "keyhouse-cluster-"));
   const postgres = store === "postgres" ? await freshPostgresSchema() : undefined;
   const shared = {
@@ -39,22 +50,26 @@ export async function startCluster(store: StoreKind, count: number, env: Record<
   };
   const nodes: Node[] = [];
   const ports: number[] = [];
+  const envs: Record<string, string>[] = [];
   // Output of the processes a restart replaced, for the secret scan at the end.
   const earlier: string[] = [];
   let adminKey = "";
   const startNode = async (i: number) => {
-    const started = await startServeProcess({ ...shared, KEYHOUSE_PORT: String(ports[i]) });
+    const own = envs[i] ?? {};
+    const started = await startServeProcess({ ...shared, ...own, KEYHOUSE_PORT: String(ports[i]) });
     if (i === 0 && adminKey === "") adminKey = /ak-[0-9A-Za-z]{48}/.exec(started.output())?.[0] ?? "";
     nodes[i] = {
       url: started.url,
       child: started.child,
       output: started.output,
+      env: own,
       call: (path, options = {}) => send(started.url, path, { key: adminKey, ...options }),
     };
   };
   try {
     for (let i = 0; i < count; i++) {
       ports.push(await freePort());
+      envs.push(await nodeEnv(i));
       await startNode(i);
     }
   } catch (error) {
