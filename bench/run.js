@@ -6,7 +6,7 @@
 // writes it into docs/benchmarks.md.
 //
 //   node bench/run.js [--smoke] [--keys N] [--seconds S] [--runs R] [--only refs,peer,sqlite,postgres]
-//                     [--no-docs] [--keep] [--env KEY=VALUE ...] [--profile DIR] [--figures hot,whoami,verify,mw,list10,perm,walk,page,create,rss]
+//                     [--no-docs] [--keep] [--env KEY=VALUE ...] [--profile DIR] [--figures hot,whoami,verify,mw,list10,perm,telemetry,walk,page,create,rss]
 //                     [--json FILE]
 //
 // --smoke: 2,000 keys, 1 s runs, one run each, 1 s warm-up; checks that every row
@@ -41,7 +41,7 @@ const { values: flags } = parseArgs({
 });
 
 const smoke = flags.smoke;
-const ALL_FIGURES = "hot,whoami,verify,mw,list10,perm,walk,page,create,rss";
+const ALL_FIGURES = "hot,whoami,verify,mw,list10,perm,telemetry,walk,page,create,rss";
 const keys = Number(flags.keys ?? (smoke ? 2_000 : 1_000_000));
 const pageSize = 100;
 const depth = Math.min(500_000, Math.floor(keys / 2 / pageSize) * pageSize);
@@ -61,7 +61,7 @@ const ctx = {
   keyhouseEnv: Object.fromEntries(flags.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
   walkDeadlineSeconds: smoke ? 60 : 180,
   profileDir: flags.profile,
-  // Which keyhouse figures to measure (default all): hot,verify,mw,list10,perm,walk,page,create,rss.
+  // Which keyhouse figures to measure (default all): ALL_FIGURES.
   figures: new Set((flags.figures ?? ALL_FIGURES).split(",")),
   info: {},
 };

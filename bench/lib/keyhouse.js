@@ -7,7 +7,7 @@ import { decodeId } from "../../dist/http/ids.js";
 import { freePort, lastJsonLine, LOAD_CPU, run, SERVER_CPU, startProcess, waitForHttp } from "./proc.js";
 import { permissionPaths } from "./permission-paths.js";
 import { readSamples, requestsFor } from "./samples.js";
-import { measure, measurePair } from "./wrk.js";
+import { measure, measurePair, measureSet } from "./wrk.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CLI = join(ROOT, "bin", "keyhouse.js");
@@ -104,6 +104,9 @@ export async function measureKeyhouse(ctx, store, record) {
   ].map((f) => `${store}.${f}`);
   // The middleware row is the downstream service's, whatever keyhouse's store: measured once, beside SQLite.
   if (store !== "sqlite") ids.pop();
+  // The telemetry rows (measureTelemetry, below): three servers side by side on this store.
+  const telemetryIds = ["telemetry.off", "telemetry.metrics", "telemetry.tracing"].map((f) => `${store}.${f}`);
+  ids.push(...telemetryIds);
   let database;
   let cleanup = async () => {};
   try {
@@ -217,6 +220,7 @@ export async function measureKeyhouse(ctx, store, record) {
         }
       });
     }
+    if (wanted("telemetry")) await measureTelemetry({ ctx, store, env, ids: telemetryIds, baseUrl, samples, record });
     if (wanted("list10")) {
       await record(ids[1], async () => {
         const page = await check("/v2/api-keys?limit=10");
@@ -277,11 +281,86 @@ export async function measureKeyhouse(ctx, store, record) {
         return load("create", requestsFor(samples, { method: "POST", path: "/v2/api-keys", headers, body: '{"name":"bench create"}' }));
       });
     }
+    // Measured last: the telemetry row's two other servers were up meanwhile (idle), and nothing after them.
     if (wanted("rss")) await record(ids[6], async () => server.memory());
   } catch (error) {
     for (const id of ids) if (ctx.figures.has(id.split(".")[1])) await record(id, () => Promise.reject(error));
   } finally {
     await server?.stop();
     await cleanup().catch(() => undefined);
+  }
+}
+
+/**
+ * The cost of metrics and traces on the hot path (docs/observability.md): the
+ * server above (neither configured) and two more `keyhouse serve` processes on
+ * the same store and core, one with KEYHOUSE_METRICS_PORT (scraped every
+ * second meanwhile, as a busy Prometheus would), one with
+ * OTEL_EXPORTER_OTLP_ENDPOINT (every request sampled, batches sent to a local
+ * OTLP/HTTP sink on the load core). Their runs alternate (measureSet).
+ */
+async function measureTelemetry({ ctx, store, env, ids, baseUrl, samples, record }) {
+  const [offId, metricsId, tracingId] = ids;
+  const started = [];
+  let scraper;
+  let results;
+  const measured = async () => {
+    if (results) return results;
+    const sinkPort = await freePort();
+    const sink = startProcess({
+      command: process.execPath,
+      args: [join(LIB, "otlp-sink.js"), String(sinkPort)],
+      env: {},
+      cwd: ctx.dir,
+      cpu: LOAD_CPU,
+      logFile: join(ctx.dir, `otlp-sink-${store}.log`),
+    });
+    started.push(sink);
+    const variant = async (name, extra) => {
+      const port = await freePort();
+      const server = startProcess({
+        command: process.execPath,
+        args: [...LAUNCHER_FLAGS, CLI, "serve"],
+        env: { ...env, KEYHOUSE_PORT: String(port), ...extra },
+        cwd: ctx.dir,
+        cpu: SERVER_CPU,
+        logFile: join(ctx.dir, `keyhouse-${store}-${name}.log`),
+      });
+      started.push(server);
+      const url = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${url}/readyz`, 60_000, server.child);
+      return url;
+    };
+    const metricsPort = await freePort();
+    const metricsUrl = await variant("metrics", { KEYHOUSE_METRICS_PORT: String(metricsPort) });
+    const tracingUrl = await variant("tracing", { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}` });
+    await waitForHttp(`http://127.0.0.1:${metricsPort}/metrics`, 10_000);
+    let scrapes = 0;
+    scraper = setInterval(() => {
+      fetch(`http://127.0.0.1:${metricsPort}/metrics`)
+        .then((r) => r.text())
+        .then(() => (scrapes += 1))
+        .catch(() => undefined);
+    }, 1_000);
+    const load = (name, url) => ({ baseUrl: url, requests: requestsFor(samples), connections: ctx.connections, dir: ctx.dir, name: `${store}-${name}` });
+    const [off, metrics, tracing] = await measureSet(
+      [load("telemetry-off", baseUrl), load("telemetry-metrics", metricsUrl), load("telemetry-tracing", tracingUrl)],
+      ctx.timing,
+    );
+    const exposition = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const counted = /^keyhouse_http_request_duration_seconds_count\{[^}]*route="\/v2\/api-keys\/:api_key_id"[^}]*status_code="200"\} (\d+)/m.exec(exposition);
+    if (!counted || Number(counted[1]) < metrics.runs.reduce((sum, r) => sum + r.requests, 0)) {
+      throw new Error(`the metrics server counted ${counted?.[1] ?? "no"} hot-path requests`);
+    }
+    results = { off, metrics: { ...metrics, scrapes }, tracing };
+    return results;
+  };
+  try {
+    await record(offId, async () => (await measured()).off);
+    await record(metricsId, async () => (await measured()).metrics);
+    await record(tracingId, async () => (await measured()).tracing);
+  } finally {
+    if (scraper) clearInterval(scraper);
+    for (const child of started.reverse()) await child.stop();
   }
 }

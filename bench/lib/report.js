@@ -17,6 +17,9 @@ export function rowIds() {
       "list10",
       "perm.membership",
       "perm.binding",
+      "telemetry.off",
+      "telemetry.metrics",
+      "telemetry.tracing",
       "create",
       "page.first",
       "page.deep",
@@ -56,6 +59,9 @@ function describe(id, keys, depth) {
     create: `keyhouse ${store}: POST /v2/api-keys (creates)`,
     "perm.membership": `keyhouse ${store}: GET /v2/api-keys?space_id=…&limit=10, SERVICE_KEY_READ from a membership`,
     "perm.binding": `keyhouse ${store}: the same, SERVICE_KEY_READ from a custom role's binding`,
+    "telemetry.off": `keyhouse ${store}: hot path, metrics and traces off (measured alternating with the next two)`,
+    "telemetry.metrics": `keyhouse ${store}: hot path, metrics on (KEYHOUSE_METRICS_PORT, scraped every second)`,
+    "telemetry.tracing": `keyhouse ${store}: hot path, traces on (OTLP/HTTP, every request sampled)`,
     "page.first": `keyhouse ${store}: list page limit=100, first`,
     "page.deep": `keyhouse ${store}: list page limit=100, at depth ${d}`,
     walk: `keyhouse ${store}: walk all keys, limit=100`,
@@ -168,6 +174,16 @@ export function buildRows(results, { keys, depth }) {
         const ratio = v.rps / membership.rps;
         row.target = `≥ 90 % of the membership row (is ${pct(ratio)}; p50 ${(v.p50Ms / membership.p50Ms).toFixed(2)}×)`;
         row.met = ratio >= 0.9;
+      }
+    }
+    if (figure === "telemetry.metrics" || figure === "telemetry.tracing") {
+      const off = ok(`${store}.telemetry.off`);
+      if (off) {
+        const ratio = v.rps / off.rps;
+        if (figure === "telemetry.metrics") {
+          row.target = `≥ 95 % of off (is ${pct(ratio)})`;
+          row.met = ratio >= 0.95;
+        } else row.target = `report (is ${pct(ratio)} of off)`;
       }
     }
     if (id === "peer.verify" || id === "peer.create") row.vsPeer = "1.0×";

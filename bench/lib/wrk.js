@@ -144,18 +144,23 @@ function summary(results) {
 }
 
 /**
- * Two request lists measured against each other: both warmed up, then their
- * runs alternate (a, b, a, b, …), so drift on a shared machine falls on both
- * alike; every figure is the median of its runs. Returns { a, b }.
+ * Loads measured against each other: all warmed up, then their runs alternate
+ * (a, b, c, a, b, c, …), so drift on a shared machine falls on all alike;
+ * every figure is the median of its runs. Returns one summary per load.
  */
-export async function measurePair(a, b, { runs, seconds, warmupSeconds }) {
-  for (const options of [a, b]) {
+export async function measureSet(loads, { runs, seconds, warmupSeconds }) {
+  for (const options of loads) {
     if (warmupSeconds > 0) await runWrk({ ...options, seconds: warmupSeconds, name: `${options.name}-warmup` }).catch(() => undefined);
   }
-  const results = { a: [], b: [] };
+  const results = loads.map(() => []);
   for (let i = 0; i < runs; i++) {
-    results.a.push(await runWrk({ ...a, seconds, name: `${a.name}-${i + 1}` }));
-    results.b.push(await runWrk({ ...b, seconds, name: `${b.name}-${i + 1}` }));
+    for (const [n, options] of loads.entries()) results[n].push(await runWrk({ ...options, seconds, name: `${options.name}-${i + 1}` }));
   }
-  return { a: summary(results.a), b: summary(results.b) };
+  return results.map(summary);
+}
+
+/** Two request lists measured against each other (measureSet of two). Returns { a, b }. */
+export async function measurePair(a, b, timing) {
+  const [first, second] = await measureSet([a, b], timing);
+  return { a: first, b: second };
 }
