@@ -30,7 +30,6 @@ import { ProblemSchema } from "./http/schemas.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { buildValidatorCompiler } from "./http/validation.js";
 import { installWorkLimiter, WorkLimiter } from "./http/work-limiter.js";
-import { encodeId } from "./http/ids.js";
 import type { FinishedRequest } from "./http/observer.js";
 import type { Telemetry } from "./http/telemetry.js";
 import type { RandomSource } from "./auth/key-format.js";
@@ -89,14 +88,13 @@ export interface AppDeps extends AppOptions {
 
 /** What the metrics and the trace say of a request whose response has ended. */
 function finishedRequest(request: FastifyRequest, reply: FastifyReply): FinishedRequest {
-  const keyId = request.actor?.caller.keyId;
   return {
     method: request.method,
     // Unmatched URLs share one label: the label set stays bounded whatever clients send.
     route: request.routeOptions.url ?? "unmatched",
     status: reply.statusCode,
     seconds: reply.elapsedTime / 1000,
-    keyId: keyId === undefined ? undefined : encodeId("ApiKey", keyId),
+    keyRow: request.actor?.caller.keyId,
   };
 }
 

@@ -41,6 +41,6 @@ export interface FinishedRequest {
   status: number;
   /** Seconds from the request's arrival to the end of its response. */
   seconds: number;
-  /** The wire id of the API key that authenticated it, if one did. */
-  keyId: string | undefined;
+  /** The row of the API key that authenticated it, if one did (a trace shows its wire id). */
+  keyRow: number | undefined;
 }

@@ -5,6 +5,7 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from "fastify";
+import { encodeId } from "./ids.js";
 import type { FinishedRequest, QueryEvent, StoreObserver } from "./observer.js";
 
 /** Reads a header of an incoming request for the W3C trace-context propagator. */
@@ -69,7 +70,7 @@ export class Tracing implements StoreObserver {
     span.updateName(`${done.method} ${done.route}`);
     span.setAttribute("http.route", done.route);
     span.setAttribute("http.response.status_code", done.status);
-    if (done.keyId !== undefined) span.setAttribute("keyhouse.api_key.id", done.keyId);
+    if (done.keyRow !== undefined) span.setAttribute("keyhouse.api_key.id", encodeId("ApiKey", done.keyRow));
     if (done.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
   }

@@ -63,6 +63,33 @@ forEachStore((store) => {
       expect(seconds).toBeGreaterThan(0);
       expect(seconds).toBeLessThan(3);
       expect(delta(`${REQUESTS}_bucket`, { ...byId, status_code: "200", le: "+Inf" })).toBe(3);
+      // Buckets are cumulative: each holds at least the one below it, the last finite one all of them here.
+      const buckets = after.samples.filter(
+        (s) =>
+          s.name === `${REQUESTS}_bucket` && s.labels.route === byId.route && s.labels.status_code === "200" && s.labels.method === "GET",
+      );
+      expect(buckets.map((b) => b.labels.le)).toEqual([
+        "0.0005",
+        "0.001",
+        "0.0025",
+        "0.005",
+        "0.01",
+        "0.025",
+        "0.05",
+        "0.1",
+        "0.25",
+        "0.5",
+        "1",
+        "2.5",
+        "5",
+        "10",
+        "30",
+        "+Inf",
+      ]);
+      for (let i = 1; i < buckets.length; i++) expect(buckets[i]?.value).toBeGreaterThanOrEqual(buckets[i - 1]?.value ?? 0);
+      expect(after.value(`${REQUESTS}_bucket`, { ...byId, status_code: "200", le: "30" })).toBe(
+        after.value(`${REQUESTS}_count`, { ...byId, status_code: "200" }),
+      );
       // The scrapes themselves are not requests of the API.
       expect(after.samples.some((s) => s.labels.route === "/metrics")).toBe(false);
     });
