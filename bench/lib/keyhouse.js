@@ -342,13 +342,22 @@ async function measureTelemetry({ ctx, store, env, ids, baseUrl, samples, record
         .then(() => (scrapes += 1))
         .catch(() => undefined);
     }, 1_000);
-    const load = (name, url) => ({ baseUrl: url, requests: requestsFor(samples), connections: ctx.connections, dir: ctx.dir, name: `${store}-${name}` });
+    const load = (name, url) => ({
+      baseUrl: url,
+      requests: requestsFor(samples),
+      connections: ctx.connections,
+      dir: ctx.dir,
+      name: `${store}-${name}`,
+    });
     const [off, metrics, tracing] = await measureSet(
       [load("telemetry-off", baseUrl), load("telemetry-metrics", metricsUrl), load("telemetry-tracing", tracingUrl)],
       ctx.timing,
     );
     const exposition = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const counted = /^keyhouse_http_request_duration_seconds_count\{[^}]*route="\/v2\/api-keys\/:api_key_id"[^}]*status_code="200"\} (\d+)/m.exec(exposition);
+    const counted =
+      /^keyhouse_http_request_duration_seconds_count\{[^}]*route="\/v2\/api-keys\/:api_key_id"[^}]*status_code="200"\} (\d+)/m.exec(
+        exposition,
+      );
     if (!counted || Number(counted[1]) < metrics.runs.reduce((sum, r) => sum + r.requests, 0)) {
       throw new Error(`the metrics server counted ${counted?.[1] ?? "no"} hot-path requests`);
     }
