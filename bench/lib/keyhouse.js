@@ -303,9 +303,10 @@ async function measureTelemetry({ ctx, store, env, ids, baseUrl, samples, record
   const [offId, metricsId, tracingId] = ids;
   const started = [];
   let scraper;
-  let results;
-  const measured = async () => {
-    if (results) return results;
+  let pending;
+  // Once for the three rows: a failure fails all three instead of starting three more servers per row.
+  const measured = () => (pending ??= measureAll());
+  const measureAll = async () => {
     const sinkPort = await freePort();
     const sink = startProcess({
       command: process.execPath,
@@ -361,8 +362,7 @@ async function measureTelemetry({ ctx, store, env, ids, baseUrl, samples, record
     if (!counted || Number(counted[1]) < metrics.runs.reduce((sum, r) => sum + r.requests, 0)) {
       throw new Error(`the metrics server counted ${counted?.[1] ?? "no"} hot-path requests`);
     }
-    results = { off, metrics: { ...metrics, scrapes }, tracing };
-    return results;
+    return { off, metrics: { ...metrics, scrapes }, tracing };
   };
   try {
     await record(offId, async () => (await measured()).off);
