@@ -80,6 +80,20 @@ async function mintCursor({ store, database, secret, userId, depth }) {
   );
 }
 
+/** Starts a reference server of bench/refs beside the measured one; resolves with its URL once it answers. */
+async function startRef(ctx, started, script, args, name, statuses) {
+  const port = await freePort();
+  const server = startProcess({
+    command: process.execPath,
+    args: [join(ROOT, "bench", "refs", script), String(port), ...args],
+    cpu: SERVER_CPU,
+    logFile: join(ctx.dir, `${name}.log`),
+  });
+  started.push(server);
+  await waitForHttp(`http://127.0.0.1:${port}/v2/api-keys/x`, 300_000, server.child, statuses);
+  return `http://127.0.0.1:${port}`;
+}
+
 /**
  * Measures every keyhouse figure on one store. Row ids are `<store>.<figure>`.
  * The order is fixed: hot path and list load first, then the walk (over exactly
@@ -202,21 +216,28 @@ export async function measureKeyhouse(ctx, store, record) {
           cpu: SERVER_CPU,
           logFile: join(ctx.dir, "fastify-verify.log"),
         });
+        // Bare Fastify and the SHA-256 + Map reference (over as many keys) run beside it, their runs
+        // alternating with the middleware's, so the ratios are of one stretch of the machine's time.
+        const refs = [];
         try {
           await waitForHttp(`http://127.0.0.1:${mwPort}/v2/api-keys/x`, 600_000, downstream.child, [401]);
-          const result = await measure(
-            {
-              baseUrl: `http://127.0.0.1:${mwPort}`,
-              requests: { keysFile: wideFile, path: "/v2/api-keys/x" },
-              connections: ctx.connections,
-              dir: ctx.dir,
-              name: "fastify-verify",
-            },
+          const wideKeys = readFileSync(wideFile, "utf8").split("\n").filter(Boolean).length;
+          const bareUrl = await startRef(ctx, refs, "fastify-bare.js", [], "mw-bare", [200]);
+          const mapSamples = join(ctx.dir, "mw-map-samples.txt");
+          const mapUrl = await startRef(ctx, refs, "fastify-map.js", [String(wideKeys), mapSamples], "mw-map", [401]);
+          const fixed = [{ path: "/v2/api-keys/QXBpS2V5OjE6YWJjZA==", headers: { authorization: "Bearer none" } }];
+          const options = (url, requests, name) => ({ baseUrl: url, requests, connections: ctx.connections, dir: ctx.dir, name });
+          const [bare, map, mw] = await measureSet(
+            [
+              options(bareUrl, fixed, "mw-bare"),
+              options(mapUrl, requestsFor(readSamples(mapSamples)), "mw-map"),
+              options(`http://127.0.0.1:${mwPort}`, { keysFile: wideFile, path: "/v2/api-keys/x" }, "fastify-verify"),
+            ],
             ctx.timing,
           );
-          return { ...result, keys: readFileSync(wideFile, "utf8").split("\n").filter(Boolean).length };
+          return { ...mw, keys: wideKeys, beside: { fastifyRps: bare.rps, mapRps: map.rps } };
         } finally {
-          await downstream.stop();
+          await Promise.all([downstream, ...refs].map((p) => p.stop()));
         }
       });
     }
