@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { startTestServer, type TestServer, type TestServerOptions } from "../support/server.js";
 
@@ -89,8 +89,14 @@ export interface ConsoleTab {
   close(): Promise<void>;
 }
 
-export async function openConsole(browser: Browser, t: TestServer, viewport = { width: 1280, height: 900 }): Promise<ConsoleTab> {
-  const context = await browser.newContext({ viewport, baseURL: t.url });
+/** `options` adds to the context's (a colorScheme to emulate, bypassCSP for axe-core: test/e2e/axe.ts). */
+export async function openConsole(
+  browser: Browser,
+  t: TestServer,
+  viewport = { width: 1280, height: 900 },
+  options: BrowserContextOptions = {},
+): Promise<ConsoleTab> {
+  const context = await browser.newContext({ ...options, viewport, baseURL: t.url });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: t.url });
   context.setDefaultTimeout(20_000);
   // On a server with a test clock, the page's Date shows the clock's time as the tab opens (the
@@ -118,8 +124,9 @@ export async function openSignedIn(
   t: TestServer,
   key: string,
   viewport?: { width: number; height: number },
+  options?: BrowserContextOptions,
 ): Promise<ConsoleTab> {
-  const tab = await openConsole(browser, t, viewport);
+  const tab = await openConsole(browser, t, viewport, options);
   await signIn(tab.page, key);
   return tab;
 }
@@ -155,7 +162,10 @@ export async function expectNoLeaks(tab: ConsoleTab, t: TestServer, rawKeys: str
     for (const line of tab.consoleLines) expect(line).not.toContain(rawKey);
     for (const url of tab.requestUrls) expect(url).not.toContain(rawKey);
   }
-  expect(seen.local).toBe("{}");
+  // The one thing the console keeps in localStorage is the theme picked (web/src/theme.ts).
+  const { "keyhouse.theme": theme, ...local } = JSON.parse(seen.local) as Record<string, string>;
+  expect(theme === undefined || theme === "light" || theme === "dark", `keyhouse.theme ${theme}`).toBe(true);
+  expect(local).toEqual({});
   for (const url of tab.requestUrls) expect(url.startsWith(`${t.url}/`) || url.startsWith("data:"), url).toBe(true);
   expect(tab.consoleLines.filter((line) => /Content Security Policy|pageerror/.test(line))).toEqual([]);
 }

@@ -3,6 +3,8 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { ApiError, Client } from "./api";
 import { loadMe } from "./me";
 import { SignIn } from "./pages/SignIn";
+import { ThemePicker } from "./components/ThemePicker";
+import { loadMyAccess } from "./access";
 
 // Pages load after sign-in, in their own chunks: the first screen (sign-in) needs none of them (docs/console.md, "Speed").
 const ApiKeysPage = lazy(() => import("./pages/ApiKeys").then((m) => ({ default: m.ApiKeysPage })));
@@ -10,6 +12,9 @@ const AuditPage = lazy(() => import("./pages/Audit").then((m) => ({ default: m.A
 const OrganizationsPage = lazy(() => import("./pages/Organizations").then((m) => ({ default: m.OrganizationsPage })));
 const SpacesPage = lazy(() => import("./pages/Spaces").then((m) => ({ default: m.SpacesPage })));
 const UsersPage = lazy(() => import("./pages/Users").then((m) => ({ default: m.UsersPage })));
+const ProjectsPage = lazy(() => import("./pages/Projects").then((m) => ({ default: m.ProjectsPage })));
+const RolesPage = lazy(() => import("./pages/Roles").then((m) => ({ default: m.RolesPage })));
+const AccessPage = lazy(() => import("./pages/Access").then((m) => ({ default: m.AccessPage })));
 // The server-data cache of a signed-in session (TanStack Query), also loaded after sign-in.
 const SessionQueries = lazy(() => import("./query"));
 const ClaimPage = lazy(() => import("./pages/Claim").then((m) => ({ default: m.ClaimPage })));
@@ -17,13 +22,17 @@ import { href, useClaimToken, useRoute, type Route } from "./router";
 import { forgetKey, savedKey, SessionContext, type Session } from "./session";
 
 /**
- * Organizations and spaces list what the caller belongs to, and their admins
- * manage them there; users and the audit trail are for account admins.
+ * Organizations, spaces, projects and roles list what the caller sees, and
+ * their admins manage them there; access (role bindings) is for admins of a
+ * space or organization; users and the audit trail are for account admins.
  */
-const PAGES: { route: Route; label: string; accountAdmin: boolean }[] = [
+const PAGES: { route: Route; label: string; accountAdmin: boolean; spaceAdmin?: boolean }[] = [
   { route: "keys", label: "API keys", accountAdmin: false },
   { route: "organizations", label: "Organizations", accountAdmin: false },
   { route: "spaces", label: "Spaces", accountAdmin: false },
+  { route: "projects", label: "Projects", accountAdmin: false },
+  { route: "roles", label: "Roles", accountAdmin: false },
+  { route: "access", label: "Access", accountAdmin: false, spaceAdmin: true },
   { route: "users", label: "Users", accountAdmin: true },
   { route: "audit", label: "Audit trail", accountAdmin: true },
 ];
@@ -33,11 +42,32 @@ function Page({ route }: { route: Route }) {
   if (route === "spaces") return <SpacesPage />;
   if (route === "users") return <UsersPage />;
   if (route === "audit") return <AuditPage />;
+  if (route === "projects") return <ProjectsPage />;
+  if (route === "roles") return <RolesPage />;
+  if (route === "access") return <AccessPage />;
   return <ApiKeysPage />;
 }
 
+/** Whether the caller administers some space or organization (account admins do); false until known. */
+function useAdministersSpaces(session: Session): boolean {
+  const [administers, setAdministers] = useState(session.me.isAdmin);
+  useEffect(() => {
+    if (session.me.isAdmin) return;
+    let current = true;
+    loadMyAccess(session.client, session.me).then(
+      (access) => current && setAdministers(access.spaces.some((space) => space.role === "admin")),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [session.client, session.me]);
+  return administers;
+}
+
 function Shell({ session }: { session: Session }) {
-  const pages = PAGES.filter((page) => session.me.isAdmin || !page.accountAdmin);
+  const administers = useAdministersSpaces(session);
+  const pages = PAGES.filter((page) => (session.me.isAdmin || !page.accountAdmin) && (administers || !page.spaceAdmin));
   const asked = useRoute();
   const route = pages.some((page) => page.route === asked) ? asked : "keys";
   return (
@@ -68,6 +98,7 @@ function Shell({ session }: { session: Session }) {
             <StoredText text={session.me.name} />
           </strong>
         </span>
+        <ThemePicker />
         <button type="button" onClick={() => session.signOut()}>
           Sign out
         </button>

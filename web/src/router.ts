@@ -6,8 +6,8 @@ import { useCallback, useEffect, useState } from "react";
  * parameters (#/keys?type=service&status=deleted&page=2), so a reload or a
  * shared link opens the same view.
  */
-export type Route = "keys" | "organizations" | "spaces" | "users" | "audit";
-const ROUTES: Route[] = ["keys", "organizations", "spaces", "users", "audit"];
+export type Route = "keys" | "organizations" | "spaces" | "users" | "audit" | "projects" | "roles" | "access";
+const ROUTES: Route[] = ["keys", "organizations", "spaces", "users", "audit", "projects", "roles", "access"];
 
 /** Fired when the console itself rewrites the fragment (replaceState fires no hashchange). */
 const FRAGMENT_CHANGED = "keyhouse:fragment";
