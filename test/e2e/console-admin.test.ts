@@ -156,7 +156,7 @@ describeInBrowser("console: administration", () => {
     const tab = await openSignedIn(browser, t, member.key, { width: 375, height: 812 });
     const { page } = tab;
     const nav = page.getByRole("navigation", { name: "Console" });
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["API keys", "Organizations", "Spaces"]);
+    expect(await nav.getByRole("link").allTextContents()).toEqual(["API keys", "Organizations", "Spaces", "Projects", "Roles"]);
     await page.goto("/#/users");
     await page.getByRole("heading", { name: "API keys", level: 1 }).waitFor();
 

@@ -111,7 +111,7 @@ export function UsersPage() {
                     onClick={() => setOpen({ kind: "reset", user })}
                     aria-label={`Mail a recovery link to ${displayText(user.name)}`}
                   >
-                    Reset
+                    Mail a recovery link
                   </button>
                 ) : (
                   <button
@@ -127,7 +127,7 @@ export function UsersPage() {
                   onClick={() => setOpen({ kind: "issue", user })}
                   aria-label={`Issue a key for ${displayText(user.name)}`}
                 >
-                  Issue key
+                  Issue a key
                 </button>
                 <button
                   type="button"
