@@ -266,5 +266,24 @@ forEachStore((store) => {
       await expectNoLeaks(adminTab, t, [spaceAdmin.key]);
       await adminTab.close();
     });
+
+    it("a list the server refuses shows the problem's detail instead of an empty list", async () => {
+      const { t, browser } = suite;
+      // A user without developer access may sign in (GET /v2/whoami) but not read roles or projects (403).
+      const outsider = await person(t, { is_developer: false, org: { id: t.organizationId, role: "member" } });
+      const refused = await send(t.url, "/v2/roles", { key: outsider.key });
+      expect(refused.status).toBe(403);
+      const tab = await openSignedIn(browser, t, outsider.key);
+      const { page } = tab;
+      for (const link of ["Roles", "Projects"]) {
+        await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: link, exact: true }).click();
+        await page.getByRole("heading", { name: link, level: 1 }).waitFor();
+        await page.locator("main").getByRole("alert").first().waitFor();
+        expect(await page.locator("main").getByRole("alert").allTextContents()).toContain(refused.body.detail);
+        expect(await page.getByText(/^No (custom roles|roles|projects)/).count()).toBe(0);
+      }
+      await expectNoLeaks(tab, t, [outsider.key]);
+      await tab.close();
+    });
   });
 });
