@@ -72,7 +72,9 @@ forEachStore((store) => {
         body: { name: "Release engineer", description: "Ships releases", permissions: [] },
       });
       expect(refused.status).toBe(400);
-      expect(await alertText(page)).toBe(refused.body.detail);
+      // The server's words for programs name the body field; the console says "the permissions" (humanDetail, docs/console.md).
+      expect(refused.body.detail).toBe('body "permissions" must NOT have fewer than 1 items');
+      expect(await alertText(page)).toBe("the permissions must NOT have fewer than 1 items");
       await dialog(page).getByLabel("Filter permissions").fill("PROJECT_READ");
       await dialog(page).getByRole("checkbox", { name: "PROJECT_READ" }).check();
       await dialog(page).getByLabel("Name").fill("Release engineers");

@@ -46,6 +46,14 @@ async function openDialog(page: Page, button: string | RegExp, ready?: string): 
   await settled(page);
 }
 
+/** Opens a dialog, then does something in it and waits for what that shows. */
+async function inDialog(page: Page, button: string | RegExp, act: (page: Page) => Promise<void>, shown: string | RegExp): Promise<void> {
+  await openDialog(page, button);
+  await act(page);
+  await dialog(page).getByText(shown).first().waitFor();
+  await settled(page);
+}
+
 async function closeDialog(page: Page): Promise<void> {
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "detached" });
@@ -55,10 +63,15 @@ describeInBrowser("console: every screen, both themes, both widths", () => {
   // A still clock (the server's and the page's), so the dates in the screenshots do not change from run to run.
   const suite = serverAndBrowser({ clock: new TestClock(Date.UTC(2026, 10, 2, 9, 30)) });
 
-  /** A small account to show: keys, an organization with a space, projects, a custom role and a binding, an invited user. */
+  /**
+   * A small account to show: keys (one retiring after a rotation with grace), an organization with a space,
+   * projects, a custom role and a binding, an invited user.
+   */
   async function seed(): Promise<{ claimToken: () => Promise<string> }> {
     const { t } = suite;
     await createKeyOverHttp(t, { name: "laptop", description: "Ada's workstation" });
+    const rotated = await createKeyOverHttp(t, { name: "build-agent" });
+    expectStatus(await t.call(`/v2/api-keys/${rotated.id}/refresh`, { method: "POST", body: { grace_period_seconds: 3600 } }), 200);
     await createKeyOverHttp(t, {
       name: "ci-deploy",
       key_type: "service",
@@ -109,8 +122,37 @@ describeInBrowser("console: every screen, both themes, both widths", () => {
   const SCREENS: Screen[] = [
     { name: "keys", open: (page) => goTo(page, "API keys"), documented: true },
     { name: "keys-create", open: (page) => openDialog(page, "Create key") },
+    {
+      name: "keys-create-blank-name",
+      open: (page) =>
+        inDialog(page, "Create key", (p) => dialog(p).getByRole("button", { name: "Create key" }).click(), /^Give the key a name/),
+    },
+    { name: "keys-rotate", open: (page) => openDialog(page, /^Rotate /, "New key expires") },
+    {
+      name: "keys-all-users-no-match",
+      open: async (page) => {
+        await page.getByLabel("Owner").selectOption({ label: "All users" });
+        await page.getByLabel("Search by name").fill("no key is called this");
+        await page.getByText(/whose name contains “no key is called this”/).waitFor();
+        await settled(page);
+      },
+    },
     { name: "organizations", open: (page) => goTo(page, "Organizations") },
     { name: "organizations-members", open: (page) => openDialog(page, /^Members of /, "Add a member or set a role") },
+    {
+      name: "organizations-members-remove",
+      open: (page) =>
+        inDialog(
+          page,
+          /^Members of /,
+          (p) =>
+            dialog(p)
+              .getByRole("button", { name: /^Remove / })
+              .first()
+              .click(),
+          "Keep",
+        ),
+    },
     { name: "spaces", open: (page) => goTo(page, "Spaces") },
     { name: "spaces-create", open: (page) => openDialog(page, "Create space") },
     { name: "projects", open: (page) => goTo(page, "Projects"), documented: true },
@@ -125,6 +167,15 @@ describeInBrowser("console: every screen, both themes, both widths", () => {
     { name: "users-create", open: (page) => openDialog(page, "Create user") },
     { name: "users-invitation-link", open: (page) => openDialog(page, /^Invitation link for /, "Hand this link") },
     { name: "audit", open: (page) => goTo(page, "Audit trail") },
+    {
+      name: "audit-no-match",
+      open: async (page) => {
+        await page.getByLabel("Action").fill("space.deleted");
+        await page.getByRole("button", { name: "Apply filters" }).click();
+        await page.getByText("No events match these filters. Widen the time range or clear a filter.").waitFor();
+        await settled(page);
+      },
+    },
   ];
 
   let claimToken: () => Promise<string>;
@@ -151,6 +202,11 @@ describeInBrowser("console: every screen, both themes, both widths", () => {
 
         await page.getByRole("button", { name: "Sign in" }).waitFor();
         await check("sign-in");
+        // A refused sign-in: the message under the field (aria-invalid, role="alert").
+        await page.getByLabel("API key").fill("hello");
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.getByRole("alert").waitFor();
+        await check("sign-in-refused");
         await signIn(page, t.adminKey);
         expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
           theme === "dark" ? "rgb(15, 20, 25)" : "rgb(255, 255, 255)",
