@@ -92,7 +92,10 @@ describe("limits that protect the process", () => {
 });
 
 describe("a request that arrives while the server shuts down", () => {
-  it("gets 503 UNAVAILABLE as problem+json, not Fastify's own JSON", async () => {
+  // Since graceful shutdown (docs/deploy.md), an answer sent after shutdown began carries
+  // `Connection: close`: a request pipelined behind it is never started, and the client
+  // retries it elsewhere (RFC 9112 §9.3.2), instead of getting a 503 on a closing connection.
+  it("finishes the request in flight with Connection: close and starts nothing pipelined behind it", async () => {
     const t = await startTestServer();
     let closing: Promise<void> | undefined;
     // Request 1 is routed, then waits for its body; meanwhile the server starts closing;
@@ -110,7 +113,9 @@ describe("a request that arrives while the server shuts down", () => {
     ]);
     await closing;
     expect(exchange.responses[0]?.status).toBe(201);
-    expectRawProblem(exchange.responses[1], 503, "UNAVAILABLE");
+    expect(exchange.responses[0]?.headers["connection"]).toBe("close");
+    expect(exchange.responses).toHaveLength(1);
+    expect(exchange.closedByServer || exchange.error !== undefined).toBe(true);
   });
 });
 
